@@ -1,0 +1,51 @@
+/**
+ * Checks that a value survives a round trip through PostgreSQL jsonb unchanged. jsonb refuses
+ * `\u0000` (PostgreSQL: "unsupported Unicode escape sequence") and a lone UTF-16 surrogate is not
+ * valid Unicode (RFC 8259 §8.2: interoperability is undefined), so both are refused here, in keys
+ * and values, before the database sees them.
+ */
+import { InvalidEventDataError } from "./errors";
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Why `s` cannot be stored, or `null` when it can. */
+export function unsafeStringReason(s: string): string | null {
+  if (s.includes("\u0000")) return "contains the NUL character \\u0000, which PostgreSQL jsonb cannot store";
+  if (LONE_SURROGATE.test(s)) return "contains a lone UTF-16 surrogate (not valid Unicode)";
+  return null;
+}
+
+const pointerToken = (k: string | number) => String(k).replace(/~/g, "~0").replace(/\//g, "~1");
+
+/**
+ * Throws InvalidEventDataError naming the JSON pointer of the first offending key or value.
+ * Accepts plain JSON: objects, arrays, strings, finite numbers, booleans, null. Depth ≤ 64.
+ */
+export function assertJsonSafe(value: unknown, path = "", depth = 0): void {
+  if (depth > 64) throw new InvalidEventDataError(path, "nested deeper than 64 levels");
+  if (value === null || typeof value === "boolean") return;
+  if (typeof value === "string") {
+    const reason = unsafeStringReason(value);
+    if (reason) throw new InvalidEventDataError(path, reason);
+    return;
+  }
+  if (typeof value === "number") {
+    if (!Number.isFinite(value)) throw new InvalidEventDataError(path, "number is not finite");
+    return;
+  }
+  if (Array.isArray(value)) {
+    for (const [i, v] of value.entries()) assertJsonSafe(v, `${path}/${i}`, depth + 1);
+    return;
+  }
+  if (typeof value === "object") {
+    const proto = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null) throw new InvalidEventDataError(path, "not a plain JSON object");
+    for (const [k, v] of Object.entries(value)) {
+      const reason = unsafeStringReason(k);
+      if (reason) throw new InvalidEventDataError(`${path}/${pointerToken(k)}`, `key ${reason}`);
+      if (v !== undefined) assertJsonSafe(v, `${path}/${pointerToken(k)}`, depth + 1);
+    }
+    return;
+  }
+  throw new InvalidEventDataError(path, `a ${typeof value} is not JSON`);
+}

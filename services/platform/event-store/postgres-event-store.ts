@@ -1,0 +1,314 @@
+/**
+ * The event store on PostgreSQL (a server through `pg`, or PGlite): tables from
+ * `infra/migrations/001_event_store.sql`. DESIGN.md §4.
+ *
+ * Concurrency: the `streams` row of a stream is the lock. An exact expected version is a
+ * compare-and-set `UPDATE ... WHERE version = $expected`; under READ COMMITTED a concurrent
+ * writer waits for the row, re-evaluates the condition and finds it false, so exactly one wins.
+ */
+import type { Database, SqlExecutor } from "../db/database";
+import {
+  DuplicateEventIdError,
+  EventTooLargeError,
+  InvalidAppendError,
+  InvalidEventDataError,
+  WrongExpectedVersionError,
+} from "./errors";
+import { assertJsonSafe, unsafeStringReason } from "./json-safety";
+import type { AppendResult, EventStore, ExpectedVersion, GlobalCheckpoint, NewEvent, RecordedEvent } from "./types";
+import { UpcasterRegistry } from "./upcasters";
+
+/** Options of the PostgreSQL event store. */
+export interface PostgresEventStoreOptions {
+  /** Largest accepted event: UTF-8 bytes of JSON data + metadata. Default 1 MiB (1,048,576). */
+  maxEventBytes?: number;
+  upcasters?: UpcasterRegistry;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const SELECT_EVENT = `SELECT global_position, transaction_id::text AS transaction_id, stream_id, stream_version, event_id,
+  type, schema_version, data, metadata, occurred_at, recorded_at FROM events`;
+
+interface EventRow {
+  global_position: string | number;
+  transaction_id: string;
+  stream_id: string;
+  stream_version: string | number;
+  event_id: string;
+  type: string;
+  schema_version: number;
+  data: unknown;
+  metadata: Record<string, unknown>;
+  occurred_at: Date;
+  recorded_at: Date;
+}
+
+export class PostgresEventStore implements EventStore {
+  readonly maxEventBytes: number;
+  readonly upcasters: UpcasterRegistry;
+
+  constructor(
+    readonly db: Database,
+    opts: PostgresEventStoreOptions = {},
+  ) {
+    this.maxEventBytes = opts.maxEventBytes ?? 1_048_576;
+    this.upcasters = opts.upcasters ?? new UpcasterRegistry();
+  }
+
+  async append(streamId: string, events: NewEvent[], expected: ExpectedVersion): Promise<AppendResult> {
+    const prepared = this.prepare(streamId, events, expected);
+    try {
+      return await this.db.transaction((tx) => this.appendIn(tx, streamId, prepared, expected));
+    } catch (err) {
+      // A concurrent retry of the same events won the race: answer with what it stored.
+      if (isUniqueViolation(err, "events_event_id_key")) {
+        const replay = await this.replayOf(this.db, streamId, prepared);
+        if (replay) return replay;
+      }
+      throw err;
+    }
+  }
+
+  /**
+   * Appends inside a caller's transaction (e.g. together with an idempotency record).
+   * Same contract as `append`.
+   */
+  async appendIn(
+    tx: SqlExecutor,
+    streamId: string,
+    events: PreparedEvent[] | NewEvent[],
+    expected: ExpectedVersion,
+  ): Promise<AppendResult> {
+    const prepared = isPrepared(events) ? events : this.prepare(streamId, events, expected);
+    const replay = await this.replayOf(tx, streamId, prepared);
+    if (replay) return replay;
+    const last = await reserve(tx, streamId, expected, prepared.length);
+    if (prepared.length === 0) {
+      return { streamId, nextExpectedVersion: last, globalPositions: [], idempotentReplay: false };
+    }
+    const first = last - prepared.length + 1;
+    const { rows } = await tx.query<{ global_position: string | number }>(
+      `INSERT INTO events (stream_id, stream_version, event_id, type, schema_version, data, metadata, occurred_at)
+       SELECT $1, v, id, t, sv, d::jsonb, m::jsonb, o
+       FROM unnest($2::bigint[], $3::uuid[], $4::text[], $5::int[], $6::text[], $7::text[], $8::timestamptz[])
+         AS x(v, id, t, sv, d, m, o)
+       ORDER BY v
+       RETURNING global_position`,
+      [
+        streamId,
+        prepared.map((_, i) => first + i),
+        prepared.map((e) => e.eventId),
+        prepared.map((e) => e.type),
+        prepared.map((e) => e.schemaVersion),
+        prepared.map((e) => e.dataJson),
+        prepared.map((e) => e.metadataJson),
+        prepared.map((e) => e.occurredAt),
+      ],
+    );
+    return {
+      streamId,
+      nextExpectedVersion: last,
+      globalPositions: rows.map((r) => Number(r.global_position)).sort((a, b) => a - b),
+      idempotentReplay: false,
+    };
+  }
+
+  async readStream(streamId: string, opts: { fromVersion?: number; maxCount?: number } = {}): Promise<RecordedEvent[]> {
+    const { rows } = await this.db.query<EventRow>(
+      `${SELECT_EVENT} WHERE stream_id = $1 AND stream_version >= $2 ORDER BY stream_version LIMIT $3`,
+      [streamId, opts.fromVersion ?? 0, opts.maxCount ?? 1_000_000],
+    );
+    return rows.map((r) => this.toRecorded(r));
+  }
+
+  async streamVersion(streamId: string): Promise<number | null> {
+    const { rows } = await this.db.query<{ version: string | number }>(
+      "SELECT version FROM streams WHERE stream_id = $1",
+      [streamId],
+    );
+    return rows[0] ? Number(rows[0].version) : null;
+  }
+
+  async readAll(after: GlobalCheckpoint, opts: { batchSize?: number } = {}): Promise<RecordedEvent[]> {
+    // Only transactions below the snapshot's xmin: none of them can still commit, so no event
+    // can later appear before the last one returned (DESIGN.md §4).
+    const { rows } = await this.db.query<EventRow>(
+      `${SELECT_EVENT}
+       WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
+         AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+       ORDER BY transaction_id, global_position
+       LIMIT $3`,
+      [after.transactionId, after.globalPosition, opts.batchSize ?? 500],
+    );
+    return rows.map((r) => this.toRecorded(r));
+  }
+
+  async head(): Promise<{ globalPosition: number; recordedAt: Date } | null> {
+    const { rows } = await this.db.query<{ global_position: string; recorded_at: Date }>(
+      "SELECT global_position, recorded_at FROM events ORDER BY global_position DESC LIMIT 1",
+    );
+    return rows[0] ? { globalPosition: Number(rows[0].global_position), recordedAt: rows[0].recorded_at } : null;
+  }
+
+  /** Validates and serialises events once, before any transaction starts. */
+  prepare(streamId: string, events: NewEvent[], expected: ExpectedVersion): PreparedEvent[] {
+    validateStreamId(streamId);
+    if (typeof expected === "number" && (!Number.isSafeInteger(expected) || expected < 0)) {
+      throw new InvalidAppendError(`expected version must be a revision ≥ 0, any, no_stream or stream_exists`);
+    }
+    const ids = new Set<string>();
+    return events.map((e) => {
+      if (typeof e.eventId !== "string" || !UUID.test(e.eventId)) {
+        throw new InvalidAppendError(`eventId ${String(e.eventId)} is not a UUID`);
+      }
+      if (ids.has(e.eventId.toLowerCase())) throw new InvalidAppendError(`eventId ${e.eventId} appears twice`);
+      ids.add(e.eventId.toLowerCase());
+      if (typeof e.type !== "string" || !/^[A-Za-z][A-Za-z0-9_.-]{0,127}$/.test(e.type)) {
+        throw new InvalidAppendError(`event type ${String(e.type)} is not a valid name`);
+      }
+      assertJsonSafe(e.data, "/data");
+      assertJsonSafe(e.metadata ?? {}, "/metadata");
+      const dataJson = JSON.stringify(e.data);
+      if (dataJson === undefined) throw new InvalidEventDataError("/data", "data is missing");
+      const metadataJson = JSON.stringify(e.metadata ?? {});
+      const size = Buffer.byteLength(dataJson) + Buffer.byteLength(metadataJson);
+      if (size > this.maxEventBytes) throw new EventTooLargeError(e.type, size, this.maxEventBytes);
+      const occurred = e.occurredAt instanceof Date ? e.occurredAt : new Date(e.occurredAt);
+      if (Number.isNaN(occurred.getTime()) || (typeof e.occurredAt === "string" && !hasOffset(e.occurredAt))) {
+        throw new InvalidAppendError(`occurredAt ${String(e.occurredAt)} is not an instant with a time-zone offset`);
+      }
+      return {
+        __prepared: true as const,
+        eventId: e.eventId.toLowerCase(),
+        type: e.type,
+        schemaVersion: e.schemaVersion ?? this.upcasters.currentVersion(e.type),
+        dataJson,
+        metadataJson,
+        occurredAt: occurred.toISOString(),
+      };
+    });
+  }
+
+  /** When every event id is already stored in this stream, the original append's result; else null. */
+  private async replayOf(tx: SqlExecutor, streamId: string, events: PreparedEvent[]): Promise<AppendResult | null> {
+    if (events.length === 0) return null;
+    const { rows } = await tx.query<{
+      event_id: string;
+      stream_id: string;
+      type: string;
+      stream_version: string;
+      global_position: string;
+    }>(
+      "SELECT event_id, stream_id, type, stream_version, global_position FROM events WHERE event_id = ANY($1::uuid[])",
+      [events.map((e) => e.eventId)],
+    );
+    if (rows.length === 0) return null;
+    const byId = new Map(rows.map((r) => [r.event_id, r]));
+    for (const e of events) {
+      const row = byId.get(e.eventId);
+      if (!row) throw new DuplicateEventIdError(rows[0]!.event_id, "part of this batch is already stored, part is not");
+      if (row.stream_id !== streamId) throw new DuplicateEventIdError(e.eventId, `already stored in another stream`);
+      if (row.type !== e.type) throw new DuplicateEventIdError(e.eventId, `already stored with type ${row.type}`);
+    }
+    const ordered = events.map((e) => byId.get(e.eventId)!);
+    return {
+      streamId,
+      nextExpectedVersion: Math.max(...ordered.map((r) => Number(r.stream_version))),
+      globalPositions: ordered.map((r) => Number(r.global_position)).sort((a, b) => a - b),
+      idempotentReplay: true,
+    };
+  }
+
+  private toRecorded(r: EventRow): RecordedEvent {
+    return this.upcasters.upcast({
+      globalPosition: Number(r.global_position),
+      transactionId: String(r.transaction_id),
+      streamId: r.stream_id,
+      streamVersion: Number(r.stream_version),
+      eventId: r.event_id,
+      type: r.type,
+      schemaVersion: r.schema_version,
+      data: r.data,
+      metadata: r.metadata,
+      occurredAt: r.occurred_at,
+      recordedAt: r.recorded_at,
+    });
+  }
+}
+
+/** An event validated and serialised by `PostgresEventStore.prepare`. */
+export interface PreparedEvent {
+  __prepared: true;
+  eventId: string;
+  type: string;
+  schemaVersion: number;
+  dataJson: string;
+  metadataJson: string;
+  occurredAt: string;
+}
+
+const isPrepared = (e: PreparedEvent[] | NewEvent[]): e is PreparedEvent[] =>
+  e.length > 0 && (e[0] as PreparedEvent).__prepared === true;
+
+const hasOffset = (s: string) => /(Z|[+-]\d{2}:?\d{2})$/i.test(s.trim());
+
+function validateStreamId(streamId: string): void {
+  if (typeof streamId !== "string" || streamId.length === 0 || streamId.length > 200) {
+    throw new InvalidAppendError("stream id must be 1 to 200 characters");
+  }
+  const reason = unsafeStringReason(streamId);
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
+  if (reason || /[\u0000-\u001f]/.test(streamId))
+    throw new InvalidAppendError(`stream id ${reason ?? "has control characters"}`);
+}
+
+/**
+ * Moves the stream's revision by `count` if it is at `expected`; returns the new revision
+ * (the revision of the last event to append). Runs inside the append transaction.
+ */
+async function reserve(tx: SqlExecutor, streamId: string, expected: ExpectedVersion, count: number): Promise<number> {
+  let rows: { version: string | number }[];
+  if (expected === "any") {
+    if (count === 0) return (await currentVersion(tx, streamId)) ?? -1;
+    ({ rows } = await tx.query<{ version: string }>(
+      `INSERT INTO streams (stream_id, version) VALUES ($1, $2 - 1)
+       ON CONFLICT (stream_id) DO UPDATE SET version = streams.version + $2 RETURNING version`,
+      [streamId, count],
+    ));
+  } else if (expected === "no_stream") {
+    if (count === 0) {
+      const actual = await currentVersion(tx, streamId);
+      if (actual !== null) throw new WrongExpectedVersionError(streamId, expected, actual);
+      return -1;
+    }
+    ({ rows } = await tx.query<{ version: string }>(
+      "INSERT INTO streams (stream_id, version) VALUES ($1, $2 - 1) ON CONFLICT (stream_id) DO NOTHING RETURNING version",
+      [streamId, count],
+    ));
+  } else if (expected === "stream_exists") {
+    ({ rows } = await tx.query<{ version: string }>(
+      "UPDATE streams SET version = version + $2 WHERE stream_id = $1 RETURNING version",
+      [streamId, count],
+    ));
+  } else {
+    ({ rows } = await tx.query<{ version: string }>(
+      "UPDATE streams SET version = version + $3 WHERE stream_id = $1 AND version = $2 RETURNING version",
+      [streamId, expected, count],
+    ));
+  }
+  if (rows[0]) return Number(rows[0].version);
+  const actual = await currentVersion(tx, streamId);
+  throw new WrongExpectedVersionError(streamId, expected, actual ?? "no_stream");
+}
+
+async function currentVersion(tx: SqlExecutor, streamId: string): Promise<number | null> {
+  const { rows } = await tx.query<{ version: string }>("SELECT version FROM streams WHERE stream_id = $1", [streamId]);
+  return rows[0] ? Number(rows[0].version) : null;
+}
+
+/** True for PostgreSQL's unique_violation (23505), optionally on one constraint. */
+export function isUniqueViolation(err: unknown, constraint?: string): boolean {
+  const e = err as { code?: string; constraint?: string; message?: string };
+  if (e?.code !== "23505") return false;
+  return !constraint || e.constraint === constraint || (e.message ?? "").includes(constraint);
+}

@@ -1,0 +1,279 @@
+/**
+ * Contract suite of the event-store port, run against the PostgreSQL server and against PGlite.
+ * Tests that need two sessions at once (races, late commits) run on the server only.
+ */
+import { randomUUID } from "node:crypto";
+import { Client } from "pg";
+import type { SqlExecutor } from "../../services/platform/db/database";
+import {
+  DuplicateEventIdError,
+  EventTooLargeError,
+  InvalidEventDataError,
+  WrongExpectedVersionError,
+} from "../../services/platform/event-store/errors";
+import { PostgresEventStore } from "../../services/platform/event-store/postgres-event-store";
+import { type GlobalCheckpoint, type NewEvent, START } from "../../services/platform/event-store/types";
+import { UpcasterRegistry } from "../../services/platform/event-store/upcasters";
+import { ENGINES, serverDatabase, TEST_DATABASE_URL, type TestDatabase } from "../support/databases";
+
+const ev = (type: string, data: unknown, extra: Partial<NewEvent> = {}): NewEvent => ({
+  eventId: randomUUID(),
+  type,
+  data,
+  occurredAt: "2026-11-30T08:00:00+06:00",
+  metadata: { correlationId: "req-1", causationId: "cmd-1", actor: { subject: "u1", role: "taskforce" } },
+  ...extra,
+});
+
+async function readEverything(store: PostgresEventStore, from: GlobalCheckpoint = START, batchSize = 2) {
+  const out = [];
+  let cp = from;
+  for (;;) {
+    const batch = await store.readAll(cp, { batchSize });
+    if (batch.length === 0) return out;
+    out.push(...batch);
+    const last = batch[batch.length - 1]!;
+    cp = { transactionId: last.transactionId, globalPosition: last.globalPosition };
+  }
+}
+
+describe.each(ENGINES)("event store contract on %s", (_name, open) => {
+  let t: TestDatabase;
+  let store: PostgresEventStore;
+  beforeEach(async () => {
+    t = await open();
+    store = new PostgresEventStore(t.db, { maxEventBytes: 4096 });
+  });
+  afterEach(() => t.drop());
+
+  it("appends and reads a stream with revisions from 0, metadata and both times", async () => {
+    const r = await store.append(
+      "Counter-a",
+      [ev("Incremented", { by: 1 }), ev("Incremented", { by: 2 })],
+      "no_stream",
+    );
+    expect(r.nextExpectedVersion).toBe(1);
+    expect(r.idempotentReplay).toBe(false);
+    expect(r.globalPositions).toHaveLength(2);
+    const events = await store.readStream("Counter-a");
+    expect(events.map((e) => [e.streamVersion, e.data])).toEqual([
+      [0, { by: 1 }],
+      [1, { by: 2 }],
+    ]);
+    expect(events[0]!.metadata).toEqual({
+      correlationId: "req-1",
+      causationId: "cmd-1",
+      actor: { subject: "u1", role: "taskforce" },
+    });
+    expect(events[0]!.occurredAt.toISOString()).toBe("2026-11-30T02:00:00.000Z");
+    expect(events[0]!.recordedAt).toBeInstanceOf(Date);
+    expect(await store.readStream("Counter-a", { fromVersion: 1 })).toHaveLength(1);
+    expect(await store.streamVersion("Counter-a")).toBe(1);
+    expect(await store.streamVersion("Counter-none")).toBeNull();
+  });
+
+  it("enforces every kind of expected version with a typed error carrying the actual version", async () => {
+    await expect(store.append("S-1", [ev("A", {})], "stream_exists")).rejects.toMatchObject({
+      code: "wrong_expected_version",
+      actual: "no_stream",
+    });
+    await expect(store.append("S-1", [ev("A", {})], 0)).rejects.toBeInstanceOf(WrongExpectedVersionError);
+    await store.append("S-1", [ev("A", {})], "no_stream");
+    await expect(store.append("S-1", [ev("A", {})], "no_stream")).rejects.toMatchObject({ actual: 0 });
+    await store.append("S-1", [ev("A", {})], "stream_exists");
+    await expect(store.append("S-1", [ev("A", {})], 0)).rejects.toMatchObject({ expected: 0, actual: 1 });
+    const r = await store.append("S-1", [ev("A", {}), ev("A", {})], 1);
+    expect(r.nextExpectedVersion).toBe(3);
+    expect((await store.append("S-1", [ev("A", {})], "any")).nextExpectedVersion).toBe(4);
+    expect((await store.append("S-2", [ev("A", {})], "any")).nextExpectedVersion).toBe(0);
+    // A rejected append leaves nothing behind.
+    expect(await store.readStream("S-1")).toHaveLength(5);
+  });
+
+  it("returns the original result when the same event ids are appended again", async () => {
+    const batch = [ev("A", { n: 1 }), ev("A", { n: 2 })];
+    const first = await store.append("S-idem", batch, "no_stream");
+    const again = await store.append("S-idem", batch, "no_stream");
+    expect(again).toEqual({ ...first, idempotentReplay: true });
+    await store.append("S-idem", [ev("A", { n: 3 })], 1);
+    // A retry after the stream moved on still answers with the original figures.
+    expect(await store.append("S-idem", batch, 0)).toEqual({ ...first, idempotentReplay: true });
+    expect(await store.readStream("S-idem")).toHaveLength(3);
+    // The same id in another stream, or half a batch already stored, is an error, not a silent loss.
+    await expect(store.append("S-other", [batch[0]!], "any")).rejects.toBeInstanceOf(DuplicateEventIdError);
+    await expect(store.append("S-idem", [batch[0]!, ev("A", {})], "any")).rejects.toBeInstanceOf(DuplicateEventIdError);
+  });
+
+  it("refuses an oversized event with a typed error", async () => {
+    const err = await store.append("S-big", [ev("A", { s: "x".repeat(5000) })], "any").catch((e) => e);
+    expect(err).toBeInstanceOf(EventTooLargeError);
+    expect(err).toMatchObject({ limitBytes: 4096 });
+    expect(err.sizeBytes).toBeGreaterThan(5000);
+    expect(await store.streamVersion("S-big")).toBeNull();
+  });
+
+  it.each([
+    ["NUL in a value", { s: "a\u0000b" }, "/data/s"],
+    ["NUL in a key", { "k\u0000": 1 }, "/data/k\u0000"],
+    ["lone high surrogate", { s: ["ok", "\uD800x"] }, "/data/s/1"],
+    ["lone low surrogate", { s: "\uDC00" }, "/data/s"],
+  ])("refuses %s before it reaches jsonb, naming the field", async (_what, data, path) => {
+    const err = await store.append("S-bad", [ev("A", data)], "any").catch((e) => e);
+    expect(err).toBeInstanceOf(InvalidEventDataError);
+    expect(err.path).toBe(path);
+    expect(await store.streamVersion("S-bad")).toBeNull();
+  });
+
+  it("keeps a valid surrogate pair (emoji) and Chinese text intact", async () => {
+    await store.append("S-text", [ev("A", { s: "属地直通 🚚" })], "any");
+    expect((await store.readStream("S-text"))[0]!.data).toEqual({ s: "属地直通 🚚" });
+  });
+
+  it("stores the same instant whatever the server's TimeZone", async () => {
+    await t.db.query("SET TimeZone = 'America/New_York'");
+    await store.append("S-tz", [ev("A", {}, { occurredAt: "2026-03-08T07:30:00Z" })], "any");
+    await t.db.query("SET TimeZone = 'Asia/Urumqi'");
+    await store.append("S-tz", [ev("A", {}, { occurredAt: new Date("2026-03-08T07:30:00Z") })], "any");
+    const { rows } = await t.db.query<{ e: string }>(
+      "SELECT extract(epoch FROM occurred_at)::text AS e FROM events WHERE stream_id = 'S-tz'",
+    );
+    expect(rows.map((r) => Number(r.e))).toEqual([1772955000, 1772955000]);
+    const read = await store.readStream("S-tz");
+    expect(read.map((e) => e.occurredAt.toISOString())).toEqual([
+      "2026-03-08T07:30:00.000Z",
+      "2026-03-08T07:30:00.000Z",
+    ]);
+    await t.db.query("RESET TimeZone");
+    // A time without an offset is ambiguous and refused.
+    await expect(
+      store.append("S-tz", [ev("A", {}, { occurredAt: "2026-03-08T07:30:00" })], "any"),
+    ).rejects.toMatchObject({
+      code: "invalid_append",
+    });
+  });
+
+  it("reads the global log after a checkpoint in batches, each event once, in order", async () => {
+    for (let i = 0; i < 5; i++) await store.append(`S-${i % 2}`, [ev("A", { i })], "any");
+    const all = await readEverything(store);
+    expect(all.map((e) => (e.data as { i: number }).i)).toEqual([0, 1, 2, 3, 4]);
+    const mid = all[2]!;
+    const rest = await readEverything(store, { transactionId: mid.transactionId, globalPosition: mid.globalPosition });
+    expect(rest.map((e) => (e.data as { i: number }).i)).toEqual([3, 4]);
+    expect((await store.head())?.globalPosition).toBe(all[4]!.globalPosition);
+  });
+
+  it("upcasts a stored v1 event to the v2 shape on read", async () => {
+    // v1 TaskPlanned had `department` (free text); v2 has `departments: { lead, cooperating[] }`.
+    await store.append(
+      "Task-1",
+      [ev("TaskPlanned", { title: "t", department: "商务局" }, { schemaVersion: 1 })],
+      "any",
+    );
+    const upcasters = new UpcasterRegistry().register({
+      type: "TaskPlanned",
+      fromVersion: 1,
+      upcast: (d) => {
+        const { department, ...rest } = d as { department: string };
+        return { ...rest, departments: { lead: department, cooperating: [] } };
+      },
+    });
+    const v2store = new PostgresEventStore(t.db, { upcasters });
+    await v2store.append(
+      "Task-1",
+      [ev("TaskPlanned", { title: "u", departments: { lead: "海关", cooperating: [] } })],
+      0,
+    );
+    const events = await v2store.readStream("Task-1");
+    expect(events.map((e) => [e.schemaVersion, e.data])).toEqual([
+      [2, { title: "t", departments: { lead: "商务局", cooperating: [] } }],
+      [2, { title: "u", departments: { lead: "海关", cooperating: [] } }],
+    ]);
+    const { rows } = await t.db.query<{ schema_version: number }>(
+      "SELECT schema_version FROM events WHERE stream_id = 'Task-1' ORDER BY stream_version",
+    );
+    expect(rows.map((r) => r.schema_version)).toEqual([1, 2]); // stored rows are never rewritten
+    expect((await v2store.readAll(START)).map((e) => e.schemaVersion)).toEqual([2, 2]);
+  });
+});
+
+describe("event store on the PostgreSQL server: concurrent sessions", () => {
+  let t: TestDatabase;
+  let store: PostgresEventStore;
+  beforeEach(async () => {
+    t = await serverDatabase({ poolSize: 20 });
+    store = new PostgresEventStore(t.db);
+  });
+  afterEach(() => t.drop());
+
+  it("lets exactly one of two writers with the same expected version win", async () => {
+    await store.append("Race-1", [ev("A", {})], "no_stream");
+    for (let round = 0; round < 10; round++) {
+      const results = await Promise.allSettled([
+        store.append("Race-1", [ev("A", { w: 1 })], round),
+        store.append("Race-1", [ev("A", { w: 2 })], round),
+      ]);
+      const won = results.filter((r) => r.status === "fulfilled");
+      const lost = results.filter((r) => r.status === "rejected") as PromiseRejectedResult[];
+      expect(won).toHaveLength(1);
+      expect(lost).toHaveLength(1);
+      expect(lost[0]!.reason).toBeInstanceOf(WrongExpectedVersionError);
+      expect(lost[0]!.reason.actual).toBe(round + 1);
+    }
+    expect(await store.readStream("Race-1")).toHaveLength(11);
+  });
+
+  it("lets exactly one of two no_stream creators win", async () => {
+    const results = await Promise.allSettled([
+      store.append("Race-new", [ev("A", {})], "no_stream"),
+      store.append("Race-new", [ev("A", {})], "no_stream"),
+    ]);
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    expect((await store.readStream("Race-new")).length).toBe(1);
+  });
+
+  it("stores one copy when the same batch is retried concurrently", async () => {
+    const batch = [ev("A", { n: 1 })];
+    const results = await Promise.all([1, 2, 3, 4].map(() => store.append("Retry-1", batch, "any")));
+    expect(new Set(results.map((r) => r.globalPositions[0])).size).toBe(1);
+    expect(results.filter((r) => !r.idempotentReplay)).toHaveLength(1);
+    expect(await store.readStream("Retry-1")).toHaveLength(1);
+  });
+
+  it("never passes an event whose transaction commits after later positions were committed", async () => {
+    // Transaction A takes position N and stays open.
+    const a = new Client({ connectionString: TEST_DATABASE_URL, options: `-c search_path=${t.schema}` });
+    await a.connect();
+    const aTx: SqlExecutor = {
+      query: async (sql, params) => {
+        const r = await a.query(sql, params);
+        return { rows: r.rows, rowCount: r.rowCount ?? 0 };
+      },
+      exec: async (sql) => void (await a.query(sql)),
+    };
+    try {
+      await store.append("Late-0", [ev("A", { n: "before" })], "any");
+      const before = await readEverything(store);
+      const cp0 = { transactionId: before[0]!.transactionId, globalPosition: before[0]!.globalPosition };
+
+      await a.query("BEGIN");
+      const late = await store.appendIn(aTx, "Late-A", [ev("A", { n: "N" })], "any");
+      // N+1 and N+2 commit while A is open.
+      const b = await store.append("Late-B", [ev("A", { n: "N+1" })], "any");
+      const c = await store.append("Late-C", [ev("A", { n: "N+2" })], "any");
+      expect(b.globalPositions[0]!).toBeGreaterThan(late.globalPositions[0]!);
+      expect(c.globalPositions[0]!).toBeGreaterThan(b.globalPositions[0]!);
+
+      const whileOpen = await readEverything(store, cp0);
+      // The reader does not pass N: nothing at or after A's transaction is visible yet.
+      expect(whileOpen).toHaveLength(0);
+
+      await a.query("COMMIT");
+      const after = await readEverything(store, cp0, 1);
+      expect(after.map((e) => (e.data as { n: string }).n)).toEqual(["N", "N+1", "N+2"]);
+      expect(new Set(after.map((e) => e.eventId)).size).toBe(3);
+    } finally {
+      await a.query("ROLLBACK").catch(() => undefined);
+      await a.end();
+    }
+  });
+});
