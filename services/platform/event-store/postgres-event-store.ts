@@ -129,10 +129,14 @@ export class PostgresEventStore implements EventStore {
     return rows[0] ? Number(rows[0].version) : null;
   }
 
-  async readAll(after: GlobalCheckpoint, opts: { batchSize?: number } = {}): Promise<RecordedEvent[]> {
+  /** As in the port; `tx` reads inside a caller's transaction (projection rebuild swap). */
+  async readAll(
+    after: GlobalCheckpoint,
+    opts: { batchSize?: number; tx?: SqlExecutor } = {},
+  ): Promise<RecordedEvent[]> {
     // Only transactions below the snapshot's xmin: none of them can still commit, so no event
     // can later appear before the last one returned (DESIGN.md §4).
-    const { rows } = await this.db.query<EventRow>(
+    const { rows } = await (opts.tx ?? this.db).query<EventRow>(
       `${SELECT_EVENT}
        WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
          AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())

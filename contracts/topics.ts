@@ -1,0 +1,71 @@
+/**
+ * Kafka topics the application publishes to (DESIGN.md §5): one per bounded context plus one for
+ * reference data. Streams are named `<Category>-<id>`; the category picks the topic. Partners
+ * consume these; the AsyncAPI document describes them.
+ */
+
+/** A topic the application creates itself, with explicit partitions and retention. */
+export interface TopicSpec {
+  /** Name without the deployment prefix (see `topicName`). */
+  name: string;
+  /** Stream categories (the part of the stream id before the first `-`) routed here. */
+  categories: string[];
+  partitions: number;
+  /** `retention.ms`; -1 keeps records forever (reference data must stay replayable). */
+  retentionMs: number;
+  description: string;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export const TOPICS: readonly TopicSpec[] = [
+  {
+    name: "ftz.reform-tasks.events",
+    categories: ["ReformTask"],
+    partitions: 3,
+    retentionMs: 365 * DAY_MS,
+    description: "Reform replication task list (复制推广任务清单) events",
+  },
+  {
+    name: "ftz.direct-clearance.events",
+    categories: ["Declaration"],
+    partitions: 6,
+    retentionMs: 365 * DAY_MS,
+    description: "Customs direct-clearance (属地直通) declaration events",
+  },
+  {
+    name: "ftz.investment-filings.events",
+    categories: ["Filing"],
+    partitions: 3,
+    retentionMs: 365 * DAY_MS,
+    description: "Foreign-investment and outbound filing events",
+  },
+  {
+    name: "ftz.reference-data.events",
+    categories: ["NegativeListEdition"],
+    partitions: 1,
+    retentionMs: -1,
+    description: "Reference data: negative-list editions published and superseded",
+  },
+  {
+    name: "ftz.platform.events",
+    categories: ["*"],
+    partitions: 1,
+    retentionMs: 30 * DAY_MS,
+    description: "Streams of any other category (platform and test aggregates)",
+  },
+];
+
+/** Category of a stream id: the part before the first `-` (`ReformTask-2026-001` → `ReformTask`). */
+export const streamCategory = (streamId: string): string => streamId.split("-", 1)[0] ?? streamId;
+
+/** Full topic name: `KAFKA_TOPIC_PREFIX` (default empty) + spec name. Tests use a prefix to isolate runs. */
+export const topicName = (spec: TopicSpec, prefix = ""): string => `${prefix}${spec.name}`;
+
+/** The topic spec a stream's events go to; categories not listed go to the `*` topic. */
+export function topicFor(streamId: string, topics: readonly TopicSpec[] = TOPICS): TopicSpec {
+  const category = streamCategory(streamId);
+  const spec = topics.find((t) => t.categories.includes(category)) ?? topics.find((t) => t.categories.includes("*"));
+  if (!spec) throw new Error(`no topic for stream category ${category}`);
+  return spec;
+}

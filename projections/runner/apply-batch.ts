@@ -1,0 +1,107 @@
+/**
+ * Applies a batch of events to a projection in one transaction together with the projection's
+ * progress, so a crash or a redelivery has exactly-once effect (DESIGN.md §6).
+ *
+ * Duplicates are dropped by stream revision: an event whose `streamVersion` is not above the
+ * revision this projection last applied for its stream has been applied already (a consumer
+ * redelivery, or the relay re-sending after a crash). Each event runs in a savepoint; an event the
+ * projection cannot apply is parked with the reason (table `parked_events`) and the batch goes on.
+ */
+import type { SqlExecutor } from "../../services/platform/db/database";
+import type { Projection, ProjectionEvent, TableNames } from "./projection";
+
+/** Counts of one applied batch. */
+export interface BatchOutcome {
+  applied: number;
+  skipped: number;
+  parked: number;
+  gaps: number;
+}
+
+/** PostgreSQL SQLSTATE classes that mean the connection or server failed, not the event. */
+const TRANSIENT = /^(08|53|57|58|40)/;
+
+/** True when `err` is a connection/server failure (retry the batch) rather than a poison event. */
+export function isTransient(err: unknown): boolean {
+  const e = err as { code?: string; message?: string };
+  if (typeof e?.code === "string" && TRANSIENT.test(e.code)) return true;
+  const m = String(e?.message ?? "");
+  return /Connection terminated|ECONNREFUSED|ECONNRESET|terminating connection|Client has encountered a connection error|not queryable/i.test(
+    m,
+  );
+}
+
+/**
+ * Locks the projection's status row (serialises with a rebuild's swap), applies `events`, writes
+ * stream revisions and status, then runs `progress(tx)` (checkpoint or offsets). Call inside a transaction.
+ */
+export async function applyBatch(
+  tx: SqlExecutor,
+  projection: Projection,
+  events: ProjectionEvent[],
+  opts: { progressName?: string; tables: TableNames; progress?: (tx: SqlExecutor) => Promise<void> },
+): Promise<BatchOutcome> {
+  const name = opts.progressName ?? projection.name;
+  await tx.query("INSERT INTO projection_status (projection) VALUES ($1) ON CONFLICT DO NOTHING", [name]);
+  await tx.query("SELECT 1 FROM projection_status WHERE projection = $1 FOR UPDATE", [name]);
+  const outcome: BatchOutcome = { applied: 0, skipped: 0, parked: 0, gaps: 0 };
+  const streams = [...new Set(events.map((e) => e.streamId))];
+  const { rows } = await tx.query<{ stream_id: string; version: string }>(
+    "SELECT stream_id, version FROM projection_streams WHERE projection = $1 AND stream_id = ANY($2::text[])",
+    [name, streams],
+  );
+  const applied = new Map(rows.map((r) => [r.stream_id, Number(r.version)]));
+  const touched = new Set<string>();
+  let last: ProjectionEvent | undefined;
+  for (const e of events) {
+    const prev = applied.get(e.streamId) ?? -1;
+    if (e.streamVersion <= prev) {
+      outcome.skipped++;
+      continue;
+    }
+    if (e.streamVersion > prev + 1) outcome.gaps++;
+    await tx.query("SAVEPOINT apply_event");
+    try {
+      await projection.apply(tx, e, opts.tables);
+      await tx.query("RELEASE SAVEPOINT apply_event");
+      outcome.applied++;
+    } catch (err) {
+      if (isTransient(err)) throw err;
+      await tx.query("ROLLBACK TO SAVEPOINT apply_event");
+      await tx.query(
+        `INSERT INTO parked_events (projection, event_id, stream_id, stream_version, type, reason)
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
+        [name, e.eventId, e.streamId, e.streamVersion, e.type, String((err as Error)?.message ?? err).slice(0, 2000)],
+      );
+      outcome.parked++;
+    }
+    applied.set(e.streamId, e.streamVersion);
+    touched.add(e.streamId);
+    last = e;
+  }
+  if (touched.size) {
+    const ids = [...touched];
+    await tx.query(
+      `INSERT INTO projection_streams (projection, stream_id, version)
+       SELECT $1, s, v FROM unnest($2::text[], $3::bigint[]) AS x(s, v)
+       ON CONFLICT (projection, stream_id) DO UPDATE SET version = EXCLUDED.version`,
+      [name, ids, ids.map((id) => applied.get(id))],
+    );
+  }
+  await tx.query(
+    `UPDATE projection_status SET events_applied = events_applied + $2, duplicates_skipped = duplicates_skipped + $3,
+       gaps_seen = gaps_seen + $4, last_global_position = COALESCE($5, last_global_position),
+       last_recorded_at = COALESCE($6, last_recorded_at), updated_at = now()
+     WHERE projection = $1`,
+    [
+      name,
+      outcome.applied + outcome.parked,
+      outcome.skipped,
+      outcome.gaps,
+      last?.globalPosition ?? null,
+      last?.recordedAt ?? null,
+    ],
+  );
+  await opts.progress?.(tx);
+  return outcome;
+}

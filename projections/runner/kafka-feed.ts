@@ -1,0 +1,100 @@
+/**
+ * Feeds a projection from Kafka (DESIGN.md §6): a consumer group per projection
+ * (`<prefix>projection.<name>`), manual commits. Each fetched batch is applied in one PostgreSQL
+ * transaction with the partition's next offset (table `projection_offsets`); the offset is committed
+ * to Kafka only after that transaction commits. A crash in between redelivers the batch, and the
+ * stream-revision check in `applyBatch` drops what was applied, so the effect is exactly once.
+ */
+import type { Consumer, Kafka } from "kafkajs";
+import { TOPICS, type TopicSpec, topicFor, topicName } from "../../contracts/topics";
+import { fromKafkaMessage } from "../../services/relay/cloudevent-message";
+import type { Database } from "../../services/platform/db/database";
+import { applyBatch } from "./apply-batch";
+import { LIVE, type Projection, type ProjectionEvent } from "./projection";
+import type { Feed } from "./store-feed";
+
+/** Topics holding the projection's categories. */
+export function topicsOf(projection: Projection, prefix = "", topics: readonly TopicSpec[] = TOPICS): string[] {
+  return [...new Set(projection.categories.map((c) => topicName(topicFor(`${c}-x`, topics), prefix)))];
+}
+
+/** Starts a consumer for `projection`; resolves once it has joined its group. */
+export async function startKafkaFeed(
+  db: Database,
+  kafka: Kafka,
+  projection: Projection,
+  opts: { topicPrefix?: string; topics?: readonly TopicSpec[]; onError?: (err: unknown) => void } = {},
+): Promise<Feed & { consumer: Consumer }> {
+  const prefix = opts.topicPrefix ?? "";
+  await db.transaction((tx) => projection.setup(tx, LIVE));
+  const consumer = kafka.consumer({
+    groupId: `${prefix}projection.${projection.name}`,
+    sessionTimeout: 10_000,
+    heartbeatInterval: 1_000,
+    retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 5_000 },
+  });
+  await consumer.connect();
+  await consumer.subscribe({ topics: topicsOf(projection, prefix, opts.topics), fromBeginning: true });
+  const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
+  await consumer.run({
+    autoCommit: false,
+    eachBatchAutoResolve: false,
+    eachBatch: async ({ batch, heartbeat, isRunning, isStale }) => {
+      if (!isRunning() || isStale() || batch.messages.length === 0) return;
+      const events: ProjectionEvent[] = [];
+      for (const m of batch.messages) {
+        try {
+          events.push(fromKafkaMessage(m));
+        } catch (err) {
+          opts.onError?.(new Error(`unreadable record ${batch.topic}/${batch.partition}@${m.offset}: ${String(err)}`));
+        }
+      }
+      const next = (BigInt(batch.lastOffset()) + 1n).toString();
+      await db.transaction((tx) =>
+        applyBatch(tx, projection, events, {
+          tables: LIVE,
+          progress: (t) =>
+            t
+              .query(
+                `INSERT INTO projection_offsets (projection, topic, partition, next_offset) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (projection, topic, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset`,
+                [projection.name, batch.topic, batch.partition, next],
+              )
+              .then(() => undefined),
+        }),
+      );
+      await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
+      await heartbeat();
+    },
+  });
+  await joined;
+  return {
+    consumer,
+    stop: () => consumer.disconnect(),
+    caughtUp: async () => {
+      // Caught up when, for every partition, our stored next offset reached the high watermark.
+      const admin = kafka.admin();
+      await admin.connect();
+      try {
+        for (;;) {
+          let behind = 0;
+          for (const topic of topicsOf(projection, prefix, opts.topics)) {
+            const offsets = await admin.fetchTopicOffsets(topic);
+            const { rows } = await db.query<{ partition: number; next_offset: string }>(
+              "SELECT partition, next_offset FROM projection_offsets WHERE projection = $1 AND topic = $2",
+              [projection.name, topic],
+            );
+            for (const o of offsets) {
+              const done = Number(rows.find((r) => r.partition === o.partition)?.next_offset ?? 0);
+              behind += Math.max(0, Number(o.high) - done);
+            }
+          }
+          if (behind === 0) return;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      } finally {
+        await admin.disconnect();
+      }
+    },
+  };
+}

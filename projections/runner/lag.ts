@@ -1,0 +1,44 @@
+/**
+ * Projection lag: how many events of the global log a projection has not applied yet, and how
+ * many seconds of recorded time separate its last applied event from the newest stored one.
+ */
+import type { SqlExecutor } from "../../services/platform/db/database";
+
+/** Lag of one projection. `secondsBehind` is 0 when caught up. */
+export interface ProjectionLag {
+  projection: string;
+  eventsApplied: number;
+  eventsBehind: number;
+  secondsBehind: number;
+  lastGlobalPosition: number;
+}
+
+/**
+ * Lag of `projection` against the store. Counts events above its last applied global position
+ * (an approximation only while transactions commit out of position order: never below zero).
+ */
+export async function projectionLag(db: SqlExecutor, projection: string): Promise<ProjectionLag> {
+  const { rows } = await db.query<{
+    events_applied: string;
+    last_global_position: string;
+    behind: string;
+    seconds: string | null;
+  }>(
+    `SELECT s.events_applied, s.last_global_position,
+            (SELECT count(*) FROM events e WHERE e.global_position > s.last_global_position) AS behind,
+            extract(epoch FROM ((SELECT max(recorded_at) FROM events) - s.last_recorded_at))::text AS seconds
+       FROM (SELECT * FROM projection_status WHERE projection = $1
+             UNION ALL SELECT $1, 0, 0, 0, 0, NULL, now() WHERE NOT EXISTS
+               (SELECT 1 FROM projection_status WHERE projection = $1)) s`,
+    [projection],
+  );
+  const r = rows[0]!;
+  const behind = Number(r.behind);
+  return {
+    projection,
+    eventsApplied: Number(r.events_applied),
+    eventsBehind: behind,
+    secondsBehind: behind === 0 ? 0 : Math.max(0, Number(r.seconds ?? 0)),
+    lastGlobalPosition: Number(r.last_global_position),
+  };
+}

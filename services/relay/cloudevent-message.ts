@@ -1,0 +1,108 @@
+/**
+ * Maps a stored event to a Kafka record in CloudEvents 1.0 binary content mode (Kafka protocol
+ * binding §3.2) with the `cloudevents` package, and back. Record key = stream id (per-aggregate
+ * order). Extension attributes (headers `ce_<name>`): `streamversion`, `globalposition`,
+ * `schemaversion`, `correlationid`, `causationid`, `recordedtime`, and the actor's `actorsubject`,
+ * `actorrole`, `actorenterprise`.
+ */
+import { CloudEvent, Kafka as CeKafka } from "cloudevents";
+import type { IHeaders, KafkaMessage, Message } from "kafkajs";
+import { streamCategory } from "../../contracts/topics";
+import type { RecordedEvent } from "../platform/event-store/types";
+
+/** `ce_source` of every event: a URI reference naming the bounded context's stream category. */
+export const sourceFor = (streamId: string): string => `/ftz/${streamCategory(streamId)}`;
+/** `ce_type`: reverse-DNS-style prefix + the event type. */
+export const ceType = (eventType: string): string => `ftz.${eventType}`;
+
+/** The Kafka record for `e`. Header values are strings (Kafka headers are bytes). */
+export function toKafkaMessage(e: RecordedEvent): Message {
+  const actor = e.metadata.actor;
+  const ext: Record<string, string> = {
+    streamversion: String(e.streamVersion),
+    globalposition: String(e.globalPosition),
+    schemaversion: String(e.schemaVersion),
+    recordedtime: e.recordedAt.toISOString(),
+  };
+  if (e.metadata.correlationId) ext.correlationid = String(e.metadata.correlationId);
+  if (e.metadata.causationId) ext.causationid = String(e.metadata.causationId);
+  if (actor?.subject) ext.actorsubject = actor.subject;
+  if (actor?.role) ext.actorrole = actor.role;
+  if (actor?.enterprise) ext.actorenterprise = actor.enterprise;
+  const ce = new CloudEvent<unknown>({
+    id: e.eventId,
+    source: sourceFor(e.streamId),
+    type: ceType(e.type),
+    specversion: "1.0",
+    time: e.occurredAt.toISOString(),
+    subject: e.streamId,
+    datacontenttype: "application/json",
+    data: e.data,
+    partitionkey: e.streamId,
+    ...ext,
+  });
+  const m = CeKafka.binary(ce);
+  const headers: IHeaders = {};
+  for (const [k, v] of Object.entries(m.headers)) {
+    if (v !== undefined && k !== "ce_partitionkey" && k !== "ce_datacontenttype") headers[k] = String(v);
+  }
+  return { key: e.streamId, value: JSON.stringify(e.data), headers, timestamp: String(e.recordedAt.getTime()) };
+}
+
+/** What a consumer needs of a record: the fields of `RecordedEvent` the headers carry. */
+export interface ConsumedEvent {
+  eventId: string;
+  type: string;
+  streamId: string;
+  streamVersion: number;
+  globalPosition: number;
+  schemaVersion: number;
+  data: unknown;
+  occurredAt: Date;
+  recordedAt: Date;
+  metadata: RecordedEvent["metadata"];
+}
+
+const header = (h: IHeaders | undefined, name: string): string | undefined => {
+  const v = h?.[name];
+  if (v === undefined) return undefined;
+  return Array.isArray(v) ? String(v[0]) : String(v);
+};
+
+/**
+ * Parses a record written by `toKafkaMessage`.
+ * @throws Error naming the missing header or the unparsable value (a poison record).
+ */
+export function fromKafkaMessage(m: KafkaMessage): ConsumedEvent {
+  const need = (name: string) => {
+    const v = header(m.headers, name);
+    if (v === undefined) throw new Error(`record lacks header ${name}`);
+    return v;
+  };
+  const type = need("ce_type");
+  const subject = need("ce_subject");
+  const enterprise = header(m.headers, "ce_actorenterprise");
+  const subjectOfActor = header(m.headers, "ce_actorsubject");
+  return {
+    eventId: need("ce_id"),
+    type: type.startsWith("ftz.") ? type.slice(4) : type,
+    streamId: subject,
+    streamVersion: Number(need("ce_streamversion")),
+    globalPosition: Number(need("ce_globalposition")),
+    schemaVersion: Number(header(m.headers, "ce_schemaversion") ?? 1),
+    data: JSON.parse(m.value?.toString("utf8") ?? "null"),
+    occurredAt: new Date(need("ce_time")),
+    recordedAt: new Date(header(m.headers, "ce_recordedtime") ?? Number(m.timestamp)),
+    metadata: {
+      correlationId: header(m.headers, "ce_correlationid"),
+      causationId: header(m.headers, "ce_causationid"),
+      actor: subjectOfActor
+        ? {
+            subject: subjectOfActor,
+            role: header(m.headers, "ce_actorrole") ?? "",
+            ...(enterprise ? { enterprise } : {}),
+          }
+        : undefined,
+    },
+  };
+}

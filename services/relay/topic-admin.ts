@@ -1,0 +1,50 @@
+/**
+ * Creates the application's topics (contracts/topics.ts) with explicit partitions and retention,
+ * and raises partitions or retention of existing ones to the spec. Idempotent.
+ */
+import type { Kafka } from "kafkajs";
+import { TOPICS, type TopicSpec, topicName } from "../../contracts/topics";
+
+/** Ensures every topic exists as specified. Returns the names created by this call. */
+export async function ensureTopics(
+  kafka: Kafka,
+  prefix = "",
+  topics: readonly TopicSpec[] = TOPICS,
+): Promise<string[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const missing = topics.filter((t) => !existing.has(topicName(t, prefix)));
+    if (missing.length) {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((t) => ({
+          topic: topicName(t, prefix),
+          numPartitions: t.partitions,
+          replicationFactor: 1,
+          configEntries: [
+            { name: "retention.ms", value: String(t.retentionMs) },
+            { name: "cleanup.policy", value: "delete" },
+          ],
+        })),
+      });
+    }
+    const present = topics.filter((t) => existing.has(topicName(t, prefix)));
+    if (present.length) {
+      const meta = await admin.fetchTopicMetadata({ topics: present.map((t) => topicName(t, prefix)) });
+      const grow = present.filter((t) => {
+        const m = meta.topics.find((x) => x.name === topicName(t, prefix));
+        return m && m.partitions.length < t.partitions;
+      });
+      if (grow.length) {
+        await admin.createPartitions({
+          topicPartitions: grow.map((t) => ({ topic: topicName(t, prefix), count: t.partitions })),
+        });
+      }
+    }
+    return missing.map((t) => topicName(t, prefix));
+  } finally {
+    await admin.disconnect();
+  }
+}
