@@ -11,5 +11,7 @@ module.exports = {
   testPathIgnorePatterns: ["/node_modules/", "/.stack/"],
   testTimeout: 60000,
   maxWorkers: 2,
+  // kafkajs leaves retry timers behind after disconnect; without this Jest can wait forever after the last test.
+  forceExit: true,
   globalSetup: "<rootDir>/test/support/global-setup.ts",
 };

@@ -39,7 +39,7 @@ export async function startKafkaFeed(
   await consumer.run({
     autoCommit: false,
     eachBatchAutoResolve: false,
-    eachBatch: async ({ batch, heartbeat, isRunning, isStale }) => {
+    eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
       if (!isRunning() || isStale() || batch.messages.length === 0) return;
       const events: ProjectionEvent[] = [];
       for (const m of batch.messages) {
@@ -63,6 +63,7 @@ export async function startKafkaFeed(
               .then(() => undefined),
         }),
       );
+      resolveOffset(batch.lastOffset());
       await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
       await heartbeat();
     },

@@ -5,6 +5,7 @@
  */
 import { Client } from "pg";
 import { TEST_DATABASE_URL } from "./databases";
+import { KAFKA_BROKERS, probeKafka } from "./kafka";
 
 export default async function globalSetup(): Promise<void> {
   const c = new Client({ connectionString: TEST_DATABASE_URL, connectionTimeoutMillis: 5000 });
@@ -18,4 +19,11 @@ export default async function globalSetup(): Promise<void> {
   } finally {
     await c.end().catch(() => undefined);
   }
+  const kafka = await probeKafka();
+  if (!kafka && process.env.KAFKA_REQUIRED === "1") {
+    throw new Error(`KAFKA_REQUIRED=1 but no Kafka broker answers at ${KAFKA_BROKERS.join(",")}`);
+  }
+  // Workers inherit the environment set here.
+  process.env.KAFKA_AVAILABLE = kafka ? "1" : "0";
+  if (!kafka) console.warn(`\nNOTICE: no Kafka broker at ${KAFKA_BROKERS.join(",")}: e2e suites will be skipped\n`);
 }
