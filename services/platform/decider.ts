@@ -4,7 +4,7 @@
  * State is never stored; it is rebuilt from the stream on every command.
  */
 import { randomUUID } from "node:crypto";
-import type { EventStore, EventMetadata, ExpectedVersion } from "./event-store/types";
+import type { EventMetadata, EventStore, ExpectedVersion, RecordedEvent } from "./event-store/types";
 
 /** A domain event as deciders see it: a type, its data, and its business time. */
 export interface DomainEvent<T extends string = string, D = unknown> {
@@ -43,7 +43,10 @@ export interface CommandResult<S, E> {
 /**
  * Loads the stream, folds it, decides, and appends the new events with the version it read
  * (or `expected` when the caller pins one, e.g. from `If-Match`). `eventIds` makes a retried
- * command idempotent: the same ids give the original result, never a second copy.
+ * command idempotent: the same ids give the original result, never a second copy. When the
+ * stream already holds `eventIds(0)` (the command ran before, e.g. by an attempt that died
+ * before answering), nothing is decided or appended and the result is the state right after
+ * that earlier append.
  * @throws DomainError from `decide`; WrongExpectedVersionError when the stream moved.
  */
 export async function handleCommand<C, E extends DomainEvent, S>(
@@ -54,10 +57,10 @@ export async function handleCommand<C, E extends DomainEvent, S>(
   opts: { expected?: ExpectedVersion; metadata?: EventMetadata; eventIds?: (i: number) => string } = {},
 ): Promise<CommandResult<S, E>> {
   const history = await store.readStream(streamId);
+  const earlier = opts.eventIds ? priorAppend(decider, history, opts.eventIds) : null;
+  if (earlier) return earlier;
   const current = history.length ? history[history.length - 1]!.streamVersion : null;
-  let state = decider.initialState;
-  for (const e of history)
-    state = decider.evolve(state, { type: e.type, data: e.data, occurredAt: e.occurredAt.toISOString() } as E);
+  let state = fold(decider, decider.initialState, history);
   const events = decider.decide(command, state);
   const expected = opts.expected ?? (current === null ? "no_stream" : current);
   const result = await store.append(
@@ -71,6 +74,40 @@ export async function handleCommand<C, E extends DomainEvent, S>(
     })),
     expected,
   );
-  for (const e of events) state = decider.evolve(state, e);
+  if (result.idempotentReplay) {
+    // A concurrent attempt with the same ids appended first: report the state after its append.
+    const upTo = await store.readStream(streamId, { maxCount: result.nextExpectedVersion + 1 });
+    state = fold(decider, decider.initialState, upTo);
+  } else {
+    for (const e of events) state = decider.evolve(state, e);
+  }
   return { state, events, version: result.nextExpectedVersion, globalPositions: result.globalPositions };
+}
+
+const asDomainEvent = <E extends DomainEvent>(e: RecordedEvent): E =>
+  ({ type: e.type, data: e.data, occurredAt: e.occurredAt.toISOString() }) as E;
+
+function fold<E extends DomainEvent, S>(decider: Decider<unknown, E, S>, state: S, events: RecordedEvent[]): S {
+  let s = state;
+  for (const e of events) s = decider.evolve(s, asDomainEvent<E>(e));
+  return s;
+}
+
+/** The result of an earlier append of the events `eventIds` names, when `history` holds them; else null. */
+function priorAppend<C, E extends DomainEvent, S>(
+  decider: Decider<C, E, S>,
+  history: RecordedEvent[],
+  eventIds: (i: number) => string,
+): CommandResult<S, E> | null {
+  const start = history.findIndex((e) => e.eventId === eventIds(0).toLowerCase());
+  if (start < 0) return null;
+  let end = start;
+  while (end < history.length && history[end]!.eventId === eventIds(end - start).toLowerCase()) end++;
+  const appended = history.slice(start, end);
+  return {
+    state: fold(decider as Decider<unknown, E, S>, decider.initialState, history.slice(0, end)),
+    events: appended.map((e) => asDomainEvent<E>(e)),
+    version: appended[appended.length - 1]!.streamVersion,
+    globalPositions: appended.map((e) => e.globalPosition),
+  };
 }

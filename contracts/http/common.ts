@@ -1,0 +1,77 @@
+/**
+ * Shared HTTP schemas: safe strings, identifiers, header values and the RFC 9457 problem
+ * document. Every bounded context builds its request and response bodies from these.
+ */
+import { unsafeStringReason } from "../../services/platform/event-store/json-safety";
+import { z } from "./zod";
+
+/**
+ * A string that PostgreSQL jsonb can store unchanged: refuses `\u0000` and lone UTF-16
+ * surrogates (DESIGN.md §4) with a message naming the problem. Chain `.min()`, `.max()` etc.
+ * as on any zod string.
+ */
+export const SafeString = z.string().superRefine((s, ctx) => {
+  const reason = unsafeStringReason(s);
+  if (reason) ctx.addIssue({ code: "custom", message: `string ${reason}` });
+});
+
+/** A UUID (RFC 9562), lower- or upper-case hex with hyphens. */
+export const Uuid = z.uuid().openapi({ example: "3f2b8c1e-8a4e-4d0b-9a51-2f0c5b7d9e10" });
+
+/** A stream revision (0 for the first event); also the value inside an ETag. */
+export const StreamVersion = z.number().int().min(0).openapi({ description: "Stream revision, from 0" });
+
+/** Business time: an ISO 8601 / RFC 3339 instant with an explicit offset. */
+export const Instant = z.iso.datetime({ offset: true }).openapi({ example: "2026-03-01T09:30:00+08:00" });
+
+/**
+ * `Idempotency-Key` request header (draft-ietf-httpapi-idempotency-key-header): a structured
+ * field string, quoted or bare, 1–255 printable ASCII characters; a UUID is recommended.
+ */
+export const IdempotencyKeyHeader = z
+  .string()
+  .optional()
+  .openapi({
+    description:
+      "Makes a POST safe to retry: the same key and payload return the stored response; " +
+      "a different payload with the same key is refused (422); a concurrent duplicate gets 409.",
+    example: '"5b1d8e52-6a0b-4f0e-9a57-0d3c1c9b7a11"',
+  });
+
+/** `If-Match` request header: the strong ETag (`"<version>"`) the client last read. Required on updates. */
+export const IfMatchHeader = z.string().openapi({
+  description: 'The ETag the update is based on, e.g. `"3"`. Missing → 428; stale → 412.',
+  example: '"3"',
+});
+
+/** `ETag` response header: the stream version as a strong entity tag, e.g. `"3"`. */
+export const ETagHeader = z.string().openapi({ description: "Stream version as a strong ETag", example: '"3"' });
+
+/** One field-level validation error: a JSON pointer (RFC 6901) into the request and what is wrong there. */
+export const ProblemFieldError = z
+  .object({
+    pointer: z.string().openapi({ example: "/body/name" }),
+    detail: z.string(),
+  })
+  .openapi("ProblemFieldError");
+
+/**
+ * RFC 9457 problem details (`application/problem+json`). `type` is a stable URI per kind of
+ * error (`https://ftz.example/problems/<slug>`); `errors` lists field-level validation
+ * failures; further members (e.g. `code`, `state`, `actualVersion`) depend on the type.
+ */
+export const Problem = z
+  .object({
+    type: z.string().openapi({ example: "https://ftz.example/problems/validation-failed" }),
+    title: z.string(),
+    status: z.number().int().min(100).max(599),
+    detail: z.string().optional(),
+    instance: z.string().optional(),
+    requestId: z.string().optional(),
+    errors: z.array(ProblemFieldError).optional(),
+  })
+  .catchall(z.unknown())
+  .openapi("Problem");
+
+/** The TypeScript shape of a problem document. */
+export type ProblemDocument = z.infer<typeof Problem>;

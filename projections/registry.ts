@@ -1,0 +1,8 @@
+/**
+ * The product's projections, one folder per read model (task-list, clearance-times,
+ * negative-list, filings). Each bounded context adds its read models here as it lands; the API
+ * process (embedded mode) and the projection workers (Kafka mode) start what this list holds.
+ */
+import type { Projection } from "./runner/projection";
+
+export const PROJECTIONS: Projection[] = [];

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# `npm test`: installs dependencies if needed, makes sure a Kafka broker runs (starts the local
+# one from infra/kafka when KAFKA_BROKERS is unset and Java + Maven are present), then runs every
+# test tier against PostgreSQL (TEST_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test).
+# Without a broker the Kafka suites skip with a notice; KAFKA_REQUIRED=1 (CI) makes that a failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/ensure-deps.sh
+if [ -z "${KAFKA_BROKERS:-}" ]; then
+  if command -v java >/dev/null && command -v mvn >/dev/null; then
+    bash infra/kafka/kafka.sh start || { [ "${KAFKA_REQUIRED:-0}" = 1 ] && exit 1; echo "NOTICE: local Kafka did not start; Kafka suites will skip" >&2; }
+  else
+    echo "NOTICE: java/mvn not found: no local Kafka broker; Kafka suites will skip" >&2
+  fi
+fi
+export NODE_OPTIONS="${NODE_OPTIONS:-} --experimental-vm-modules --no-warnings=ExperimentalWarning"
+exec node node_modules/.bin/jest "$@"

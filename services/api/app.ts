@@ -1,0 +1,93 @@
+/**
+ * The express 5 application: request ids and logging, JSON bodies, the route modules, the
+ * OpenAPI document and its offline docs UI, then the 404 and error handlers, so every error is
+ * an RFC 9457 problem (DESIGN.md §7).
+ */
+import express, { type Express, type Request } from "express";
+import pino, { type Logger } from "pino";
+import { pinoHttp } from "pino-http";
+import swaggerUi from "swagger-ui-express";
+import type { Database } from "../platform/db/database";
+import type { EventStore } from "../platform/event-store/types";
+import { type IdempotencyOptions, IdempotencyStore } from "./http/idempotency";
+import { jsonBody, requireJsonMediaType } from "./http/json-body";
+import { notFoundHandler, problemErrorHandler } from "./http/problem";
+import { requestIdOf } from "./http/request-id";
+import type { RouteContext, RouteModule } from "./route-module";
+import { apiDocument, productRouteModules } from "./route-modules";
+import { systemRoutes } from "./system-routes";
+
+/** What the app is built from. */
+export interface ApiDeps {
+  db: Database;
+  store: EventStore;
+  /** Default: pino at `LOG_LEVEL` (info), authorization and cookie headers redacted. */
+  logger?: Logger;
+  /** Route modules to serve. Default: the application's (`productRouteModules`). System routes are always served. */
+  routes?: readonly RouteModule[];
+  /** Kafka readiness probe for `/ready`; omit when Kafka is not configured. */
+  kafkaReady?: () => Promise<boolean>;
+  /** Largest JSON body, bytes or a string such as "256kb". Default "256kb". */
+  bodyLimit?: string | number;
+  /** The idempotency-key store; default: one on `db` with `idempotencyOptions`. */
+  idempotency?: IdempotencyStore;
+  idempotencyOptions?: IdempotencyOptions;
+  /** The principal idempotency keys are scoped to. Default: `anonymous` (until authentication exists). */
+  scopeOf?: (req: Request) => string;
+}
+
+/** The default logger: JSON lines, level from `LOG_LEVEL` (default info), secrets redacted. */
+export function defaultLogger(): Logger {
+  return pino({
+    level: process.env.LOG_LEVEL ?? "info",
+    redact: ["req.headers.authorization", "req.headers.cookie", 'res.headers["set-cookie"]'],
+  });
+}
+
+/**
+ * Builds the express app. Order: request id + access log, JSON media-type check and parser,
+ * system routes (`/health`, `/ready`), the route modules, `/openapi.json`, `/docs`, 404, errors.
+ */
+export function createApp(deps: ApiDeps): Express {
+  const logger = deps.logger ?? defaultLogger();
+  const routes = deps.routes ?? productRouteModules;
+  const document = apiDocument(routes);
+  const ctx: RouteContext = {
+    db: deps.db,
+    store: deps.store,
+    logger,
+    commands: {
+      idempotency: deps.idempotency ?? new IdempotencyStore(deps.db, deps.idempotencyOptions),
+      scopeOf: deps.scopeOf ?? (() => "anonymous"),
+    },
+  };
+
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("etag", false); // ETags are stream versions, set by the routes that have them
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: requestIdOf,
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? "error" : "info"),
+    }),
+  );
+  app.use(requireJsonMediaType);
+  app.use(jsonBody(deps.bodyLimit ?? "256kb"));
+
+  for (const module of [systemRoutes({ kafkaReady: deps.kafkaReady }), ...routes]) {
+    const router = express.Router();
+    module.register(router, ctx);
+    app.use(router);
+  }
+
+  app.get("/openapi.json", (_req, res) => {
+    res.json(document);
+  });
+  const uiOptions = { customSiteTitle: document.info.title, swaggerOptions: { validatorUrl: null } };
+  app.use("/docs", swaggerUi.serveFiles(document, uiOptions), swaggerUi.setup(document, uiOptions));
+
+  app.use(notFoundHandler);
+  app.use(problemErrorHandler);
+  return app;
+}

@@ -1,0 +1,21 @@
+/**
+ * The application's route modules: the single list that `main.ts` serves and that the committed
+ * contract (`contracts/openapi.json`, `npm run contracts:generate`) describes. Each bounded
+ * context adds its `RouteModule` to `productRouteModules`.
+ */
+import { buildOpenApiDocument, type OpenApiDocument } from "../../contracts/openapi";
+import type { RouteModule } from "./route-module";
+import { systemRoutes } from "./system-routes";
+
+/** Route modules of the bounded contexts (reform-tasks, direct-clearance, investment-filings), in path order. */
+export const productRouteModules: readonly RouteModule[] = [];
+
+/** The OpenAPI document of an app serving `routes` (system routes first, then `routes`). */
+export function apiDocument(routes: readonly RouteModule[]): OpenApiDocument {
+  return buildOpenApiDocument([systemRoutes(), ...routes]);
+}
+
+/** The OpenAPI document of the application as `main.ts` serves it: the committed contract. */
+export function applicationOpenApiDocument(): OpenApiDocument {
+  return apiDocument(productRouteModules);
+}

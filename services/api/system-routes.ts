@@ -1,0 +1,78 @@
+/**
+ * Operational endpoints: `/health` (liveness: the process serves HTTP; always 200) and
+ * `/ready` (readiness: the database answers `SELECT 1`, and Kafka when a probe is configured;
+ * 503 problem otherwise, so a load balancer stops sending traffic).
+ */
+import type { OpenAPIRegistry } from "@asteasolutions/zod-to-openapi";
+import { problemResponses } from "../../contracts/http/responses";
+import { HealthStatus, ReadyStatus } from "../../contracts/http/system";
+import { Problems } from "./http/problem";
+import type { RouteModule } from "./route-module";
+
+/** Options of the system routes. */
+export interface SystemRoutesOptions {
+  /** Kafka probe; when given, `/ready` needs it to resolve true. */
+  kafkaReady?: () => Promise<boolean>;
+  /** Milliseconds each readiness check may take before it counts as down. Default 2,000. */
+  checkTimeoutMs?: number;
+}
+
+async function probe(check: () => Promise<boolean>, timeoutMs: number): Promise<"up" | "down"> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
+  try {
+    return (await Promise.race([check().catch(() => false), timeout])) ? "up" : "down";
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The `/health` and `/ready` route module. */
+export function systemRoutes(opts: SystemRoutesOptions = {}): RouteModule {
+  const timeoutMs = opts.checkTimeoutMs ?? 2_000;
+  return {
+    name: "system",
+    register(router, ctx) {
+      router.get("/health", (_req, res) => {
+        res.set("Cache-Control", "no-store").json({ status: "ok" });
+      });
+      router.get("/ready", async (_req, res) => {
+        const checks: Record<string, "up" | "down"> = {
+          database: await probe(async () => (await ctx.db.query("SELECT 1 AS ok")).rows.length === 1, timeoutMs),
+        };
+        if (opts.kafkaReady) checks.kafka = await probe(opts.kafkaReady, timeoutMs);
+        const down = Object.keys(checks).filter((k) => checks[k] === "down");
+        if (down.length > 0) throw Problems.notReady(`Not ready: ${down.join(", ")} unavailable`, checks);
+        res.set("Cache-Control", "no-store").json({ status: "ready", checks });
+      });
+    },
+    openapi(registry: OpenAPIRegistry) {
+      registry.registerPath({
+        method: "get",
+        path: "/health",
+        tags: ["system"],
+        summary: "Liveness: the process serves HTTP",
+        responses: { 200: { description: "Alive", content: { "application/json": { schema: HealthStatus } } } },
+      });
+      registry.registerPath({
+        method: "get",
+        path: "/ready",
+        tags: ["system"],
+        summary: "Readiness: the database (and Kafka, when configured) answer",
+        responses: {
+          200: { description: "Ready", content: { "application/json": { schema: ReadyStatus } } },
+          ...problemResponses(503),
+        },
+      });
+      registry.registerPath({
+        method: "get",
+        path: "/openapi.json",
+        tags: ["system"],
+        summary: "This OpenAPI 3.1 document",
+        responses: { 200: { description: "The OpenAPI document", content: { "application/json": { schema: {} } } } },
+      });
+    },
+  };
+}
