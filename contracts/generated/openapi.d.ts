@@ -85,6 +85,42 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/projections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Lag of every projection (events and seconds behind the event store) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Lag figures */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ProjectionsStatus"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/openapi.json": {
         parameters: {
             query?: never;
@@ -155,6 +191,19 @@ export interface components {
         };
         /** @enum {string} */
         CheckState: "up" | "down";
+        ProjectionsStatus: {
+            projections: components["schemas"]["ProjectionLag"][];
+        };
+        ProjectionLag: {
+            projection: string;
+            /** @description events applied since the read model was built */
+            eventsApplied: number;
+            /** @description stored events above its last applied global position */
+            eventsBehind: number;
+            /** @description seconds of recorded time between its last applied event and the newest; 0 when caught up */
+            secondsBehind: number;
+            lastGlobalPosition: number;
+        };
     };
     responses: never;
     parameters: never;

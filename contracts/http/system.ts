@@ -11,3 +11,19 @@ export const HealthStatus = z.object({ status: z.literal("ok") }).openapi("Healt
 export const ReadyStatus = z
   .object({ status: z.literal("ready"), checks: z.record(z.string(), CheckState) })
   .openapi("ReadyStatus");
+
+/** Lag of one projection (read model): events of the global log not yet applied, and seconds behind. */
+export const ProjectionLag = z
+  .object({
+    projection: z.string(),
+    eventsApplied: z.number().int().describe("events applied since the read model was built"),
+    eventsBehind: z.number().int().describe("stored events above its last applied global position"),
+    secondsBehind: z
+      .number()
+      .describe("seconds of recorded time between its last applied event and the newest; 0 when caught up"),
+    lastGlobalPosition: z.number().int(),
+  })
+  .openapi("ProjectionLag");
+
+/** `/projections`: lag of every projection this database holds read models for. */
+export const ProjectionsStatus = z.object({ projections: z.array(ProjectionLag) }).openapi("ProjectionsStatus");

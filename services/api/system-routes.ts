@@ -5,7 +5,8 @@
  */
 import type { OpenAPIRegistry } from "@asteasolutions/zod-to-openapi";
 import { problemResponses } from "../../contracts/http/responses";
-import { HealthStatus, ReadyStatus } from "../../contracts/http/system";
+import { HealthStatus, ProjectionsStatus, ReadyStatus } from "../../contracts/http/system";
+import { projectionLag } from "../../projections/runner/lag";
 import { Problems } from "./http/problem";
 import type { RouteModule } from "./route-module";
 
@@ -47,6 +48,14 @@ export function systemRoutes(opts: SystemRoutesOptions = {}): RouteModule {
         if (down.length > 0) throw Problems.notReady(`Not ready: ${down.join(", ")} unavailable`, checks);
         res.set("Cache-Control", "no-store").json({ status: "ready", checks });
       });
+      router.get("/projections", async (_req, res) => {
+        const { rows } = await ctx.db.query<{ projection: string }>(
+          "SELECT projection FROM projection_status WHERE projection NOT LIKE '%\\_\\_rebuild' ORDER BY projection",
+        );
+        const projections = [];
+        for (const r of rows) projections.push(await projectionLag(ctx.db, r.projection));
+        res.set("Cache-Control", "no-store").json({ projections });
+      });
     },
     openapi(registry: OpenAPIRegistry) {
       registry.registerPath({
@@ -64,6 +73,15 @@ export function systemRoutes(opts: SystemRoutesOptions = {}): RouteModule {
         responses: {
           200: { description: "Ready", content: { "application/json": { schema: ReadyStatus } } },
           ...problemResponses(503),
+        },
+      });
+      registry.registerPath({
+        method: "get",
+        path: "/projections",
+        tags: ["system"],
+        summary: "Lag of every projection (events and seconds behind the event store)",
+        responses: {
+          200: { description: "Lag figures", content: { "application/json": { schema: ProjectionsStatus } } },
         },
       });
       registry.registerPath({

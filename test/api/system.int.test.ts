@@ -5,7 +5,11 @@
 import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { randomUUID } from "node:crypto";
 import request from "supertest";
+import { startStoreFeed } from "../../projections/runner/store-feed";
+import { PostgresEventStore } from "../../services/platform/event-store/postgres-event-store";
+import { counterProjection } from "../support/counter-projection";
 import { checkContracts, describeDrift, REPO_ROOT } from "../../scripts/contracts";
 import { counterApp, PROBLEM_JSON } from "../support/api-app";
 import { serverDatabase, type TestDatabase } from "../support/databases";
@@ -35,6 +39,37 @@ describe("system endpoints", () => {
       checks: { database: "down" },
     });
     await request(app).get("/health").expect(200);
+  });
+
+  it("/projections reports each projection's lag in events and seconds", async () => {
+    const { app } = counterApp(t);
+    const store = new PostgresEventStore(t.db);
+    const at = "2026-11-30T10:00:00Z";
+    await store.append(
+      "Counter-lag",
+      [{ eventId: randomUUID(), type: "CounterOpened", data: { name: "x" }, occurredAt: at }],
+      "no_stream",
+    );
+    const feed = startStoreFeed(t.db, store, counterProjection);
+    await feed.caughtUp();
+    await feed.stop();
+    await store.append(
+      "Counter-lag",
+      [{ eventId: randomUUID(), type: "CounterIncremented", data: { by: 1 }, occurredAt: at }],
+      0,
+    );
+    const res = await request(app).get("/projections").expect(200);
+    expect(res.body).toEqual({
+      projections: [
+        {
+          projection: "counter_totals",
+          eventsApplied: 1,
+          eventsBehind: 1,
+          secondsBehind: expect.any(Number),
+          lastGlobalPosition: expect.any(Number),
+        },
+      ],
+    });
   });
 
   it("/ready checks Kafka when a probe is given", async () => {
