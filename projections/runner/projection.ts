@@ -4,21 +4,10 @@
  * can build fresh tables beside the live ones and swap them in.
  */
 import type { SqlExecutor } from "../../services/platform/db/database";
-import type { EventMetadata } from "../../services/platform/event-store/types";
+import type { ConsumedEvent } from "../../services/relay/cloudevent-message";
 
 /** An event as projections see it, whichever feed delivered it (Kafka or the event store). */
-export interface ProjectionEvent {
-  eventId: string;
-  type: string;
-  streamId: string;
-  streamVersion: number;
-  globalPosition: number;
-  schemaVersion: number;
-  data: unknown;
-  metadata: EventMetadata;
-  occurredAt: Date;
-  recordedAt: Date;
-}
+export type ProjectionEvent = ConsumedEvent;
 
 /** Maps a logical table name to the physical one (`task_list` or `task_list__rebuild`). */
 export type TableNames = (logical: string) => string;

@@ -49,19 +49,11 @@ export function toKafkaMessage(e: RecordedEvent): Message {
   return { key: e.streamId, value: JSON.stringify(e.data), headers, timestamp: String(e.recordedAt.getTime()) };
 }
 
-/** What a consumer needs of a record: the fields of `RecordedEvent` the headers carry. */
-export interface ConsumedEvent {
-  eventId: string;
-  type: string;
-  streamId: string;
-  streamVersion: number;
-  globalPosition: number;
-  schemaVersion: number;
-  data: unknown;
-  occurredAt: Date;
-  recordedAt: Date;
-  metadata: RecordedEvent["metadata"];
-}
+/**
+ * What a consumer gets from a record: a stored event without its transaction id (the global-log
+ * checkpoint is the relay's business; consumers order by partition offset and stream version).
+ */
+export type ConsumedEvent = Omit<RecordedEvent, "transactionId">;
 
 const header = (h: IHeaders | undefined, name: string): string | undefined => {
   const v = h?.[name];

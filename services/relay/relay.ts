@@ -12,7 +12,7 @@
  * releases the lock).
  */
 import { createHash } from "node:crypto";
-import type { Kafka, Producer } from "kafkajs";
+import { type Kafka, Partitioners, type Producer } from "kafkajs";
 import { TOPICS, type TopicSpec, topicFor, topicName } from "../../contracts/topics";
 import type { Database, Session } from "../platform/db/database";
 import { checkpointOf, loadCheckpoint, saveCheckpoint } from "../platform/event-store/checkpoints";

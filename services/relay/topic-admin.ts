@@ -1,34 +1,45 @@
 /**
  * Creates the application's topics (contracts/topics.ts) with explicit partitions and retention,
- * and raises partitions or retention of existing ones to the spec. Idempotent.
+ * and raises the partition count of existing ones to the spec (retention of an existing topic is
+ * left as operators set it). Idempotent.
  */
 import type { Kafka } from "kafkajs";
 import { TOPICS, type TopicSpec, topicName } from "../../contracts/topics";
 
-/** Ensures every topic exists as specified. Returns the names created by this call. */
+/**
+ * Ensures every topic exists as specified. Returns the names created by this call. The replication
+ * factor is `KAFKA_REPLICATION_FACTOR` (default 1, the single-node broker of infra/kafka).
+ */
 export async function ensureTopics(
   kafka: Kafka,
   prefix = "",
   topics: readonly TopicSpec[] = TOPICS,
 ): Promise<string[]> {
+  const replicationFactor = Number(process.env.KAFKA_REPLICATION_FACTOR ?? 1);
   const admin = kafka.admin();
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
     const missing = topics.filter((t) => !existing.has(topicName(t, prefix)));
     if (missing.length) {
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: missing.map((t) => ({
-          topic: topicName(t, prefix),
-          numPartitions: t.partitions,
-          replicationFactor: 1,
-          configEntries: [
-            { name: "retention.ms", value: String(t.retentionMs) },
-            { name: "cleanup.policy", value: "delete" },
-          ],
-        })),
-      });
+      // Another process may create them at the same moment: "already exists" is success here.
+      await admin
+        .createTopics({
+          waitForLeaders: true,
+          topics: missing.map((t) => ({
+            topic: topicName(t, prefix),
+            numPartitions: t.partitions,
+            replicationFactor,
+            configEntries: [
+              { name: "retention.ms", value: String(t.retentionMs) },
+              { name: "cleanup.policy", value: "delete" },
+            ],
+          })),
+        })
+        .catch((err: { type?: string; errors?: { type?: string }[] }) => {
+          const all = err.errors ?? [err];
+          if (!all.every((e) => e.type === "TOPIC_ALREADY_EXISTS")) throw err;
+        });
     }
     const present = topics.filter((t) => existing.has(topicName(t, prefix)));
     if (present.length) {

@@ -2,6 +2,8 @@
  * End to end on real PostgreSQL and Kafka: store → relay → Kafka → projection, with the relay and
  * the projection worker crashing at the worst moments, and two relays competing.
  */
+import { ConfigResourceTypes } from "kafkajs";
+import { ensureTopics } from "../../services/relay/topic-admin";
 import type { SqlExecutor } from "../../services/platform/db/database";
 import { rebuildProjection } from "../../projections/runner/rebuild";
 import type { Projection } from "../../projections/runner/projection";
@@ -31,6 +33,27 @@ describeWithKafka("pipeline on real PostgreSQL and Kafka", () => {
     p = await pipeline();
   });
   afterEach(() => p.close());
+
+  it("creates the application's topics with explicit partitions and retention, idempotently", async () => {
+    const admin = p.kafka.admin();
+    await admin.connect();
+    try {
+      expect(await ensureTopics(p.kafka, p.prefix)).toEqual([]); // already there: nothing created
+      for (const spec of TOPICS) {
+        const name = topicName(spec, p.prefix);
+        const meta = await admin.fetchTopicMetadata({ topics: [name] });
+        expect(meta.topics[0]!.partitions).toHaveLength(spec.partitions);
+        const cfg = await admin.describeConfigs({
+          includeSynonyms: false,
+          resources: [{ type: ConfigResourceTypes.TOPIC, name }],
+        });
+        const retention = cfg.resources[0]!.configEntries.find((e) => e.configName === "retention.ms");
+        expect(retention?.configValue).toBe(String(spec.retentionMs));
+      }
+    } finally {
+      await admin.disconnect();
+    }
+  });
 
   it("delivers an appended event to a Kafka-fed read model and to a plain partner consumer with CloudEvents headers", async () => {
     const relay = p.relay();
