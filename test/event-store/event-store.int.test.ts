@@ -102,6 +102,11 @@ describe.each(ENGINES)("event store contract on %s", (_name, open) => {
     // The same id in another stream, or half a batch already stored, is an error, not a silent loss.
     await expect(store.append("S-other", [batch[0]!], "any")).rejects.toBeInstanceOf(DuplicateEventIdError);
     await expect(store.append("S-idem", [batch[0]!, ev("A", {})], "any")).rejects.toBeInstanceOf(DuplicateEventIdError);
+    // The same id with other data is not a retry: refused rather than silently dropped.
+    await expect(store.append("S-idem", [{ ...batch[0]!, data: { n: 99 } }], "any")).rejects.toMatchObject({
+      code: "duplicate_event_id",
+      detail: "already stored with other data",
+    });
   });
 
   it("refuses an oversized event with a typed error", async () => {
@@ -237,6 +242,36 @@ describe("event store on the PostgreSQL server: concurrent sessions", () => {
     expect(new Set(results.map((r) => r.globalPositions[0])).size).toBe(1);
     expect(results.filter((r) => !r.idempotentReplay)).toHaveLength(1);
     expect(await store.readStream("Retry-1")).toHaveLength(1);
+  });
+
+  it("keeps every stream's revisions in order in the global log under concurrent writers", async () => {
+    const streams = Array.from({ length: 10 }, (_, i) => `Order-${i}`);
+    await Promise.all(streams.map((s) => store.append(s, [ev("A", {})], "no_stream")));
+    await Promise.all(
+      streams.flatMap((s) =>
+        Array.from({ length: 8 }, (_, w) => store.append(s, [ev("A", { w })], w % 2 ? "stream_exists" : "any")),
+      ),
+    );
+    const all = await readEverything(store, START, 25);
+    expect(all).toHaveLength(90);
+    for (const s of streams) {
+      const versions = all.filter((e) => e.streamId === s).map((e) => e.streamVersion);
+      expect(versions).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+    }
+  });
+
+  it("answers a concurrent retry with an exact expected version with the original result", async () => {
+    await store.append("Retry-exact", [ev("A", {})], "no_stream");
+    for (let round = 1; round <= 10; round++) {
+      const batch = [ev("A", { round })];
+      const results = await Promise.all([
+        store.append("Retry-exact", batch, round - 1),
+        store.append("Retry-exact", batch, round - 1),
+      ]);
+      expect(results.map((r) => r.idempotentReplay).sort()).toEqual([false, true]);
+      expect(results[0]!.globalPositions).toEqual(results[1]!.globalPositions);
+    }
+    expect(await store.readStream("Retry-exact")).toHaveLength(11);
   });
 
   it("never passes an event whose transaction commits after later positions were committed", async () => {

@@ -6,6 +6,7 @@
  * compare-and-set `UPDATE ... WHERE version = $expected`; under READ COMMITTED a concurrent
  * writer waits for the row, re-evaluates the condition and finds it false, so exactly one wins.
  */
+import { createHash } from "node:crypto";
 import type { Database, SqlExecutor } from "../db/database";
 import {
   DuplicateEventIdError,
@@ -80,6 +81,12 @@ export class PostgresEventStore implements EventStore {
     expected: ExpectedVersion,
   ): Promise<AppendResult> {
     const prepared = isPrepared(events) ? events : this.prepare(streamId, events, expected);
+    // Writers of one stream queue here, before this transaction writes anything: taking an
+    // advisory lock assigns no transaction id, so each writer's id is assigned after the previous
+    // writer committed and the global log's (transaction_id, global_position) order keeps every
+    // stream's revisions in order. A concurrent retry of the same events then finds them stored.
+    await tx.query("SELECT pg_advisory_xact_lock($1::bigint)", [streamLockKey(streamId)]);
+    await assertTransactionOrder(tx, streamId);
     const replay = await this.replayOf(tx, streamId, prepared);
     if (replay) return replay;
     const last = await reserve(tx, streamId, expected, prepared.length);
@@ -202,9 +209,11 @@ export class PostgresEventStore implements EventStore {
       type: string;
       stream_version: string;
       global_position: string;
+      same_data: boolean;
     }>(
-      "SELECT event_id, stream_id, type, stream_version, global_position FROM events WHERE event_id = ANY($1::uuid[])",
-      [events.map((e) => e.eventId)],
+      `SELECT event_id, stream_id, type, stream_version, global_position, data = x.d::jsonb AS same_data
+       FROM events JOIN unnest($1::uuid[], $2::text[]) AS x(id, d) ON event_id = x.id`,
+      [events.map((e) => e.eventId), events.map((e) => e.dataJson)],
     );
     if (rows.length === 0) return null;
     const byId = new Map(rows.map((r) => [r.event_id, r]));
@@ -213,6 +222,7 @@ export class PostgresEventStore implements EventStore {
       if (!row) throw new DuplicateEventIdError(rows[0]!.event_id, "part of this batch is already stored, part is not");
       if (row.stream_id !== streamId) throw new DuplicateEventIdError(e.eventId, `already stored in another stream`);
       if (row.type !== e.type) throw new DuplicateEventIdError(e.eventId, `already stored with type ${row.type}`);
+      if (!row.same_data) throw new DuplicateEventIdError(e.eventId, "already stored with other data");
     }
     const ordered = events.map((e) => byId.get(e.eventId)!);
     return {
@@ -264,6 +274,31 @@ function validateStreamId(streamId: string): void {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
   if (reason || /[\u0000-\u001f]/.test(streamId))
     throw new InvalidAppendError(`stream id ${reason ?? "has control characters"}`);
+}
+
+/** 64-bit advisory-lock key of a stream's writers: the first 8 bytes of SHA-256(`stream:<id>`), stable across processes. */
+export const streamLockKey = (streamId: string): string =>
+  createHash("sha256").update(`stream:${streamId}`).digest().readBigInt64BE(0).toString();
+
+/**
+ * Refuses to append when this transaction already had an id older than the stream's last writer's
+ * (possible only in `appendIn` when the caller wrote before appending): its events would sort
+ * before revisions they follow. SQLSTATE 40001 so callers retry the whole transaction.
+ */
+async function assertTransactionOrder(tx: SqlExecutor, streamId: string): Promise<void> {
+  const { rows } = await tx.query<{ behind: boolean }>(
+    `SELECT pg_current_xact_id_if_assigned() < transaction_id AS behind
+       FROM events WHERE stream_id = $1 ORDER BY stream_version DESC LIMIT 1`,
+    [streamId],
+  );
+  if (rows[0]?.behind) {
+    throw Object.assign(
+      new Error(`stream ${streamId}: this transaction started writing before the stream's last append; retry it`),
+      {
+        code: "40001",
+      },
+    );
+  }
 }
 
 /**
