@@ -79,6 +79,7 @@ export async function applyBatch(
     touched.add(e.streamId);
     last = e;
   }
+  const maxPosition = events.length ? Math.max(...events.map((e) => e.globalPosition)) : undefined;
   if (touched.size) {
     const ids = [...touched];
     await tx.query(
@@ -90,7 +91,7 @@ export async function applyBatch(
   }
   await tx.query(
     `UPDATE projection_status SET events_applied = events_applied + $2, duplicates_skipped = duplicates_skipped + $3,
-       gaps_seen = gaps_seen + $4, last_global_position = COALESCE($5, last_global_position),
+       gaps_seen = gaps_seen + $4, last_global_position = GREATEST(last_global_position, COALESCE($5, 0)),
        last_recorded_at = COALESCE($6, last_recorded_at), updated_at = now()
      WHERE projection = $1`,
     [
@@ -98,7 +99,7 @@ export async function applyBatch(
       outcome.applied + outcome.parked,
       outcome.skipped,
       outcome.gaps,
-      last?.globalPosition ?? null,
+      maxPosition ?? null,
       last?.recordedAt ?? null,
     ],
   );

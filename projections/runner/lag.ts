@@ -14,10 +14,15 @@ export interface ProjectionLag {
 }
 
 /**
- * Lag of `projection` against the store. Counts events above its last applied global position
- * (an approximation only while transactions commit out of position order: never below zero).
+ * Lag of `projection` against the store. Counts events of its stream `categories` (all when
+ * omitted) above the highest global position it applied; an approximation only while
+ * transactions commit out of position order (never below zero).
  */
-export async function projectionLag(db: SqlExecutor, projection: string): Promise<ProjectionLag> {
+export async function projectionLag(
+  db: SqlExecutor,
+  projection: string,
+  categories?: string[],
+): Promise<ProjectionLag> {
   const { rows } = await db.query<{
     events_applied: string;
     last_global_position: string;
@@ -25,12 +30,13 @@ export async function projectionLag(db: SqlExecutor, projection: string): Promis
     seconds: string | null;
   }>(
     `SELECT s.events_applied, s.last_global_position,
-            (SELECT count(*) FROM events e WHERE e.global_position > s.last_global_position) AS behind,
+            (SELECT count(*) FROM events e WHERE e.global_position > s.last_global_position
+               AND ($2::text[] IS NULL OR split_part(e.stream_id, '-', 1) = ANY($2::text[]))) AS behind,
             extract(epoch FROM ((SELECT max(recorded_at) FROM events) - s.last_recorded_at))::text AS seconds
        FROM (SELECT * FROM projection_status WHERE projection = $1
              UNION ALL SELECT $1, 0, 0, 0, 0, NULL, now() WHERE NOT EXISTS
                (SELECT 1 FROM projection_status WHERE projection = $1)) s`,
-    [projection],
+    [projection, categories ?? null],
   );
   const r = rows[0]!;
   const behind = Number(r.behind);

@@ -54,6 +54,7 @@ export async function rebuildProjection(
     for (const table of projection.tables) await tx.query(`DROP TABLE IF EXISTS ${REBUILD(table)}`);
     await tx.query("DELETE FROM projection_streams WHERE projection = $1", [tmp]);
     await tx.query("DELETE FROM projection_status WHERE projection = $1", [tmp]);
+    await tx.query("DELETE FROM parked_events WHERE projection = $1", [tmp]);
     await projection.setup(tx, REBUILD);
   });
   const bulk = await replay(undefined, db, store, projection, START, batchSize);
@@ -74,6 +75,8 @@ export async function rebuildProjection(
       [projection.name, tmp],
     );
     await tx.query("DELETE FROM projection_status WHERE projection = $1", [tmp]);
+    await tx.query("DELETE FROM parked_events WHERE projection = $1", [projection.name]);
+    await tx.query("UPDATE parked_events SET projection = $1 WHERE projection = $2", [projection.name, tmp]);
     await saveCheckpoint(tx, storeCheckpointName(projection.name), tail.cp);
     return bulk.events + tail.events;
   });

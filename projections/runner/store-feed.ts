@@ -26,7 +26,9 @@ export function startStoreFeed(
   opts: { batchSize?: number; idlePollMs?: number; onError?: (err: unknown) => void } = {},
 ): Feed {
   let stopped = false;
-  let waiters: (() => void)[] = [];
+  // Each waiter resolves once an empty read started when no transaction below its target could
+  // still commit: the target is the next transaction id at the time of the call (snapshot xmax).
+  let waiters: { target: bigint; resolve: () => void }[] = [];
   let wake: (() => void) | undefined;
   const sleep = (ms: number) =>
     new Promise<void>((r) => {
@@ -36,17 +38,20 @@ export function startStoreFeed(
         r();
       };
     });
+  const snapshotBound = async (fn: "xmin" | "xmax") =>
+    BigInt((await db.query<{ x: string }>(`SELECT pg_snapshot_${fn}(pg_current_snapshot())::text AS x`)).rows[0]!.x);
   const loop = (async () => {
     await db.transaction((tx) => projection.setup(tx, LIVE));
     while (!stopped) {
       try {
-        const pending = waiters;
+        const xminBefore = waiters.length ? await snapshotBound("xmin") : 0n;
         const cp = await loadCheckpoint(db, storeCheckpointName(projection.name));
         const batch = await store.readAll(cp, { batchSize: opts.batchSize ?? 500 });
         if (batch.length === 0) {
-          waiters = waiters.filter((w) => !pending.includes(w));
-          for (const w of pending) w();
-          await sleep(opts.idlePollMs ?? 50);
+          const done = waiters.filter((w) => w.target <= xminBefore);
+          waiters = waiters.filter((w) => w.target > xminBefore);
+          for (const w of done) w.resolve();
+          await sleep(waiters.length ? 5 : (opts.idlePollMs ?? 50));
           continue;
         }
         await db.transaction((tx) =>
@@ -67,12 +72,14 @@ export function startStoreFeed(
       stopped = true;
       wake?.();
       await loop;
-      for (const w of waiters) w();
+      for (const w of waiters) w.resolve();
     },
-    caughtUp: () =>
-      new Promise<void>((resolve) => {
-        waiters.push(resolve);
+    caughtUp: async () => {
+      const target = await snapshotBound("xmax");
+      await new Promise<void>((resolve) => {
+        waiters.push({ target, resolve });
         wake?.();
-      }),
+      });
+    },
   };
 }

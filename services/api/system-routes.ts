@@ -6,6 +6,7 @@
 import type { OpenAPIRegistry } from "@asteasolutions/zod-to-openapi";
 import { problemResponses } from "../../contracts/http/responses";
 import { HealthStatus, ProjectionsStatus, ReadyStatus } from "../../contracts/http/system";
+import { PROJECTIONS } from "../../projections/registry";
 import { projectionLag } from "../../projections/runner/lag";
 import { Problems } from "./http/problem";
 import type { RouteModule } from "./route-module";
@@ -53,7 +54,10 @@ export function systemRoutes(opts: SystemRoutesOptions = {}): RouteModule {
           "SELECT projection FROM projection_status WHERE projection NOT LIKE '%\\_\\_rebuild' ORDER BY projection",
         );
         const projections = [];
-        for (const r of rows) projections.push(await projectionLag(ctx.db, r.projection));
+        for (const r of rows) {
+          const categories = PROJECTIONS.find((p) => p.name === r.projection)?.categories;
+          projections.push(await projectionLag(ctx.db, r.projection, categories));
+        }
         res.set("Cache-Control", "no-store").json({ projections });
       });
     },

@@ -95,6 +95,10 @@ describe.each(ENGINES)("projection runner on %s", (_name, open) => {
     await feed.caughtUp();
     await feed.stop();
     expect(await projectionLag(t.db, counterProjection.name)).toMatchObject({ eventsApplied: 3, eventsBehind: 0 });
+    // Events of categories the projection does not read do not count against it.
+    await store.append("Other-1", [ev("Something", {})], "any");
+    expect(await projectionLag(t.db, counterProjection.name, ["Counter"])).toMatchObject({ eventsBehind: 0 });
+    expect(await projectionLag(t.db, counterProjection.name)).toMatchObject({ eventsBehind: 1 });
   });
 });
 
