@@ -5,27 +5,20 @@
  */
 import { randomBytes } from "node:crypto";
 import { Kafka, logLevel } from "kafkajs";
+import { kafkaReachable } from "../../services/platform/kafka-client";
 
 export const KAFKA_BROKERS = (process.env.KAFKA_BROKERS ?? "127.0.0.1:9092").split(",");
 
 /** Probes the broker with an admin call; true when it answers within `timeoutMs`. */
-export async function probeKafka(brokers = KAFKA_BROKERS, timeoutMs = 5000): Promise<boolean> {
-  const admin = new Kafka({
+export function probeKafka(brokers = KAFKA_BROKERS, timeoutMs = 5000): Promise<boolean> {
+  const kafka = new Kafka({
     clientId: "probe",
     brokers,
     logLevel: logLevel.NOTHING,
     connectionTimeout: timeoutMs,
     retry: { retries: 1 },
-  }).admin();
-  try {
-    await admin.connect();
-    await admin.listTopics();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await admin.disconnect().catch(() => undefined);
-  }
+  });
+  return kafkaReachable(kafka, timeoutMs);
 }
 
 /** `describe` when a broker is available, else `describe.skip` after printing a notice. */
