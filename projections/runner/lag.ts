@@ -29,13 +29,11 @@ export async function projectionLag(
     behind: string;
     seconds: string | null;
   }>(
-    `SELECT s.events_applied, s.last_global_position,
-            (SELECT count(*) FROM events e WHERE e.global_position > s.last_global_position
+    `SELECT coalesce(s.events_applied, 0) AS events_applied, coalesce(s.last_global_position, 0) AS last_global_position,
+            (SELECT count(*) FROM events e WHERE e.global_position > coalesce(s.last_global_position, 0)
                AND ($2::text[] IS NULL OR split_part(e.stream_id, '-', 1) = ANY($2::text[]))) AS behind,
             extract(epoch FROM ((SELECT max(recorded_at) FROM events) - s.last_recorded_at))::text AS seconds
-       FROM (SELECT * FROM projection_status WHERE projection = $1
-             UNION ALL SELECT $1, 0, 0, 0, 0, NULL, now() WHERE NOT EXISTS
-               (SELECT 1 FROM projection_status WHERE projection = $1)) s`,
+       FROM (SELECT $1::text AS projection) p LEFT JOIN projection_status s USING (projection)`,
     [projection, categories ?? null],
   );
   const r = rows[0]!;

@@ -11,9 +11,9 @@
  * time after the active one's session ends (process death closes the socket; the server then
  * releases the lock).
  */
-import { createHash } from "node:crypto";
 import { type Kafka, Partitioners, type Producer } from "kafkajs";
 import { TOPICS, type TopicSpec, topicFor, topicName } from "../../contracts/topics";
+import { advisoryLockKey } from "../platform/db/advisory-lock";
 import type { Database, Session } from "../platform/db/database";
 import { checkpointOf, loadCheckpoint, saveCheckpoint } from "../platform/event-store/checkpoints";
 import type { EventStore, RecordedEvent } from "../platform/event-store/types";
@@ -50,8 +50,7 @@ export interface RelayStatus {
 }
 
 /** 64-bit advisory-lock key derived from the relay name (stable across processes). */
-export const lockKeyFor = (name: string): string =>
-  createHash("sha256").update(`relay:${name}`).digest().readBigInt64BE(0).toString();
+export const lockKeyFor = (name: string): string => advisoryLockKey("relay", name);
 
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve) => {

@@ -6,7 +6,7 @@
  * compare-and-set `UPDATE ... WHERE version = $expected`; under READ COMMITTED a concurrent
  * writer waits for the row, re-evaluates the condition and finds it false, so exactly one wins.
  */
-import { createHash } from "node:crypto";
+import { advisoryLockKey } from "../db/advisory-lock";
 import type { Database, SqlExecutor } from "../db/database";
 import {
   DuplicateEventIdError,
@@ -59,7 +59,7 @@ export class PostgresEventStore implements EventStore {
   async append(streamId: string, events: NewEvent[], expected: ExpectedVersion): Promise<AppendResult> {
     const prepared = this.prepare(streamId, events, expected);
     try {
-      return await this.db.transaction((tx) => this.appendIn(tx, streamId, prepared, expected));
+      return await this.db.transaction((tx) => this.appendPrepared(tx, streamId, prepared, expected, false));
     } catch (err) {
       // A concurrent retry of the same events won the race: answer with what it stored.
       if (isUniqueViolation(err, "events_event_id_key")) {
@@ -81,12 +81,24 @@ export class PostgresEventStore implements EventStore {
     expected: ExpectedVersion,
   ): Promise<AppendResult> {
     const prepared = isPrepared(events) ? events : this.prepare(streamId, events, expected);
+    return this.appendPrepared(tx, streamId, prepared, expected, true);
+  }
+
+  /** The append itself. `callerMayHaveWritten`: the transaction is the caller's and may already hold an id. */
+  private async appendPrepared(
+    tx: SqlExecutor,
+    streamId: string,
+    prepared: PreparedEvent[],
+    expected: ExpectedVersion,
+    callerMayHaveWritten: boolean,
+  ): Promise<AppendResult> {
     // Writers of one stream queue here, before this transaction writes anything: taking an
     // advisory lock assigns no transaction id, so each writer's id is assigned after the previous
     // writer committed and the global log's (transaction_id, global_position) order keeps every
     // stream's revisions in order. A concurrent retry of the same events then finds them stored.
     await tx.query("SELECT pg_advisory_xact_lock($1::bigint)", [streamLockKey(streamId)]);
-    await assertTransactionOrder(tx, streamId);
+    // A transaction that wrote before taking the lock has an older id: check it (append's own does not).
+    if (callerMayHaveWritten) await assertTransactionOrder(tx, streamId);
     const replay = await this.replayOf(tx, streamId, prepared);
     if (replay) return replay;
     const last = await reserve(tx, streamId, expected, prepared.length);
@@ -277,8 +289,7 @@ function validateStreamId(streamId: string): void {
 }
 
 /** 64-bit advisory-lock key of a stream's writers: the first 8 bytes of SHA-256(`stream:<id>`), stable across processes. */
-export const streamLockKey = (streamId: string): string =>
-  createHash("sha256").update(`stream:${streamId}`).digest().readBigInt64BE(0).toString();
+export const streamLockKey = (streamId: string): string => advisoryLockKey("stream", streamId);
 
 /**
  * Refuses to append when this transaction already had an id older than the stream's last writer's
