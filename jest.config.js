@@ -9,7 +9,7 @@ module.exports = {
   },
   testMatch: ["**/*.test.ts"],
   testPathIgnorePatterns: ["/node_modules/", "/.stack/"],
-  testTimeout: 60000,
+  testTimeout: 120000,
   maxWorkers: 2,
   // kafkajs leaves retry timers behind after disconnect; without this Jest can wait forever after the last test.
   forceExit: true,

@@ -4,5 +4,6 @@
  * process (embedded mode) and the projection workers (Kafka mode) start what this list holds.
  */
 import type { Projection } from "./runner/projection";
+import { taskListProjection } from "./task-list/task-list-projection";
 
-export const PROJECTIONS: Projection[] = [];
+export const PROJECTIONS: Projection[] = [taskListProjection];

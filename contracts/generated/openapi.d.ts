@@ -157,6 +157,1938 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/reform-tasks/departments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Departments (reference data) a task may name */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Departments */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            departments: components["schemas"]["Department"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/reform-tasks/fields": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Reform fields (reference data) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Reform fields */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            fields: components["schemas"]["ReformField"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/reform-tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The task list (read model): filters and cursor pagination, ordered by year and ref */
+        get: {
+            parameters: {
+                query?: {
+                    year?: number;
+                    /** @description Comma-separated statuses */
+                    status?: string;
+                    /** @description Lead or cooperating department code */
+                    department?: string;
+                    field?: string;
+                    /** @description Source batch code, e.g. SC-FTZ-7 */
+                    source?: string;
+                    overdue?: "true" | "false";
+                    /** @description Date overdue is judged on; default today (China) */
+                    asOf?: string;
+                    /** @description Text search in Chinese or English */
+                    q?: string;
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description One page */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReformTaskListPage"];
+                    };
+                };
+                /** @description Malformed request or failed validation (field errors in `errors[]`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not ready */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Plan a task in a year's list (its id derives from year and ref) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Makes a POST safe to retry: the same key and payload return the stored response; a different payload with the same key is refused (422); a concurrent duplicate gets 409. */
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["PlanTaskBody"];
+                };
+            };
+            responses: {
+                /** @description Planned */
+                201: {
+                    headers: {
+                        /** @description Stream version as a strong ETag */
+                        ETag: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReformTaskView"];
+                    };
+                };
+                /** @description Malformed request or failed validation (field errors in `errors[]`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Refused in the current state, or a duplicate request is still in progress */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request body is not of an accepted media type (application/json unless stated) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A rule refused the command (e.g. a date in the future, a rejected file), or Idempotency-Key reused with a different payload */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/reform-tasks/scoreboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Per lead department: counts by status, overdue, on-time rate */
+        get: {
+            parameters: {
+                query?: {
+                    year?: number;
+                    asOf?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The scoreboard */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DepartmentScoreboard"];
+                    };
+                };
+                /** @description Malformed request or failed validation (field errors in `errors[]`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not ready */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/reform-tasks/replication-rates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Replication rate per list year (replicated / applicable) */
+        get: {
+            parameters: {
+                query?: {
+                    asOf?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Rates per year */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReplicationRates"];
+                    };
+                };
+                /** @description Malformed request or failed validation (field errors in `errors[]`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not ready */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/reform-tasks/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import a year's task list (CSV or XLSX; all or nothing; same file again changes nothing)
+         * @description Columns: ref, title_zh, title_en, field, scope, source_batch, source_item, source, core_content, lead_department, cooperating_departments, deadline, implementation_path, assumed, change_reason (title_en, source_item, assumed, change_reason optional; export-only columns are ignored). A changed deadline needs change_reason. Errors name row and column (`errors[].row`, `errors[].column`, pointer `/rows/{row}/{column}`). Idempotency-Key is required unless dryRun=true. At most 5mb.
+         */
+        post: {
+            parameters: {
+                query: {
+                    year: number;
+                    dryRun?: "true" | "false";
+                };
+                header?: {
+                    /** @description Makes a POST safe to retry: the same key and payload return the stored response; a different payload with the same key is refused (422); a concurrent duplicate gets 409. */
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            /** @description The task list file */
+            requestBody?: {
+                content: {
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            responses: {
+                /** @description Imported (or checked, in a dry run) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TaskListImportOutcome"];
+                    };
+                };
+                /** @description Malformed request or failed validation (field errors in `errors[]`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Refused in the current state, or a duplicate request is still in progress */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request body or event too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request body is not of an accepted media type (application/json unless stated) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The file was rejected; nothing was imported (errors[] name row and column) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/reform-tasks/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Export the list (same filters as the list) with status, progress and overdue flags */
+        get: {
+            parameters: {
+                query?: {
+                    year?: number;
+                    /** @description Comma-separated statuses */
+                    status?: string;
+                    /** @description Lead or cooperating department code */
+                    department?: string;
+                    field?: string;
+                    /** @description Source batch code, e.g. SC-FTZ-7 */
+                    source?: string;
+                    overdue?: "true" | "false";
+                    /** @description Date overdue is judged on; default today (China) */
+                    asOf?: string;
+                    /** @description Text search in Chinese or English */
+                    q?: string;
+                    format?: "csv" | "xlsx";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The list as CSV (UTF-8 with BOM) or XLSX */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    };
+                };
+                /** @description Malformed request or failed validation (field errors in `errors[]`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not ready */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/reform-tasks/{taskId}/revisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Revise the task's definition (title, field, scope, source, core content, implementation path) */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The ETag the update is based on, e.g. `"3"`. Missing → 428; stale → 412. */
+                    "if-match": string;
+                    /** @description Makes a POST safe to retry: the same key and payload return the stored response; a different payload with the same key is refused (422); a concurrent duplicate gets 409. */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    taskId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["ReviseTaskBody"];
+                };
+            };
+            responses: {
+                /** @description Updated */
+                200: {
+                    headers: {
+                        /** @description Stream version as a strong ETag */
+                        ETag: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReformTaskView"];
+                    };
+                };
+                /** @description Malformed request or failed validation (field errors in `errors[]`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such resource */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Refused in the current state, or a duplicate request is still in progress */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description If-Match does not match the current version */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request body is not of an accepted media type (application/json unless stated) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A rule refused the command (e.g. a date in the future, a rejected file), or Idempotency-Key reused with a different payload */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description If-Match is required on updates */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/reform-tasks/{taskId}/departments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Assign or change the lead and cooperating departments */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The ETag the update is based on, e.g. `"3"`. Missing → 428; stale → 412. */
+                    "if-match": string;
+                    /** @description Makes a POST safe to retry: the same key and payload return the stored response; a different payload with the same key is refused (422); a concurrent duplicate gets 409. */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    taskId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["AssignDepartmentsBody"];
+                };
+            };
+            responses: {
+                /** @description Updated */
+                200: {
+                    headers: {
+                        /** @description Stream version as a strong ETag */
+                        ETag: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReformTaskView"];
+                    };
+                };
+                /** @description Malformed request or failed validation (field errors in `errors[]`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such resource */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Refused in the current state, or a duplicate request is still in progress */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description If-Match does not match the current version */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request body is not of an accepted media type (application/json unless stated) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A rule refused the command (e.g. a date in the future, a rejected file), or Idempotency-Key reused with a different payload */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description If-Match is required on updates */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/reform-tasks/{taskId}/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start work on the task */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The ETag the update is based on, e.g. `"3"`. Missing → 428; stale → 412. */
+                    "if-match": string;
+                    /** @description Makes a POST safe to retry: the same key and payload return the stored response; a different payload with the same key is refused (422); a concurrent duplicate gets 409. */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    taskId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["StartTaskBody"];
+                };
+            };
+            responses: {
+                /** @description Updated */
+                200: {
+                    headers: {
+                        /** @description Stream version as a strong ETag */
+                        ETag: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReformTaskView"];
+                    };
+                };
+                /** @description Malformed request or failed validation (field errors in `errors[]`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such resource */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Refused in the current state, or a duplicate request is still in progress */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description If-Match does not match the current version */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request body is not of an accepted media type (application/json unless stated) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A rule refused the command (e.g. a date in the future, a rejected file), or Idempotency-Key reused with a different payload */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description If-Match is required on updates */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/reform-tasks/{taskId}/progress-reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Report progress (percent, narrative, evidence links, as-of date) */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The ETag the update is based on, e.g. `"3"`. Missing → 428; stale → 412. */
+                    "if-match": string;
+                    /** @description Makes a POST safe to retry: the same key and payload return the stored response; a different payload with the same key is refused (422); a concurrent duplicate gets 409. */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    taskId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["ProgressReportBody"];
+                };
+            };
+            responses: {
+                /** @description Updated */
+                200: {
+                    headers: {
+                        /** @description Stream version as a strong ETag */
+                        ETag: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReformTaskView"];
+                    };
+                };
+                /** @description Malformed request or failed validation (field errors in `errors[]`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such resource */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Refused in the current state, or a duplicate request is still in progress */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description If-Match does not match the current version */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request body is not of an accepted media type (application/json unless stated) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A rule refused the command (e.g. a date in the future, a rejected file), or Idempotency-Key reused with a different payload */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description If-Match is required on updates */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/reform-tasks/{taskId}/reschedules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Move the deadline (a reason is required; the history keeps every reschedule) */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The ETag the update is based on, e.g. `"3"`. Missing → 428; stale → 412. */
+                    "if-match": string;
+                    /** @description Makes a POST safe to retry: the same key and payload return the stored response; a different payload with the same key is refused (422); a concurrent duplicate gets 409. */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    taskId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["RescheduleBody"];
+                };
+            };
+            responses: {
+                /** @description Updated */
+                200: {
+                    headers: {
+                        /** @description Stream version as a strong ETag */
+                        ETag: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReformTaskView"];
+                    };
+                };
+                /** @description Malformed request or failed validation (field errors in `errors[]`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such resource */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Refused in the current state, or a duplicate request is still in progress */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description If-Match does not match the current version */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request body is not of an accepted media type (application/json unless stated) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A rule refused the command (e.g. a date in the future, a rejected file), or Idempotency-Key reused with a different payload */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description If-Match is required on updates */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/reform-tasks/{taskId}/replication": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark the reform replicated (落地) with evidence and date */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The ETag the update is based on, e.g. `"3"`. Missing → 428; stale → 412. */
+                    "if-match": string;
+                    /** @description Makes a POST safe to retry: the same key and payload return the stored response; a different payload with the same key is refused (422); a concurrent duplicate gets 409. */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    taskId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["ReplicationBody"];
+                };
+            };
+            responses: {
+                /** @description Updated */
+                200: {
+                    headers: {
+                        /** @description Stream version as a strong ETag */
+                        ETag: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReformTaskView"];
+                    };
+                };
+                /** @description Malformed request or failed validation (field errors in `errors[]`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such resource */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Refused in the current state, or a duplicate request is still in progress */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description If-Match does not match the current version */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request body is not of an accepted media type (application/json unless stated) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A rule refused the command (e.g. a date in the future, a rejected file), or Idempotency-Key reused with a different payload */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description If-Match is required on updates */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/reform-tasks/{taskId}/not-applicable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Judge the reform not applicable here (reason required) */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The ETag the update is based on, e.g. `"3"`. Missing → 428; stale → 412. */
+                    "if-match": string;
+                    /** @description Makes a POST safe to retry: the same key and payload return the stored response; a different payload with the same key is refused (422); a concurrent duplicate gets 409. */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    taskId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["ReasonBody"];
+                };
+            };
+            responses: {
+                /** @description Updated */
+                200: {
+                    headers: {
+                        /** @description Stream version as a strong ETag */
+                        ETag: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReformTaskView"];
+                    };
+                };
+                /** @description Malformed request or failed validation (field errors in `errors[]`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such resource */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Refused in the current state, or a duplicate request is still in progress */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description If-Match does not match the current version */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request body is not of an accepted media type (application/json unless stated) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A rule refused the command (e.g. a date in the future, a rejected file), or Idempotency-Key reused with a different payload */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description If-Match is required on updates */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/reform-tasks/{taskId}/block": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark the task blocked (reason required) */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The ETag the update is based on, e.g. `"3"`. Missing → 428; stale → 412. */
+                    "if-match": string;
+                    /** @description Makes a POST safe to retry: the same key and payload return the stored response; a different payload with the same key is refused (422); a concurrent duplicate gets 409. */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    taskId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["ReasonBody"];
+                };
+            };
+            responses: {
+                /** @description Updated */
+                200: {
+                    headers: {
+                        /** @description Stream version as a strong ETag */
+                        ETag: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReformTaskView"];
+                    };
+                };
+                /** @description Malformed request or failed validation (field errors in `errors[]`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such resource */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Refused in the current state, or a duplicate request is still in progress */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description If-Match does not match the current version */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request body is not of an accepted media type (application/json unless stated) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A rule refused the command (e.g. a date in the future, a rejected file), or Idempotency-Key reused with a different payload */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description If-Match is required on updates */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/reform-tasks/{taskId}/unblock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Lift a block; the task returns to where it was */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The ETag the update is based on, e.g. `"3"`. Missing → 428; stale → 412. */
+                    "if-match": string;
+                    /** @description Makes a POST safe to retry: the same key and payload return the stored response; a different payload with the same key is refused (422); a concurrent duplicate gets 409. */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    taskId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["UnblockBody"];
+                };
+            };
+            responses: {
+                /** @description Updated */
+                200: {
+                    headers: {
+                        /** @description Stream version as a strong ETag */
+                        ETag: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReformTaskView"];
+                    };
+                };
+                /** @description Malformed request or failed validation (field errors in `errors[]`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such resource */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Refused in the current state, or a duplicate request is still in progress */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description If-Match does not match the current version */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request body is not of an accepted media type (application/json unless stated) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A rule refused the command (e.g. a date in the future, a rejected file), or Idempotency-Key reused with a different payload */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description If-Match is required on updates */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/reform-tasks/{taskId}/reopen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reopen a replicated or not-applicable task (reason required) */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The ETag the update is based on, e.g. `"3"`. Missing → 428; stale → 412. */
+                    "if-match": string;
+                    /** @description Makes a POST safe to retry: the same key and payload return the stored response; a different payload with the same key is refused (422); a concurrent duplicate gets 409. */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    taskId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["ReasonBody"];
+                };
+            };
+            responses: {
+                /** @description Updated */
+                200: {
+                    headers: {
+                        /** @description Stream version as a strong ETag */
+                        ETag: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReformTaskView"];
+                    };
+                };
+                /** @description Malformed request or failed validation (field errors in `errors[]`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such resource */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Refused in the current state, or a duplicate request is still in progress */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description If-Match does not match the current version */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request body is not of an accepted media type (application/json unless stated) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A rule refused the command (e.g. a date in the future, a rejected file), or Idempotency-Key reused with a different payload */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description If-Match is required on updates */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/reform-tasks/{taskId}/evaluations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record the mid-term (by end 2027) or final (by end 2030) evaluation */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The ETag the update is based on, e.g. `"3"`. Missing → 428; stale → 412. */
+                    "if-match": string;
+                    /** @description Makes a POST safe to retry: the same key and payload return the stored response; a different payload with the same key is refused (422); a concurrent duplicate gets 409. */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    taskId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["EvaluationBody"];
+                };
+            };
+            responses: {
+                /** @description Updated */
+                200: {
+                    headers: {
+                        /** @description Stream version as a strong ETag */
+                        ETag: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReformTaskView"];
+                    };
+                };
+                /** @description Malformed request or failed validation (field errors in `errors[]`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such resource */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Refused in the current state, or a duplicate request is still in progress */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description If-Match does not match the current version */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request body is not of an accepted media type (application/json unless stated) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A rule refused the command (e.g. a date in the future, a rejected file), or Idempotency-Key reused with a different payload */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description If-Match is required on updates */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/reform-tasks/{taskId}/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Withdraw the task from the list (terminal) */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The ETag the update is based on, e.g. `"3"`. Missing → 428; stale → 412. */
+                    "if-match": string;
+                    /** @description Makes a POST safe to retry: the same key and payload return the stored response; a different payload with the same key is refused (422); a concurrent duplicate gets 409. */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    taskId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["ReasonBody"];
+                };
+            };
+            responses: {
+                /** @description Updated */
+                200: {
+                    headers: {
+                        /** @description Stream version as a strong ETag */
+                        ETag: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReformTaskView"];
+                    };
+                };
+                /** @description Malformed request or failed validation (field errors in `errors[]`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such resource */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Refused in the current state, or a duplicate request is still in progress */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description If-Match does not match the current version */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request body is not of an accepted media type (application/json unless stated) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A rule refused the command (e.g. a date in the future, a rejected file), or Idempotency-Key reused with a different payload */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description If-Match is required on updates */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/reform-tasks/{taskId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A task's current state, from its stream */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    taskId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The task */
+                200: {
+                    headers: {
+                        /** @description Stream version as a strong ETag */
+                        ETag: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReformTaskView"];
+                    };
+                };
+                /** @description No such resource */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/reform-tasks/{taskId}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every event of the task, oldest first */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    taskId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The task's history */
+                200: {
+                    headers: {
+                        /** @description Stream version as a strong ETag */
+                        ETag: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReformTaskHistory"];
+                    };
+                };
+                /** @description No such resource */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -203,6 +2135,401 @@ export interface components {
             /** @description seconds of recorded time between its last applied event and the newest; 0 when caught up */
             secondsBehind: number;
             lastGlobalPosition: number;
+        };
+        Department: {
+            code: string;
+            nameZh: string;
+            nameEn: string;
+            source: string;
+            /** @enum {string} */
+            confidence: "confirmed" | "assumed";
+        };
+        ReformField: {
+            code: string;
+            nameZh: string;
+            nameEn: string;
+            source: string;
+        };
+        ReformTaskListPage: {
+            /**
+             * Format: date
+             * @example 2026-06-30
+             */
+            asOf: string;
+            items: components["schemas"]["ReformTaskListItem"][];
+            /** @description Pass as `cursor` for the next page; null at the end */
+            nextCursor: string | null;
+        };
+        ReformTaskListItem: {
+            /**
+             * Format: uuid
+             * @example 3f2b8c1e-8a4e-4d0b-9a51-2f0c5b7d9e10
+             */
+            taskId: string;
+            /** @example 2026 */
+            year: number;
+            ref: string;
+            title: components["schemas"]["BilingualTitle"];
+            field: string;
+            scope: components["schemas"]["ReformTaskScope"];
+            source: components["schemas"]["ReformTaskSource"];
+            coreContent: string;
+            leadDepartment: string;
+            cooperatingDepartments: string[];
+            /**
+             * Format: date
+             * @example 2026-06-30
+             */
+            deadline: string;
+            /**
+             * Format: date
+             * @example 2026-06-30
+             */
+            originalDeadline: string;
+            reschedules: number;
+            implementationPath: string;
+            assumed: string[];
+            status: components["schemas"]["ReformTaskStatus"];
+            statusReason: string | null;
+            /**
+             * Format: date
+             * @example 2026-06-30
+             */
+            startedOn: string | null;
+            /**
+             * Format: date
+             * @example 2026-06-30
+             */
+            replicatedOn: string | null;
+            evaluations: {
+                mid_term?: {
+                    rating: components["schemas"]["EvaluationRating"];
+                    remarks: string;
+                    /**
+                     * Format: date
+                     * @example 2026-06-30
+                     */
+                    evaluatedOn: string;
+                };
+                final?: {
+                    rating: components["schemas"]["EvaluationRating"];
+                    remarks: string;
+                    /**
+                     * Format: date
+                     * @example 2026-06-30
+                     */
+                    evaluatedOn: string;
+                };
+            };
+            /** @description Past its deadline today (China time) and still open */
+            overdue: boolean;
+            /** @description Stream revision, from 0 */
+            version: number;
+            progress: {
+                percent: number;
+                /**
+                 * Format: date
+                 * @example 2026-06-30
+                 */
+                asOf: string;
+                narrative: string;
+            } | null;
+            /** @description Days past the deadline on the as-of date; 0 if not overdue */
+            daysOverdue: number;
+            updatedAt: string;
+        };
+        BilingualTitle: {
+            zh: string;
+            en?: string;
+        };
+        /** @enum {string} */
+        ReformTaskScope: "nationwide" | "specific-areas";
+        ReformTaskSource: {
+            /** @example SC-FTZ-7 */
+            batch: string;
+            item?: string;
+            citation: string;
+        };
+        /** @enum {string} */
+        ReformTaskStatus: "planned" | "in_progress" | "blocked" | "replicated" | "not_applicable" | "archived";
+        /** @enum {string} */
+        EvaluationRating: "excellent" | "good" | "fair" | "poor";
+        DepartmentScoreboard: {
+            /**
+             * Format: date
+             * @example 2026-06-30
+             */
+            asOf: string;
+            year: number | null;
+            departments: components["schemas"]["DepartmentScore"][];
+        };
+        DepartmentScore: {
+            department: string;
+            nameZh: string | null;
+            nameEn: string | null;
+            total: number;
+            byStatus: {
+                [key: string]: number;
+            };
+            overdue: number;
+            due: number;
+            replicatedOnTime: number;
+            /** @description replicatedOnTime / due, percent */
+            onTimeRatePercent: number | null;
+        };
+        ReplicationRates: {
+            /**
+             * Format: date
+             * @example 2026-06-30
+             */
+            asOf: string;
+            years: {
+                year: number;
+                total: number;
+                applicable: number;
+                replicated: number;
+                notApplicable: number;
+                archived: number;
+                overdue: number;
+                /** @description replicated / applicable, percent */
+                replicationRatePercent: number | null;
+            }[];
+        };
+        TaskListImportOutcome: {
+            year: number;
+            dryRun: boolean;
+            rows: number;
+            created: number;
+            updated: number;
+            unchanged: number;
+            /** @description Refs of the year's tasks the file does not mention */
+            notInFile: string[];
+            tasks: {
+                row: number;
+                ref: string;
+                /**
+                 * Format: uuid
+                 * @example 3f2b8c1e-8a4e-4d0b-9a51-2f0c5b7d9e10
+                 */
+                taskId: string;
+                /** @enum {string} */
+                action: "created" | "updated" | "unchanged";
+                events: string[];
+                /** @description Stream revision, from 0 */
+                version: number | null;
+            }[];
+        };
+        ReformTaskView: {
+            /**
+             * Format: uuid
+             * @example 3f2b8c1e-8a4e-4d0b-9a51-2f0c5b7d9e10
+             */
+            taskId: string;
+            /** @example 2026 */
+            year: number;
+            ref: string;
+            title: components["schemas"]["BilingualTitle"];
+            field: string;
+            scope: components["schemas"]["ReformTaskScope"];
+            source: components["schemas"]["ReformTaskSource"];
+            coreContent: string;
+            leadDepartment: string;
+            cooperatingDepartments: string[];
+            /**
+             * Format: date
+             * @example 2026-06-30
+             */
+            deadline: string;
+            /**
+             * Format: date
+             * @example 2026-06-30
+             */
+            originalDeadline: string;
+            reschedules: number;
+            implementationPath: string;
+            assumed: string[];
+            status: components["schemas"]["ReformTaskStatus"];
+            statusReason: string | null;
+            /**
+             * Format: date
+             * @example 2026-06-30
+             */
+            startedOn: string | null;
+            progress: {
+                percent: number;
+                /**
+                 * Format: date
+                 * @example 2026-06-30
+                 */
+                asOf: string;
+                narrative: string;
+                evidence: string[];
+            } | null;
+            /**
+             * Format: date
+             * @example 2026-06-30
+             */
+            replicatedOn: string | null;
+            evaluations: {
+                mid_term?: {
+                    rating: components["schemas"]["EvaluationRating"];
+                    remarks: string;
+                    /**
+                     * Format: date
+                     * @example 2026-06-30
+                     */
+                    evaluatedOn: string;
+                };
+                final?: {
+                    rating: components["schemas"]["EvaluationRating"];
+                    remarks: string;
+                    /**
+                     * Format: date
+                     * @example 2026-06-30
+                     */
+                    evaluatedOn: string;
+                };
+            };
+            /** @description Past its deadline today (China time) and still open */
+            overdue: boolean;
+            /** @description Stream revision, from 0 */
+            version: number;
+        };
+        PlanTaskBody: {
+            /** @example 2026 */
+            year: number;
+            /** @example 2026-001 */
+            ref: string;
+            title: components["schemas"]["BilingualTitle"];
+            /**
+             * @description Reform field code (reference data)
+             * @example trade-facilitation
+             */
+            field: string;
+            scope: components["schemas"]["ReformTaskScope"];
+            source: components["schemas"]["ReformTaskSource"];
+            coreContent: string;
+            /**
+             * @description Department code (reference data)
+             * @example commerce
+             */
+            leadDepartment: string;
+            cooperatingDepartments: string[];
+            /**
+             * Format: date
+             * @example 2026-06-30
+             */
+            deadline: string;
+            implementationPath: string;
+            /** @default [] */
+            assumed: ("lead_department" | "cooperating_departments" | "deadline" | "implementation_path")[];
+        };
+        ReviseTaskBody: {
+            title?: components["schemas"]["BilingualTitle"];
+            /**
+             * @description Reform field code (reference data)
+             * @example trade-facilitation
+             */
+            field?: string;
+            scope?: components["schemas"]["ReformTaskScope"];
+            source?: components["schemas"]["ReformTaskSource"];
+            coreContent?: string;
+            implementationPath?: string;
+            assumed?: ("lead_department" | "cooperating_departments" | "deadline" | "implementation_path")[];
+        };
+        AssignDepartmentsBody: {
+            leadDepartment: string;
+            /** @default [] */
+            cooperatingDepartments: string[];
+        };
+        StartTaskBody: {
+            /**
+             * Format: date
+             * @example 2026-06-30
+             */
+            on?: string;
+        };
+        ProgressReportBody: {
+            /** @description Percent complete, 0–100 */
+            percent: number;
+            /** @default  */
+            narrative: string;
+            /** @default [] */
+            evidence: string[];
+            /**
+             * Format: date
+             * @example 2026-06-30
+             */
+            asOf?: string;
+        };
+        RescheduleBody: {
+            /**
+             * Format: date
+             * @example 2026-06-30
+             */
+            to: string;
+            reason: string;
+        };
+        ReplicationBody: {
+            /**
+             * Format: date
+             * @example 2026-06-30
+             */
+            on?: string;
+            /** @default  */
+            summary: string;
+            /** @default [] */
+            evidence: string[];
+        };
+        ReasonBody: {
+            reason: string;
+        };
+        UnblockBody: {
+            /** @default  */
+            resolution: string;
+        };
+        EvaluationBody: {
+            kind: components["schemas"]["EvaluationKind"];
+            rating: components["schemas"]["EvaluationRating"];
+            /** @default  */
+            remarks: string;
+            /**
+             * Format: date
+             * @example 2026-06-30
+             */
+            evaluatedOn?: string;
+        };
+        /** @enum {string} */
+        EvaluationKind: "mid_term" | "final";
+        ReformTaskHistory: {
+            /**
+             * Format: uuid
+             * @example 3f2b8c1e-8a4e-4d0b-9a51-2f0c5b7d9e10
+             */
+            taskId: string;
+            /** @description Stream revision, from 0 */
+            version: number;
+            events: components["schemas"]["ReformTaskHistoryEntry"][];
+        };
+        ReformTaskHistoryEntry: {
+            /** @description Stream revision, from 0 */
+            version: number;
+            /**
+             * Format: uuid
+             * @example 3f2b8c1e-8a4e-4d0b-9a51-2f0c5b7d9e10
+             */
+            eventId: string;
+            type: string;
+            occurredAt: string;
+            recordedAt: string;
+            globalPosition: number;
+            data: {
+                [key: string]: unknown;
+            };
+            correlationId: string | null;
+            actor: {
+                [key: string]: unknown;
+            } | null;
         };
     };
     responses: never;

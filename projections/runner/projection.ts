@@ -32,3 +32,12 @@ export interface Projection {
 export const LIVE: TableNames = (n) => n;
 /** Tables a rebuild writes into before the swap. */
 export const REBUILD: TableNames = (n) => `${n}__rebuild`;
+
+/**
+ * True when `table` exists on the search path. `setup` runs on every start: create unnamed
+ * indexes only when the table was missing, so restarts do not pile up duplicate indexes.
+ */
+export async function tableExists(tx: SqlExecutor, table: string): Promise<boolean> {
+  const { rows } = await tx.query<{ oid: string | null }>("SELECT to_regclass($1)::text AS oid", [table]);
+  return rows[0]?.oid != null;
+}

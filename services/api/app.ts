@@ -72,7 +72,7 @@ export function createApp(deps: ApiDeps): Express {
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? "error" : "info"),
     }),
   );
-  app.use(requireJsonMediaType);
+  app.use(requireJsonMediaType(routes.flatMap((m) => m.uploads ?? [])));
   app.use(jsonBody(deps.bodyLimit ?? "256kb"));
 
   for (const module of [systemRoutes({ kafkaReady: deps.kafkaReady }), ...routes]) {

@@ -1,6 +1,7 @@
 /**
  * The API process: opens the database (`DATABASE_URL`, else PGlite in `.data/pglite` or
- * `PGLITE_DIR`), applies migrations, starts the read side, serves HTTP on `PORT` (default
+ * `PGLITE_DIR`), applies migrations, loads the shipped reform task list on first start (see
+ * `seed`), starts the read side, serves HTTP on `PORT` (default
  * 3000), deletes expired idempotency keys hourly, and shuts down cleanly on SIGINT/SIGTERM.
  */
 import { mkdirSync } from "node:fs";
@@ -10,6 +11,7 @@ import type { Logger } from "pino";
 import { migrate } from "../../infra/migrate";
 import { type Database, openDatabase } from "../platform/db/database";
 import { PostgresEventStore } from "../platform/event-store/postgres-event-store";
+import { seedTaskList } from "../reform-tasks/seed";
 import { createApp, defaultLogger } from "./app";
 import { IdempotencyStore } from "./http/idempotency";
 import { startReadSide } from "./read-side";
@@ -25,7 +27,15 @@ export interface ServerOptions {
   /** PGlite data folder. Default `PGLITE_DIR` or `.data/pglite`. */
   pgliteDir?: string;
   logger?: Logger;
+  /**
+   * Load the shipped 2026 reform task list when the store holds no task yet. Default
+   * `SEED_TASK_LIST` ("1"/"0"), else on for the embedded default (PGlite) and off with DATABASE_URL.
+   */
+  seed?: boolean;
 }
+
+const seedByDefault = (databaseUrl: string | undefined) =>
+  process.env.SEED_TASK_LIST ? process.env.SEED_TASK_LIST === "1" : !databaseUrl;
 
 /** A running server. */
 export interface RunningServer {
@@ -50,6 +60,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   logger.info({ engine: db.kind, applied }, "database ready");
 
   const store = new PostgresEventStore(db);
+  if (opts.seed ?? seedByDefault(databaseUrl)) await seedTaskList(db, store, logger);
   const readSide = await startReadSide({ db, store, logger, kafkaBrokers: process.env.KAFKA_BROKERS });
   const idempotency = new IdempotencyStore(db);
   const app = createApp({ db, store, logger, idempotency, kafkaReady: readSide.kafkaReady });

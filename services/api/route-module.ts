@@ -10,6 +10,7 @@ import type { OpenApiContributor } from "../../contracts/openapi";
 import type { Database } from "../platform/db/database";
 import type { EventStore } from "../platform/event-store/types";
 import type { CommandRouteDeps } from "./http/command-route";
+import type { UploadRoute } from "./http/json-body";
 
 /** What route handlers may use. */
 export interface RouteContext {
@@ -26,4 +27,6 @@ export interface RouteModule extends OpenApiContributor {
   readonly name: string;
   /** Mounts the handlers on `router` (mounted at `/`). Paths must match those given to `openapi`. */
   register(router: Router, ctx: RouteContext): void;
+  /** Routes that take a file instead of JSON (they parse it with `uploadBody`). */
+  readonly uploads?: readonly UploadRoute[];
 }

@@ -4,11 +4,19 @@
  * context adds its `RouteModule` to `productRouteModules`.
  */
 import { buildOpenApiDocument, type OpenApiDocument } from "../../contracts/openapi";
+import { taskFileRoutes } from "../reform-tasks/task-file-routes";
+import { taskListRoutes } from "../reform-tasks/task-list-routes";
+import { taskRoutes } from "../reform-tasks/task-routes";
 import type { RouteModule } from "./route-module";
 import { systemRoutes } from "./system-routes";
 
 /** Route modules of the bounded contexts (reform-tasks, direct-clearance, investment-filings), in path order. */
-export const productRouteModules: readonly RouteModule[] = [];
+export const productRouteModules: readonly RouteModule[] = [
+  // Fixed paths (/reform-tasks/export, /departments ...) before /reform-tasks/{taskId}.
+  taskListRoutes,
+  taskFileRoutes,
+  taskRoutes,
+];
 
 /** The OpenAPI document of an app serving `routes` (system routes first, then `routes`). */
 export function apiDocument(routes: readonly RouteModule[]): OpenApiDocument {

@@ -4,6 +4,7 @@
  * State is never stored; it is rebuilt from the stream on every command.
  */
 import { randomUUID } from "node:crypto";
+import { WrongExpectedVersionError } from "./event-store/errors";
 import type { EventMetadata, EventStore, ExpectedVersion, RecordedEvent } from "./event-store/types";
 
 /** A domain event as deciders see it: a type, its data, and its business time. */
@@ -21,12 +22,18 @@ export interface Decider<C, E extends DomainEvent, S> {
   evolve(state: S, event: E): S;
 }
 
-/** A refused command: `code` is stable; `state` names the aggregate's current state where it matters. HTTP 409/422. */
+/**
+ * A refused command: `code` is stable; `details` carry facts such as `state` (the aggregate's
+ * current state). `status` is the HTTP status it maps to: 409 (default) when the aggregate's
+ * state forbids the command (e.g. an illegal transition), 422 when the command contradicts a
+ * rule whatever the state (e.g. a date in the future).
+ */
 export class DomainError extends Error {
   constructor(
     readonly code: string,
     message: string,
     readonly details: Record<string, unknown> = {},
+    readonly status: 409 | 422 = 409,
   ) {
     super(message);
   }
@@ -46,7 +53,8 @@ export interface CommandResult<S, E> {
  * command idempotent: the same ids give the original result, never a second copy. When the
  * stream already holds `eventIds(0)` (the command ran before, e.g. by an attempt that died
  * before answering), nothing is decided or appended and the result is the state right after
- * that earlier append.
+ * that earlier append. A command that decides no events appends nothing and reports the
+ * stream's current version (-1 for a stream that does not exist).
  * @throws DomainError from `decide`; WrongExpectedVersionError when the stream moved.
  */
 export async function handleCommand<C, E extends DomainEvent, S>(
@@ -62,6 +70,17 @@ export async function handleCommand<C, E extends DomainEvent, S>(
   const current = history.length ? history[history.length - 1]!.streamVersion : null;
   let state = fold(decider, decider.initialState, history);
   const events = decider.decide(command, state);
+  if (events.length === 0) {
+    // Nothing to record (the command asks for what already holds): no append, same version,
+    // but a pinned expected version must still match, as an append would have checked.
+    const e = opts.expected;
+    const stale =
+      (typeof e === "number" && e !== current) ||
+      (e === "no_stream" && current !== null) ||
+      (e === "stream_exists" && current === null);
+    if (stale) throw new WrongExpectedVersionError(streamId, e ?? "any", current ?? "no_stream");
+    return { state, events, version: current ?? -1, globalPositions: [] };
+  }
   const expected = opts.expected ?? (current === null ? "no_stream" : current);
   const result = await store.append(
     streamId,

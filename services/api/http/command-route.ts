@@ -60,8 +60,11 @@ export interface CommandRouteDeps {
 
 /** Options of one command route. */
 export interface CommandRouteOptions {
-  /** Refuse requests without `Idempotency-Key` (400). Default false: the key is optional. */
-  requireIdempotencyKey?: boolean;
+  /**
+   * Refuse requests without `Idempotency-Key` (400): always (`true`), never (default), or when the
+   * function says so for the request (e.g. not for a dry run, which stores nothing).
+   */
+  requireIdempotencyKey?: boolean | ((req: Request) => boolean);
 }
 
 /** The request context of a command, from its id and optional idempotency key and body fingerprint. */
@@ -103,11 +106,12 @@ export function commandRoute(
   return async (req, res) => {
     const ref = keyRefOf(req, deps.scopeOf(req));
     if (!ref) {
-      if (opts.requireIdempotencyKey) throw keyMissingProblem();
+      const required = opts.requireIdempotencyKey;
+      if (typeof required === "function" ? required(req) : required) throw keyMissingProblem();
       send(res, toStored(await handler(req, commandContext(req))), false);
       return;
     }
-    const fingerprint = requestFingerprint(req.body);
+    const fingerprint = requestFingerprint(req.body, req.query as Record<string, unknown>);
     const claim = await deps.idempotency.claim(ref, fingerprint);
     if (claim.kind === "payload_mismatch") throw keyReusedProblem();
     if (claim.kind === "in_progress") throw keyInProgressProblem();

@@ -86,11 +86,18 @@ export function parseIdempotencyKey(value: string | undefined): string | undefin
   return v;
 }
 
-/** SHA-256 (hex) of the canonical JSON of a parsed body (object keys sorted; `undefined` counts as `null`). */
-export function requestFingerprint(body: unknown): string {
-  return createHash("sha256")
-    .update(stringify(body ?? null) ?? "null", "utf8")
-    .digest("hex");
+/**
+ * SHA-256 (hex) of a request's payload: the canonical JSON of a parsed body (object keys sorted;
+ * `undefined` counts as `null`) or the bytes of a raw (file) body, plus the query string's
+ * parameters when there are any (an upload's options live there), so the same key with another
+ * file or other options is a different payload.
+ */
+export function requestFingerprint(body: unknown, query?: Record<string, unknown>): string {
+  const hash = createHash("sha256");
+  if (Buffer.isBuffer(body)) hash.update("raw\n").update(body);
+  else hash.update(stringify(body ?? null) ?? "null", "utf8");
+  if (query && Object.keys(query).length > 0) hash.update(`\nquery ${stringify(query)}`, "utf8");
+  return hash.digest("hex");
 }
 
 /** The key reference of a request: scope from `scopeOf`, method, path without query. `undefined` without a key. */

@@ -128,7 +128,7 @@ const isBodyParserError = (err: unknown): err is BodyParserError =>
  *   (RFC 9110 §13.1.1), else 409 `concurrent-modification`; both carry `actualVersion`;
  * - `EventTooLargeError` → 413; `InvalidEventDataError` → 400 naming the pointer;
  *   `InvalidAppendError` → 400; `DuplicateEventIdError` → 409;
- * - `DomainError` → 409 with its `code` (slug and member) and `details` as members (e.g. `state`);
+ * - `DomainError` → its status (409 or 422) with its `code` (slug and member) and `details` as members (e.g. `state`);
  * - body-parser errors → 400 malformed JSON, 413 too large, 415 unsupported charset/encoding;
  * - anything else → 500 `internal-error` with no internals in the document.
  */
@@ -192,7 +192,7 @@ export function toProblemError(err: unknown, req?: Request): ProblemError {
   }
   if (err instanceof DomainError) {
     return new ProblemError({
-      status: 409,
+      status: err.status,
       slug: slugOf(err.code),
       title: humanize(err.code),
       detail: err.message,

@@ -16,7 +16,15 @@ import {
   WrongExpectedVersionError,
 } from "./errors";
 import { assertJsonSafe, unsafeStringReason } from "./json-safety";
-import type { AppendResult, EventStore, ExpectedVersion, GlobalCheckpoint, NewEvent, RecordedEvent } from "./types";
+import type {
+  AppendResult,
+  EventStore,
+  ExpectedVersion,
+  GlobalCheckpoint,
+  NewEvent,
+  RecordedEvent,
+  StreamAppend,
+} from "./types";
 import { UpcasterRegistry } from "./upcasters";
 
 /** Options of the PostgreSQL event store. */
@@ -74,6 +82,25 @@ export class PostgresEventStore implements EventStore {
    * Appends inside a caller's transaction (e.g. together with an idempotency record).
    * Same contract as `append`.
    */
+  /**
+   * See `EventStore.appendMany`: one transaction, one `appendIn` per stream. Streams are locked in
+   * stream-id order, so two overlapping multi-stream appends cannot deadlock; results come back in
+   * the order given.
+   */
+  async appendMany(appends: StreamAppend[]): Promise<AppendResult[]> {
+    const prepared = appends.map((a, index) => ({
+      ...a,
+      index,
+      prepared: this.prepare(a.streamId, a.events, a.expected),
+    }));
+    prepared.sort((a, b) => (a.streamId < b.streamId ? -1 : a.streamId > b.streamId ? 1 : 0));
+    return this.db.transaction(async (tx) => {
+      const results: AppendResult[] = new Array(appends.length);
+      for (const a of prepared) results[a.index] = await this.appendIn(tx, a.streamId, a.prepared, a.expected);
+      return results;
+    });
+  }
+
   async appendIn(
     tx: SqlExecutor,
     streamId: string,

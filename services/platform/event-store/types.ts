@@ -81,6 +81,13 @@ export interface GlobalCheckpoint {
 /** The position before the first event. */
 export const START: GlobalCheckpoint = Object.freeze({ transactionId: "0", globalPosition: 0 });
 
+/** One stream's part of an `appendMany`. */
+export interface StreamAppend {
+  streamId: string;
+  events: NewEvent[];
+  expected: ExpectedVersion;
+}
+
 /** The event-store port. Errors: see `errors.ts`. */
 export interface EventStore {
   /**
@@ -89,6 +96,13 @@ export interface EventStore {
    *   InvalidEventDataError, DuplicateEventIdError (an id already stored elsewhere or with another type).
    */
   append(streamId: string, events: NewEvent[], expected: ExpectedVersion): Promise<AppendResult>;
+  /**
+   * Appends to several streams in one transaction: all of them or none (e.g. a file import that
+   * must not half-apply). Each stream is checked against its own expected version. Adapters
+   * whose store has no multi-stream transactions (EventStoreDB) must refuse rather than emulate.
+   * @throws as `append`, for the first stream that fails; nothing is written then.
+   */
+  appendMany(appends: StreamAppend[]): Promise<AppendResult[]>;
   /** Events of one stream from revision `fromVersion` (default 0), at most `maxCount`. */
   readStream(streamId: string, opts?: { fromVersion?: number; maxCount?: number }): Promise<RecordedEvent[]>;
   /** Current revision of a stream, or `null` when it does not exist. */

@@ -1,0 +1,273 @@
+/**
+ * HTTP bodies, queries and views of the reform-tasks API (`/reform-tasks...`). Command bodies
+ * are strict (unknown fields are refused); dates are China calendar dates; a date a command
+ * omits (`on`, `asOf`, `evaluatedOn`) is today in China.
+ */
+import { SafeString, StreamVersion, Uuid } from "../http/common";
+import { z } from "../http/zod";
+import {
+  BilingualTitle,
+  EvaluationKind,
+  EvaluationRating,
+  EvidenceLink,
+  ListYear,
+  LocalDate,
+  RefCode,
+  RevisableFields,
+  TaskDefinition,
+  TaskScope,
+  TaskSource,
+  TaskStatus,
+} from "./task-shapes";
+
+const Reason = SafeString.trim().min(1).max(2000);
+
+/** POST /reform-tasks: plan a task in a year's list. The task id derives from (year, ref). */
+export const PlanTaskBody = TaskDefinition.openapi("PlanTaskBody");
+
+/** POST /reform-tasks/{taskId}/revisions: changed definition fields (at least one). */
+export const ReviseTaskBody = RevisableFields.strict()
+  .refine((b) => Object.values(b).some((v) => v !== undefined), { message: "name at least one field to revise" })
+  .openapi("ReviseTaskBody");
+
+/** POST /reform-tasks/{taskId}/departments. */
+export const AssignDepartmentsBody = z
+  .strictObject({ leadDepartment: RefCode, cooperatingDepartments: z.array(RefCode).max(20).default([]) })
+  .openapi("AssignDepartmentsBody");
+
+/** POST /reform-tasks/{taskId}/start. */
+export const StartTaskBody = z.strictObject({ on: LocalDate.optional() }).openapi("StartTaskBody");
+
+/** POST /reform-tasks/{taskId}/progress-reports. */
+export const ProgressReportBody = z
+  .strictObject({
+    percent: z.number().int().min(0).max(100).openapi({ description: "Percent complete, 0–100" }),
+    narrative: SafeString.trim().max(4000).default(""),
+    evidence: z.array(EvidenceLink).max(20).default([]),
+    asOf: LocalDate.optional(),
+  })
+  .openapi("ProgressReportBody");
+
+/** POST /reform-tasks/{taskId}/reschedules: a new deadline and why (the history keeps both). */
+export const RescheduleBody = z.strictObject({ to: LocalDate, reason: Reason }).openapi("RescheduleBody");
+
+/** POST /reform-tasks/{taskId}/replication: the reform was replicated (落地). */
+export const ReplicationBody = z
+  .strictObject({
+    on: LocalDate.optional(),
+    summary: SafeString.trim().max(4000).default(""),
+    evidence: z.array(EvidenceLink).max(20).default([]),
+  })
+  .openapi("ReplicationBody");
+
+/** Body of not-applicable, block, reopen and archive. */
+export const ReasonBody = z.strictObject({ reason: Reason }).openapi("ReasonBody");
+
+/** POST /reform-tasks/{taskId}/unblock. */
+export const UnblockBody = z
+  .strictObject({ resolution: SafeString.trim().max(2000).default("") })
+  .openapi("UnblockBody");
+
+/** POST /reform-tasks/{taskId}/evaluations. */
+export const EvaluationBody = z
+  .strictObject({
+    kind: EvaluationKind,
+    rating: EvaluationRating,
+    remarks: SafeString.trim().max(4000).default(""),
+    evaluatedOn: LocalDate.optional(),
+  })
+  .openapi("EvaluationBody");
+
+/** Path parameters of one task. */
+export const TaskIdParams = z.object({ taskId: Uuid });
+
+const Evaluation = z.object({ rating: EvaluationRating, remarks: z.string(), evaluatedOn: LocalDate });
+const Evaluations = z.object({ mid_term: Evaluation.optional(), final: Evaluation.optional() });
+const Progress = z.object({
+  percent: z.number().int(),
+  asOf: LocalDate,
+  narrative: z.string(),
+});
+
+/** A task as its own stream says now (strongly consistent; `version` equals the ETag). */
+export const TaskView = z
+  .object({
+    taskId: Uuid,
+    year: ListYear,
+    ref: z.string(),
+    title: BilingualTitle,
+    field: z.string(),
+    scope: TaskScope,
+    source: TaskSource,
+    coreContent: z.string(),
+    leadDepartment: z.string(),
+    cooperatingDepartments: z.array(z.string()),
+    deadline: LocalDate,
+    originalDeadline: LocalDate,
+    reschedules: z.number().int(),
+    implementationPath: z.string(),
+    assumed: z.array(z.string()),
+    status: TaskStatus,
+    statusReason: z.string().nullable(),
+    startedOn: LocalDate.nullable(),
+    progress: Progress.extend({ evidence: z.array(z.string()) }).nullable(),
+    replicatedOn: LocalDate.nullable(),
+    evaluations: Evaluations,
+    overdue: z.boolean().openapi({ description: "Past its deadline today (China time) and still open" }),
+    version: StreamVersion,
+  })
+  .openapi("ReformTaskView");
+
+/** A task as the (eventually consistent) list read model shows it. */
+export const TaskListItemView = TaskView.omit({ progress: true })
+  .extend({
+    progress: Progress.nullable(),
+    daysOverdue: z
+      .number()
+      .int()
+      .openapi({ description: "Days past the deadline on the as-of date; 0 if not overdue" }),
+    updatedAt: z.string(),
+  })
+  .openapi("ReformTaskListItem");
+
+/** GET /reform-tasks: one page. */
+export const TaskListPageView = z
+  .object({
+    asOf: LocalDate,
+    items: z.array(TaskListItemView),
+    nextCursor: z.string().nullable().openapi({ description: "Pass as `cursor` for the next page; null at the end" }),
+  })
+  .openapi("ReformTaskListPage");
+
+const StatusList = z
+  .string()
+  .transform((s, ctx) => {
+    const parts = s.split(",").map((p) => p.trim());
+    const bad = parts.filter((p) => !TaskStatus.options.includes(p as TaskStatus));
+    if (bad.length) {
+      ctx.addIssue({
+        code: "custom",
+        message: `unknown status ${bad.join(", ")}; use ${TaskStatus.options.join(", ")}`,
+      });
+      return z.NEVER;
+    }
+    return parts as TaskStatus[];
+  })
+  .openapi({ type: "string", description: "Comma-separated statuses", example: "planned,in_progress" });
+
+const BooleanParam = z.enum(["true", "false"]).transform((v) => v === "true");
+
+/** Filters shared by the list and the export. */
+export const TaskFilterQuery = z.strictObject({
+  year: z.coerce.number().int().min(2000).max(2100).optional(),
+  status: StatusList.optional(),
+  department: RefCode.optional().openapi({ description: "Lead or cooperating department code" }),
+  field: RefCode.optional(),
+  source: SafeString.max(40).optional().openapi({ description: "Source batch code, e.g. SC-FTZ-7" }),
+  overdue: BooleanParam.optional(),
+  asOf: LocalDate.optional().openapi({ description: "Date overdue is judged on; default today (China)" }),
+  q: SafeString.max(200).optional().openapi({ description: "Text search in Chinese or English" }),
+});
+
+/** GET /reform-tasks query. */
+export const TaskListQuery = TaskFilterQuery.extend({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(500).optional(),
+});
+
+/** GET /reform-tasks/export query. */
+export const TaskExportQuery = TaskFilterQuery.extend({ format: z.enum(["csv", "xlsx"]).default("csv") });
+
+/** One recorded event of a task's stream. */
+export const TaskHistoryEntry = z
+  .object({
+    version: StreamVersion,
+    eventId: Uuid,
+    type: z.string(),
+    occurredAt: z.string(),
+    recordedAt: z.string(),
+    globalPosition: z.number().int(),
+    data: z.record(z.string(), z.unknown()),
+    correlationId: z.string().nullable(),
+    actor: z.record(z.string(), z.unknown()).nullable(),
+  })
+  .openapi("ReformTaskHistoryEntry");
+
+/** GET /reform-tasks/{taskId}/history. */
+export const TaskHistoryView = z
+  .object({ taskId: Uuid, version: StreamVersion, events: z.array(TaskHistoryEntry) })
+  .openapi("ReformTaskHistory");
+
+/** GET /reform-tasks/scoreboard query. */
+export const ScoreboardQuery = z.strictObject({
+  year: z.coerce.number().int().min(2000).max(2100).optional(),
+  asOf: LocalDate.optional(),
+});
+
+/** One department's line of the scoreboard (tasks it leads). */
+export const DepartmentScoreView = z
+  .object({
+    department: z.string(),
+    nameZh: z.string().nullable(),
+    nameEn: z.string().nullable(),
+    total: z.number().int(),
+    byStatus: z.record(z.string(), z.number().int()),
+    overdue: z.number().int(),
+    due: z.number().int(),
+    replicatedOnTime: z.number().int(),
+    onTimeRatePercent: z.number().nullable().openapi({ description: "replicatedOnTime / due, percent" }),
+  })
+  .openapi("DepartmentScore");
+
+/** GET /reform-tasks/scoreboard. */
+export const ScoreboardView = z
+  .object({ asOf: LocalDate, year: z.number().int().nullable(), departments: z.array(DepartmentScoreView) })
+  .openapi("DepartmentScoreboard");
+
+/** GET /reform-tasks/replication-rates. */
+export const ReplicationRatesView = z
+  .object({
+    asOf: LocalDate,
+    years: z.array(
+      z.object({
+        year: z.number().int(),
+        total: z.number().int(),
+        applicable: z.number().int(),
+        replicated: z.number().int(),
+        notApplicable: z.number().int(),
+        archived: z.number().int(),
+        overdue: z.number().int(),
+        replicationRatePercent: z.number().nullable().openapi({ description: "replicated / applicable, percent" }),
+      }),
+    ),
+  })
+  .openapi("ReplicationRates");
+
+/** POST /reform-tasks/imports query. */
+export const ImportQuery = z.strictObject({
+  year: z.coerce.number().int().min(2000).max(2100),
+  dryRun: BooleanParam.default(false),
+});
+
+/** POST /reform-tasks/imports: what the import did (or would do, in a dry run). */
+export const ImportOutcomeView = z
+  .object({
+    year: z.number().int(),
+    dryRun: z.boolean(),
+    rows: z.number().int(),
+    created: z.number().int(),
+    updated: z.number().int(),
+    unchanged: z.number().int(),
+    notInFile: z.array(z.string()).openapi({ description: "Refs of the year's tasks the file does not mention" }),
+    tasks: z.array(
+      z.object({
+        row: z.number().int(),
+        ref: z.string(),
+        taskId: Uuid,
+        action: z.enum(["created", "updated", "unchanged"]),
+        events: z.array(z.string()),
+        version: StreamVersion.nullable(),
+      }),
+    ),
+  })
+  .openapi("TaskListImportOutcome");

@@ -1,0 +1,227 @@
+/**
+ * The task list as a file (CSV, RFC 4180, UTF-8; or XLSX, Office Open XML), read and written
+ * with well-kept libraries: `csv-parse` / `csv-stringify` and `exceljs`. This module knows
+ * columns and cells only; what a row means is task-list-import.ts's business.
+ *
+ * Import columns (header row required, any order; names are case-insensitive):
+ *   ref, title_zh, title_en, field, scope, source_batch, source_item, source, core_content,
+ *   lead_department, cooperating_departments, deadline, implementation_path, assumed, change_reason
+ * An export adds read-only columns (task_id, status, progress, overdue ...) that an import ignores,
+ * so an exported file can be edited and imported again.
+ */
+import { parse } from "csv-parse";
+import { stringify } from "csv-stringify";
+import ExcelJS from "exceljs";
+
+/** Columns an import reads. `ref`, `title_zh` ... `implementation_path` are required. */
+export const IMPORT_COLUMNS = [
+  "ref",
+  "title_zh",
+  "title_en",
+  "field",
+  "scope",
+  "source_batch",
+  "source_item",
+  "source",
+  "core_content",
+  "lead_department",
+  "cooperating_departments",
+  "deadline",
+  "implementation_path",
+  "assumed",
+  "change_reason",
+] as const;
+export type ImportColumn = (typeof IMPORT_COLUMNS)[number];
+
+/** Columns an import may omit. */
+export const OPTIONAL_COLUMNS: readonly ImportColumn[] = ["title_en", "source_item", "assumed", "change_reason"];
+
+/** Columns only an export writes (status and progress figures); an import ignores them. */
+export const EXPORT_ONLY_COLUMNS = [
+  "task_id",
+  "year",
+  "status",
+  "started_on",
+  "progress_percent",
+  "progress_as_of",
+  "replicated_on",
+  "original_deadline",
+  "reschedules",
+  "overdue",
+  "overdue_as_of",
+  "version",
+] as const;
+
+/** File formats and their media types. */
+export const MEDIA_TYPES = {
+  csv: "text/csv",
+  xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+} as const;
+export type FileFormat = keyof typeof MEDIA_TYPES;
+
+/** Most data rows an import accepts (a year's list has tens to a few hundred items). */
+export const MAX_ROWS = 5000;
+
+/** A data row: its 1-based line/row number in the file (the header is row 1) and its cells by column. */
+export interface FileRow {
+  row: number;
+  cells: Partial<Record<ImportColumn, string>>;
+}
+
+/** A problem with the file as a whole or one cell; `row` and `column` are null when not about one. */
+export interface FileError {
+  row: number | null;
+  column: string | null;
+  detail: string;
+}
+
+/** What `readTaskListFile` returns: rows, or the errors that stop reading. */
+export type ReadResult = { ok: true; rows: FileRow[] } | { ok: false; errors: FileError[] };
+
+/** Reads a CSV or XLSX task list. Never throws for bad content: returns the errors instead. */
+export async function readTaskListFile(bytes: Buffer, format: FileFormat): Promise<ReadResult> {
+  let table: string[][];
+  try {
+    table = format === "csv" ? await csvTable(bytes) : await xlsxTable(bytes);
+  } catch (err) {
+    return { ok: false, errors: [{ row: null, column: null, detail: (err as Error).message }] };
+  }
+  return toRows(table);
+}
+
+const nonEmpty = (cells: string[]) => cells.some((c) => c.trim() !== "");
+
+function toRows(table: string[][]): ReadResult {
+  const headerIndex = table.findIndex(nonEmpty);
+  if (headerIndex < 0) return { ok: false, errors: [{ row: null, column: null, detail: "the file has no rows" }] };
+  const header = table[headerIndex]!.map((h) => h.trim().toLowerCase());
+  const errors: FileError[] = [];
+  const known = new Set<string>([...IMPORT_COLUMNS, ...EXPORT_ONLY_COLUMNS]);
+  const seen = new Set<string>();
+  header.forEach((h, i) => {
+    if (h === "") return;
+    if (!known.has(h)) {
+      errors.push({ row: headerIndex + 1, column: h, detail: `unknown column ${JSON.stringify(h)} (column ${i + 1})` });
+    } else if (seen.has(h)) {
+      errors.push({ row: headerIndex + 1, column: h, detail: `column ${JSON.stringify(h)} appears twice` });
+    }
+    seen.add(h);
+  });
+  for (const c of IMPORT_COLUMNS) {
+    if (!OPTIONAL_COLUMNS.includes(c) && !seen.has(c)) {
+      errors.push({ row: headerIndex + 1, column: c, detail: `required column ${c} is missing` });
+    }
+  }
+  const dataRows = table.length - headerIndex - 1;
+  if (dataRows > MAX_ROWS) {
+    errors.push({ row: null, column: null, detail: `the file has ${dataRows} rows; at most ${MAX_ROWS} are accepted` });
+  }
+  if (errors.length) return { ok: false, errors };
+  const rows: FileRow[] = [];
+  for (let r = headerIndex + 1; r < table.length; r++) {
+    const values = table[r]!;
+    if (!nonEmpty(values)) continue;
+    const cells: FileRow["cells"] = {};
+    header.forEach((h, i) => {
+      if ((IMPORT_COLUMNS as readonly string[]).includes(h)) cells[h as ImportColumn] = (values[i] ?? "").trim();
+    });
+    rows.push({ row: r + 1, cells });
+  }
+  if (rows.length === 0)
+    return { ok: false, errors: [{ row: null, column: null, detail: "the file has no data rows" }] };
+  return { ok: true, rows };
+}
+
+/** Decodes UTF-8 strictly (a GBK file from an older Excel fails here with a hint). */
+function utf8(bytes: Buffer): string {
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new Error('the CSV file is not valid UTF-8; save it as "CSV UTF-8" (Excel) or convert it from GBK');
+  }
+}
+
+function csvTable(bytes: Buffer): Promise<string[][]> {
+  const text = utf8(bytes);
+  return new Promise((resolve, reject) => {
+    parse(text, { bom: true, relax_column_count: true, skip_empty_lines: true }, (err, records: string[][]) => {
+      if (err) reject(new Error(`the CSV file cannot be parsed: ${err.message}`));
+      else resolve(records);
+    });
+  });
+}
+
+/** Text of one XLSX cell: dates as `YYYY-MM-DD`, formulas by their cached result, rich text joined. */
+function cellText(value: ExcelJS.CellValue): string {
+  if (value === null || value === undefined) return "";
+  if (value instanceof Date) return value.toISOString().slice(0, 10);
+  if (typeof value !== "object") return String(value);
+  if ("richText" in value) return value.richText.map((t) => t.text).join("");
+  if ("text" in value && typeof value.text === "string") return value.text;
+  if ("result" in value) return cellText((value.result ?? null) as ExcelJS.CellValue);
+  if ("error" in value) return "";
+  return String(value);
+}
+
+async function xlsxTable(bytes: Buffer): Promise<string[][]> {
+  const workbook = new ExcelJS.Workbook();
+  try {
+    await workbook.xlsx.load(bytes as unknown as ExcelJS.Buffer);
+  } catch (err) {
+    throw new Error(`the XLSX file cannot be read: ${(err as Error).message}`);
+  }
+  const sheet = workbook.getWorksheet("tasks") ?? workbook.worksheets[0];
+  if (!sheet) throw new Error("the XLSX file has no worksheet");
+  const table: string[][] = [];
+  sheet.eachRow({ includeEmpty: true }, (row, rowNumber) => {
+    const cells: string[] = [];
+    row.eachCell({ includeEmpty: true }, (cell, col) => {
+      cells[col - 1] = cellText(cell.value);
+    });
+    table[rowNumber - 1] = Array.from(cells, (c) => c ?? "");
+  });
+  return Array.from(table, (r) => r ?? []);
+}
+
+/**
+ * Neutralises spreadsheet formula injection (OWASP "CSV Injection"): a cell starting with
+ * `=`, `+`, `-`, `@`, tab or carriage return gets a leading `'`, so Excel shows it as text.
+ * An import strips that one quote again (see `unescapeCell`).
+ */
+export function escapeCell(value: string): string {
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
+/** Undoes `escapeCell`. */
+export function unescapeCell(value: string): string {
+  return /^'[=+\-@\t\r]/.test(value) ? value.slice(1) : value;
+}
+
+/** A table to write: column names and rows of cell strings in that order. */
+export interface OutputTable {
+  columns: readonly string[];
+  rows: readonly (readonly string[])[];
+}
+
+/** CSV bytes (UTF-8 with BOM, so Excel opens Chinese text correctly; CRLF line ends per RFC 4180). */
+export function writeCsv(table: OutputTable): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    stringify(
+      [table.columns as string[], ...table.rows.map((r) => r.map(escapeCell))],
+      { bom: true, record_delimiter: "windows" },
+      (err, out) => (err ? reject(err) : resolve(Buffer.from(out, "utf8"))),
+    );
+  });
+}
+
+/** XLSX bytes: one worksheet `tasks`, bold frozen header, every cell a string (never a formula). */
+export async function writeXlsx(table: OutputTable): Promise<Buffer> {
+  const workbook = new ExcelJS.Workbook();
+  const sheet = workbook.addWorksheet("tasks", { views: [{ state: "frozen", ySplit: 1 }] });
+  sheet.addRow([...table.columns]).font = { bold: true };
+  for (const r of table.rows) sheet.addRow([...r]);
+  sheet.columns.forEach((c) => {
+    c.width = 18;
+  });
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}

@@ -1,0 +1,310 @@
+/**
+ * HTTP routes of one reform task: plan (POST /reform-tasks, Idempotency-Key required), every
+ * update command (POST /reform-tasks/{taskId}/<command>, If-Match required), the task's current
+ * state and its full history, both read from its stream (strongly consistent).
+ */
+import type { Request } from "express";
+import { ETagHeader, IdempotencyKeyHeader, IfMatchHeader } from "../../contracts/http/common";
+import { problemResponses } from "../../contracts/http/responses";
+import { z } from "../../contracts/http/zod";
+import { reformTaskStream } from "../../contracts/reform-tasks/events";
+import {
+  AssignDepartmentsBody,
+  EvaluationBody,
+  PlanTaskBody,
+  ProgressReportBody,
+  ReasonBody,
+  RescheduleBody,
+  ReplicationBody,
+  ReviseTaskBody,
+  StartTaskBody,
+  TaskHistoryView,
+  TaskIdParams,
+  TaskView,
+  UnblockBody,
+} from "../../contracts/reform-tasks/http";
+import { commandRoute } from "../api/http/command-route";
+import { formatETag, requireIfMatch, setETag } from "../api/http/etag";
+import { Problems } from "../api/http/problem";
+import { parseBody, parseParams } from "../api/http/validate";
+import type { RouteModule } from "../api/route-module";
+import { chinaDate, chinaToday } from "../platform/china-date";
+import { handleCommand } from "../platform/decider";
+import { type ReformReferenceData, reformReferenceData } from "./reference-data";
+import { isOverdue, type TaskCommand, type TaskState, taskDecider } from "./task-decider";
+import { loadTask, taskIdFor } from "./task-repository";
+import { deadlineError, type FieldError, referenceErrors, type TaskReferences } from "./task-validation";
+
+/** The API view of a task's state at `version`; overdue as of today (China). */
+export function taskView(s: TaskState, version: number): z.output<typeof TaskView> {
+  const d = s.definition!;
+  return {
+    taskId: s.taskId!,
+    year: d.year,
+    ref: d.ref,
+    title: d.title,
+    field: d.field,
+    scope: d.scope,
+    source: d.source,
+    coreContent: d.coreContent,
+    leadDepartment: d.leadDepartment,
+    cooperatingDepartments: d.cooperatingDepartments,
+    deadline: d.deadline,
+    originalDeadline: s.originalDeadline!,
+    reschedules: s.reschedules,
+    implementationPath: d.implementationPath,
+    assumed: d.assumed,
+    status: s.status as z.output<typeof TaskView>["status"],
+    statusReason: s.reason,
+    startedOn: s.startedOn,
+    progress: s.progress,
+    replicatedOn: s.replicatedOn,
+    evaluations: s.evaluations as z.output<typeof TaskView>["evaluations"],
+    overdue: isOverdue(s, chinaToday()),
+    version,
+  };
+}
+
+/** 400 naming each unknown department or field code (and a deadline before the list's year). */
+function checkReferences(input: TaskReferences & { year?: number; deadline?: string }, ref: ReformReferenceData) {
+  const errors: FieldError[] = referenceErrors(input, ref);
+  const late = input.year !== undefined && input.deadline ? deadlineError(input.year, input.deadline) : null;
+  if (late) errors.push(late);
+  if (errors.length) throw Problems.validationFailed(errors.map((e) => ({ ...e, pointer: `/body${e.pointer}` })));
+}
+
+/** One update command: its path segment, body schema, and how the body becomes a command. */
+interface UpdateRoute<S extends z.ZodType> {
+  path: string;
+  summary: string;
+  body: S;
+  toCommand(body: z.output<S>, at: string, ref: ReformReferenceData): TaskCommand;
+}
+
+const route = <S extends z.ZodType>(r: UpdateRoute<S>) => r as unknown as UpdateRoute<z.ZodType>;
+
+/** The update commands, in the order the OpenAPI document lists them. */
+const UPDATES: UpdateRoute<z.ZodType>[] = [
+  route({
+    path: "revisions",
+    summary: "Revise the task's definition (title, field, scope, source, core content, implementation path)",
+    body: ReviseTaskBody,
+    toCommand: (b, at, ref) => {
+      checkReferences({ field: b.field }, ref);
+      return { kind: "revise", changes: b, at };
+    },
+  }),
+  route({
+    path: "departments",
+    summary: "Assign or change the lead and cooperating departments",
+    body: AssignDepartmentsBody,
+    toCommand: (b, at, ref) => {
+      checkReferences(b, ref);
+      return { kind: "assignDepartments", ...b, at };
+    },
+  }),
+  route({
+    path: "start",
+    summary: "Start work on the task",
+    body: StartTaskBody,
+    toCommand: (b, at) => ({ kind: "start", on: b.on ?? chinaDate(at), at }),
+  }),
+  route({
+    path: "progress-reports",
+    summary: "Report progress (percent, narrative, evidence links, as-of date)",
+    body: ProgressReportBody,
+    toCommand: (b, at) => ({ kind: "reportProgress", ...b, asOf: b.asOf ?? chinaDate(at), at }),
+  }),
+  route({
+    path: "reschedules",
+    summary: "Move the deadline (a reason is required; the history keeps every reschedule)",
+    body: RescheduleBody,
+    toCommand: (b, at) => ({ kind: "reschedule", ...b, at }),
+  }),
+  route({
+    path: "replication",
+    summary: "Mark the reform replicated (落地) with evidence and date",
+    body: ReplicationBody,
+    toCommand: (b, at) => ({ kind: "markReplicated", ...b, on: b.on ?? chinaDate(at), at }),
+  }),
+  route({
+    path: "not-applicable",
+    summary: "Judge the reform not applicable here (reason required)",
+    body: ReasonBody,
+    toCommand: (b, at) => ({ kind: "judgeNotApplicable", reason: b.reason, at }),
+  }),
+  route({
+    path: "block",
+    summary: "Mark the task blocked (reason required)",
+    body: ReasonBody,
+    toCommand: (b, at) => ({ kind: "block", reason: b.reason, at }),
+  }),
+  route({
+    path: "unblock",
+    summary: "Lift a block; the task returns to where it was",
+    body: UnblockBody,
+    toCommand: (b, at) => ({ kind: "unblock", resolution: b.resolution, at }),
+  }),
+  route({
+    path: "reopen",
+    summary: "Reopen a replicated or not-applicable task (reason required)",
+    body: ReasonBody,
+    toCommand: (b, at) => ({ kind: "reopen", reason: b.reason, at }),
+  }),
+  route({
+    path: "evaluations",
+    summary: "Record the mid-term (by end 2027) or final (by end 2030) evaluation",
+    body: EvaluationBody,
+    toCommand: (b, at) => ({
+      kind: "evaluate",
+      evaluation: b.kind,
+      rating: b.rating,
+      remarks: b.remarks,
+      evaluatedOn: b.evaluatedOn ?? chinaDate(at),
+      at,
+    }),
+  }),
+  route({
+    path: "archive",
+    summary: "Withdraw the task from the list (terminal)",
+    body: ReasonBody,
+    toCommand: (b, at) => ({ kind: "archive", reason: b.reason, at }),
+  }),
+];
+
+const json = (schema: z.ZodType) => ({ content: { "application/json": { schema } } });
+const etagHeader = z.object({ ETag: ETagHeader });
+const TAG = "reform-tasks";
+
+/** Plan, update and read single tasks. */
+export const taskRoutes: RouteModule = {
+  name: "reform-tasks",
+  register(router, ctx) {
+    const ref = reformReferenceData();
+
+    router.post(
+      "/reform-tasks",
+      commandRoute(
+        ctx.commands,
+        async (req, c) => {
+          const body = parseBody(req, PlanTaskBody);
+          checkReferences(body, ref);
+          const taskId = taskIdFor(body.year, body.ref);
+          const at = new Date().toISOString();
+          const r = await handleCommand(
+            ctx.store,
+            reformTaskStream(taskId),
+            taskDecider,
+            { kind: "plan", taskId, definition: body, at },
+            { metadata: c.metadata, eventIds: c.eventIds },
+          );
+          return {
+            status: 201,
+            headers: { Location: `/reform-tasks/${taskId}`, ETag: formatETag(r.version) },
+            body: taskView(r.state, r.version),
+          };
+        },
+        { requireIdempotencyKey: true },
+      ),
+    );
+
+    for (const u of UPDATES) {
+      router.post(
+        `/reform-tasks/:taskId/${u.path}`,
+        commandRoute(ctx.commands, async (req: Request, c) => {
+          const expected = requireIfMatch(req);
+          const { taskId } = parseParams(req, TaskIdParams);
+          const command = u.toCommand(parseBody(req, u.body), new Date().toISOString(), ref);
+          const stream = reformTaskStream(taskId);
+          if ((await ctx.store.streamVersion(stream)) === null) throw Problems.notFound(`No reform task ${taskId}`);
+          const r = await handleCommand(ctx.store, stream, taskDecider, command, {
+            expected,
+            metadata: c.metadata,
+            eventIds: c.eventIds,
+          });
+          return { status: 200, headers: { ETag: formatETag(r.version) }, body: taskView(r.state, r.version) };
+        }),
+      );
+    }
+
+    router.get("/reform-tasks/:taskId", async (req, res) => {
+      const { taskId } = parseParams(req, TaskIdParams);
+      const t = await loadTask(ctx.store, taskId);
+      if (t.version === null) throw Problems.notFound(`No reform task ${taskId}`);
+      setETag(res, t.version);
+      res.json(taskView(t.state, t.version));
+    });
+
+    router.get("/reform-tasks/:taskId/history", async (req, res) => {
+      const { taskId } = parseParams(req, TaskIdParams);
+      const t = await loadTask(ctx.store, taskId);
+      if (t.version === null) throw Problems.notFound(`No reform task ${taskId}`);
+      setETag(res, t.version);
+      res.json({
+        taskId,
+        version: t.version,
+        events: t.events.map((e) => ({
+          version: e.streamVersion,
+          eventId: e.eventId,
+          type: e.type,
+          occurredAt: e.occurredAt.toISOString(),
+          recordedAt: e.recordedAt.toISOString(),
+          globalPosition: e.globalPosition,
+          data: e.data as Record<string, unknown>,
+          correlationId: e.metadata.correlationId ?? null,
+          actor: (e.metadata.actor as Record<string, unknown> | undefined) ?? null,
+        })),
+      });
+    });
+  },
+
+  openapi(registry) {
+    registry.registerPath({
+      method: "post",
+      path: "/reform-tasks",
+      tags: [TAG],
+      summary: "Plan a task in a year's list (its id derives from year and ref)",
+      request: { headers: z.object({ "idempotency-key": IdempotencyKeyHeader }), body: json(PlanTaskBody) },
+      responses: {
+        201: { description: "Planned", headers: etagHeader, ...json(TaskView) },
+        ...problemResponses(400, 409, 415, 422),
+      },
+    });
+    for (const u of UPDATES) {
+      registry.registerPath({
+        method: "post",
+        path: `/reform-tasks/{taskId}/${u.path}`,
+        tags: [TAG],
+        summary: u.summary,
+        request: {
+          params: TaskIdParams,
+          headers: z.object({ "if-match": IfMatchHeader, "idempotency-key": IdempotencyKeyHeader }),
+          body: json(u.body),
+        },
+        responses: {
+          200: { description: "Updated", headers: etagHeader, ...json(TaskView) },
+          ...problemResponses(400, 404, 409, 412, 415, 422, 428),
+        },
+      });
+    }
+    registry.registerPath({
+      method: "get",
+      path: "/reform-tasks/{taskId}",
+      tags: [TAG],
+      summary: "A task's current state, from its stream",
+      request: { params: TaskIdParams },
+      responses: { 200: { description: "The task", headers: etagHeader, ...json(TaskView) }, ...problemResponses(404) },
+    });
+    registry.registerPath({
+      method: "get",
+      path: "/reform-tasks/{taskId}/history",
+      tags: [TAG],
+      summary: "Every event of the task, oldest first",
+      request: { params: TaskIdParams },
+      responses: {
+        200: { description: "The task's history", headers: etagHeader, ...json(TaskHistoryView) },
+        ...problemResponses(404),
+      },
+    });
+  },
+};

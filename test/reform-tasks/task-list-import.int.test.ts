@@ -1,0 +1,213 @@
+/**
+ * Importing the task list on real PostgreSQL: the shipped 2026 list, a file with errors (all or
+ * nothing), re-import (no change), changed rows (revisions, not duplicates), XLSX, and an
+ * export → import round trip.
+ */
+import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { parse } from "csv-parse";
+import { reformTaskStream } from "../../contracts/reform-tasks/events";
+import { PostgresEventStore } from "../../services/platform/event-store/postgres-event-store";
+import { reformReferenceData } from "../../services/reform-tasks/reference-data";
+import { SEED_LIST } from "../../services/reform-tasks/seed";
+import { loadTask, taskIdFor } from "../../services/reform-tasks/task-repository";
+import { type FileFormat, writeCsv, writeXlsx } from "../../services/reform-tasks/task-list-file";
+import { type ImportOptions, ImportRejectedError, importTaskList } from "../../services/reform-tasks/task-list-import";
+import { eventCount } from "../support/api-app";
+import { serverDatabase, type TestDatabase } from "../support/databases";
+
+const SHIPPED = readFileSync(SEED_LIST.file);
+const WITH_ERRORS = readFileSync(path.join(__dirname, "../fixtures/reform-tasks/task-list-with-errors.csv"));
+const ref = reformReferenceData();
+const opts = (o: Partial<ImportOptions> = {}): ImportOptions => ({
+  year: 2026,
+  at: "2026-11-30T10:00:00+08:00",
+  eventId: () => randomUUID(),
+  ...o,
+});
+
+/** Rows of a CSV as arrays of cells (test-side parse, independent of the importer's code). */
+function csvRows(bytes: Buffer): Promise<string[][]> {
+  const text = bytes.toString("utf8").replace(/^\uFEFF/, "");
+  return new Promise((resolve, reject) => {
+    parse(text, {}, (err, records: string[][]) => (err ? reject(err) : resolve(records)));
+  });
+}
+
+async function rejection(p: Promise<unknown>): Promise<ImportRejectedError> {
+  try {
+    await p;
+  } catch (err) {
+    if (err instanceof ImportRejectedError) return err;
+    throw err;
+  }
+  throw new Error("expected the import to be rejected");
+}
+
+describe("task list import (PostgreSQL)", () => {
+  let t: TestDatabase;
+  let store: PostgresEventStore;
+  const importFile = (bytes: Buffer, format: FileFormat = "csv", o: Partial<ImportOptions> = {}) =>
+    importTaskList(store, ref, bytes, format, opts(o));
+
+  beforeEach(async () => {
+    t = await serverDatabase();
+    store = new PostgresEventStore(t.db);
+  });
+  afterEach(() => t.drop());
+
+  it("imports the shipped 2026 list: at least 30 items, each with a source", async () => {
+    const rows = await csvRows(SHIPPED);
+    const header = rows[0]!;
+    const sourceCol = header.indexOf("source");
+    expect(rows.length - 1).toBeGreaterThanOrEqual(30);
+    for (const r of rows.slice(1)) expect(r[sourceCol]!.length).toBeGreaterThan(10);
+
+    const outcome = await importFile(SHIPPED);
+    expect(outcome).toMatchObject({ rows: rows.length - 1, created: rows.length - 1, updated: 0, unchanged: 0 });
+    expect(await eventCount(t)).toBe(rows.length - 1);
+    const first = await loadTask(store, taskIdFor(2026, rows[1]![0]!));
+    expect(first.state.status).toBe("planned");
+    expect(first.state.definition!.title.zh).toBe(rows[1]![header.indexOf("title_zh")]);
+  });
+
+  it("re-importing the same file changes nothing", async () => {
+    await importFile(SHIPPED);
+    const before = await eventCount(t);
+    const again = await importFile(SHIPPED);
+    expect(again).toMatchObject({ created: 0, updated: 0, unchanged: again.rows });
+    expect(again.tasks.every((x) => x.events.length === 0)).toBe(true);
+    expect(await eventCount(t)).toBe(before);
+  });
+
+  it("a changed row becomes a revision, a reassignment or a reschedule of the same task, not a duplicate", async () => {
+    await importFile(SHIPPED);
+    const rows = await csvRows(SHIPPED);
+    const h = rows[0]!;
+    const col = (name: string) => h.indexOf(name);
+    const edited = rows.map((r) => [...r]);
+    edited[0]!.push("change_reason");
+    for (const r of edited.slice(1)) r.push("");
+    edited[1]![col("title_en")] = "A revised English title";
+    edited[2]![col("lead_department")] = "巴音郭楞蒙古自治州商务局"; // by Chinese name → code commerce
+    edited[2]![col("cooperating_departments")] = "";
+    edited[3]![col("deadline")] = "2027/3/31"; // Excel-style date
+    edited[3]![h.length] = "自治区系统升级延期";
+    const file = await writeCsv({ columns: edited[0]!, rows: edited.slice(1) });
+    const streamsBefore = await t.db.query<{ n: number }>("SELECT count(*)::int AS n FROM streams");
+
+    const outcome = await importFile(file);
+    expect(outcome).toMatchObject({ created: 0, updated: 3, unchanged: outcome.rows - 3 });
+    expect(outcome.tasks.filter((x) => x.action === "updated").map((x) => x.events)).toEqual([
+      ["TaskRevised"],
+      ["DepartmentsAssigned"],
+      ["TaskRescheduled"],
+    ]);
+    const streamsAfter = await t.db.query<{ n: number }>("SELECT count(*)::int AS n FROM streams");
+    expect(streamsAfter.rows[0]!.n).toBe(streamsBefore.rows[0]!.n);
+
+    const revised = await loadTask(store, taskIdFor(2026, rows[1]![0]!));
+    expect(revised.state.definition!.title.en).toBe("A revised English title");
+    expect(revised.version).toBe(1);
+    const moved = await loadTask(store, taskIdFor(2026, rows[2]![0]!));
+    expect(moved.state.definition!.leadDepartment).toBe("commerce");
+    expect(moved.state.definition!.cooperatingDepartments).toEqual([]);
+    const rescheduled = await loadTask(store, taskIdFor(2026, rows[3]![0]!));
+    expect(rescheduled.state.definition!.deadline).toBe("2027-03-31");
+    expect(rescheduled.events[1]!.data).toMatchObject({ to: "2027-03-31", reason: "自治区系统升级延期" });
+
+    // The edited file again: nothing more.
+    const again = await importFile(file);
+    expect(again.updated).toBe(0);
+  });
+
+  it("a changed deadline without change_reason rejects the whole file, and nothing is stored", async () => {
+    await importFile(SHIPPED);
+    const before = await eventCount(t);
+    const rows = await csvRows(SHIPPED);
+    const edited = rows.map((r) => [...r]);
+    edited[1]![rows[0]!.indexOf("title_en")] = "changed too";
+    edited[5]![rows[0]!.indexOf("deadline")] = "2027-12-31";
+    const err = await rejection(importFile(await writeCsv({ columns: edited[0]!, rows: edited.slice(1) })));
+    expect(err.errors).toEqual([
+      { row: 6, column: "change_reason", detail: expect.stringContaining("a reschedule needs its reason") },
+    ]);
+    expect(await eventCount(t)).toBe(before); // row 2's valid revision was not applied either
+  });
+
+  it("rejects the fixture with errors by row and column, and stores nothing", async () => {
+    const err = await rejection(importFile(WITH_ERRORS));
+    const found = err.errors.map((e) => `${e.row}:${e.column}`);
+    expect(found).toEqual([
+      "3:lead_department",
+      "4:deadline",
+      "5:title_zh",
+      "6:ref",
+      "7:field",
+      "7:scope",
+      "7:cooperating_departments",
+      "7:deadline",
+      "7:assumed",
+    ]);
+    expect(err.errors.find((e) => e.row === 3)!.detail).toContain('unknown department "州招商局"');
+    expect(err.errors.find((e) => e.row === 6)!.detail).toBe("ref 2026-101 is already on row 2");
+    expect(err.errors.find((e) => e.column === "cooperating_departments")!.detail).toBe(
+      "department health is listed twice",
+    );
+    expect(err.errors.find((e) => e.row === 7 && e.column === "deadline")!.detail).toContain("before the 2026 list");
+    expect(await eventCount(t)).toBe(0); // row 2 is valid, and was not imported either
+  });
+
+  it("refuses whole-file problems: missing and unknown columns, empty file, non-UTF-8 CSV, a broken XLSX", async () => {
+    const missing = await rejection(importFile(Buffer.from("ref,title_zh\n2026-1,x\n")));
+    expect(missing.errors.map((e) => e.column)).toEqual(
+      expect.arrayContaining(["field", "deadline", "lead_department", "core_content"]),
+    );
+    const header = (await csvRows(SHIPPED))[0]!.join(",");
+    const unknown = await rejection(importFile(Buffer.from(`${header},priority\n`)));
+    expect(unknown.errors).toEqual([{ row: 1, column: "priority", detail: 'unknown column "priority" (column 15)' }]);
+    expect((await rejection(importFile(Buffer.from(`${header}\n`)))).errors[0]!.detail).toBe(
+      "the file has no data rows",
+    );
+    const gbk = Buffer.from([...Buffer.from(`${header}\n2026-1,`), 0xd6, 0xd0, 0xb9, 0xfa, 0x0a]);
+    expect((await rejection(importFile(gbk))).errors[0]!.detail).toContain("not valid UTF-8");
+    expect((await rejection(importFile(Buffer.from("not a zip"), "xlsx"))).errors[0]!.detail).toContain(
+      "cannot be read",
+    );
+    expect(await eventCount(t)).toBe(0);
+  });
+
+  it("imports XLSX like CSV, and a dry run stores nothing", async () => {
+    const rows = await csvRows(SHIPPED);
+    const xlsx = await writeXlsx({ columns: rows[0]!, rows: rows.slice(1) });
+    const dry = await importFile(xlsx, "xlsx", { dryRun: true });
+    expect(dry).toMatchObject({ dryRun: true, created: rows.length - 1 });
+    expect(await eventCount(t)).toBe(0);
+    const real = await importFile(xlsx, "xlsx");
+    expect(real.created).toBe(rows.length - 1);
+    expect((await importFile(SHIPPED)).unchanged).toBe(rows.length - 1); // the CSV agrees with the XLSX
+  });
+
+  it("a row for an archived task is refused by name of its state", async () => {
+    await importFile(SHIPPED);
+    const rows = await csvRows(SHIPPED);
+    const taskId = taskIdFor(2026, rows[1]![0]!);
+    await store.append(
+      reformTaskStream(taskId),
+      [
+        {
+          eventId: randomUUID(),
+          type: "TaskArchived",
+          data: { reason: "merged", statusBefore: "planned" },
+          occurredAt: "2026-11-30T10:00:00+08:00",
+        },
+      ],
+      0,
+    );
+    const edited = rows.map((r) => [...r]);
+    edited[1]![rows[0]!.indexOf("core_content")] = "改写";
+    const err = await rejection(importFile(await writeCsv({ columns: edited[0]!, rows: edited.slice(1) })));
+    expect(err.errors).toEqual([{ row: 2, column: null, detail: expect.stringContaining("that is archived") }]);
+  });
+});
