@@ -1,0 +1,79 @@
+/**
+ * End to end on real PostgreSQL and Kafka: HTTP commands → event store → relay → Kafka →
+ * Kafka-fed task-list read model → HTTP list. The list equals a rebuild from the store.
+ */
+import request from "supertest";
+import pino from "pino";
+import { rebuildProjection } from "../../projections/runner/rebuild";
+import { taskListProjection } from "../../projections/task-list/task-list-projection";
+import { createApp } from "../../services/api/app";
+import { describeWithKafka } from "../support/kafka";
+import { type Pipeline, pipeline } from "../support/pipeline";
+import { waitFor } from "../support/wait";
+
+describeWithKafka("reform tasks on real PostgreSQL and Kafka", () => {
+  let p: Pipeline;
+  beforeEach(async () => {
+    p = await pipeline();
+  });
+  afterEach(() => p.close());
+
+  it("a task planned and updated over HTTP reaches the Kafka-fed task list, in order, once", async () => {
+    p.relay().start();
+    await p.feed(taskListProjection);
+    const app = createApp({ db: p.t.db, store: p.store, logger: pino({ level: "silent" }) });
+
+    const planned = await request(app)
+      .post("/reform-tasks")
+      .set("Idempotency-Key", "e2e-plan")
+      .send({
+        year: 2026,
+        ref: "E2E-1",
+        title: { zh: "“公路口岸+属地直通”模式", en: "Road port + local direct clearance" },
+        field: "trade-facilitation",
+        scope: "specific-areas",
+        source: { batch: "XJ-FTZ", citation: "人民日报 2025-11-06" },
+        coreContent: "一次申报、一次查验、一次放行",
+        leadDepartment: "customs-korla",
+        cooperatingDepartments: ["commerce"],
+        deadline: "2026-12-31",
+        implementationPath: "库尔勒海关对接霍尔果斯海关",
+      });
+    expect(planned.status).toBe(201);
+    const id = planned.body.taskId as string;
+    const steps: [string, unknown][] = [
+      ["start", { on: "2026-04-01" }],
+      ["progress-reports", { percent: 70, narrative: "首票试运行", asOf: "2026-09-01" }],
+      ["reschedules", { to: "2027-03-31", reason: "口岸改造" }],
+      ["departments", { leadDepartment: "commerce", cooperatingDepartments: ["customs-korla", "transport"] }],
+    ];
+    for (const [i, [cmd, body]] of steps.entries()) {
+      const res = await request(app)
+        .post(`/reform-tasks/${id}/${cmd}`)
+        .set("If-Match", `"${i}"`)
+        .send(body as object);
+      expect(res.status).toBe(200);
+    }
+
+    const item = await waitFor("the task list shows version 4", async () => {
+      const res = await request(app).get("/reform-tasks?q=E2E-1");
+      const found = res.body.items?.[0];
+      return found?.version === 4 ? found : undefined;
+    });
+    expect(item).toMatchObject({
+      taskId: id,
+      status: "in_progress",
+      progress: { percent: 70, asOf: "2026-09-01" },
+      deadline: "2027-03-31",
+      originalDeadline: "2026-12-31",
+      reschedules: 1,
+      leadDepartment: "commerce",
+      cooperatingDepartments: ["customs-korla", "transport"],
+    });
+
+    const live = await p.t.db.query("SELECT * FROM reform_task_list ORDER BY task_id");
+    await rebuildProjection(p.t.db, p.store, taskListProjection);
+    const rebuilt = await p.t.db.query("SELECT * FROM reform_task_list ORDER BY task_id");
+    expect(rebuilt.rows).toEqual(live.rows);
+  });
+});

@@ -1,0 +1,298 @@
+/**
+ * The reform-tasks HTTP API on real PostgreSQL (read models fed from the store, as in embedded
+ * mode): plan with Idempotency-Key, updates with If-Match (two updates on the same ETag → one
+ * 200 and one 412), refusals as problem details naming the field or the state, the list with
+ * filters and cursors, scoreboard, replication rates, history, import and export over HTTP.
+ */
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import type { Express } from "express";
+import request from "supertest";
+import type { ReadSide } from "../../services/api/read-side";
+import { SEED_LIST } from "../../services/reform-tasks/seed";
+import { MEDIA_TYPES } from "../../services/reform-tasks/task-list-file";
+import { eventCount, PROBLEM_JSON } from "../support/api-app";
+import { serverDatabase, type TestDatabase } from "../support/databases";
+import { productApp } from "../support/product-app";
+
+const plan = (over: Record<string, unknown> = {}) => ({
+  year: 2026,
+  ref: "T-001",
+  title: { zh: "跨境人民币全程电子缴税", en: "Fully electronic tax payment for cross-border RMB" },
+  field: "financial-innovation",
+  scope: "nationwide",
+  source: { batch: "SC-FTZ-7", item: "9", citation: "国函〔2023〕56号" },
+  coreContent: "依托电子缴税系统实现跨境人民币缴税全程电子化",
+  leadDepartment: "tax",
+  cooperatingDepartments: ["pboc-branch"],
+  deadline: "2026-06-30",
+  implementationPath: "对接人民银行巴州分行开展试点",
+  ...over,
+});
+
+describe("reform tasks API (PostgreSQL)", () => {
+  let t: TestDatabase;
+  let app: Express;
+  let readSide: ReadSide;
+  beforeEach(async () => {
+    t = await serverDatabase();
+    ({ app, readSide } = await productApp(t));
+  });
+  afterEach(async () => {
+    await readSide.stop();
+    await t.drop();
+  });
+
+  const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
+    request(app)
+      .post(url)
+      .set(headers)
+      .send(body as object);
+  const planTask = async (over: Record<string, unknown> = {}, key = `k-${Math.random()}`) => {
+    const res = await post("/reform-tasks", plan(over), { "Idempotency-Key": key });
+    expect(res.status).toBe(201);
+    return res;
+  };
+
+  it("plans a task (Idempotency-Key required; a retry replays; the same year and ref again is refused)", async () => {
+    const noKey = await post("/reform-tasks", plan());
+    expect(noKey.status).toBe(400);
+    const res = await planTask({}, "plan-1");
+    expect(res.headers.etag).toBe('"0"');
+    expect(res.headers.location).toBe(`/reform-tasks/${res.body.taskId}`);
+    expect(res.body).toMatchObject({ ref: "T-001", status: "planned", version: 0, overdue: true });
+    const replay = await post("/reform-tasks", plan(), { "Idempotency-Key": "plan-1" });
+    expect(replay.status).toBe(201);
+    expect(replay.headers["idempotent-replayed"]).toBe("true");
+    const again = await post("/reform-tasks", plan(), { "Idempotency-Key": "plan-2" });
+    expect(again.status).toBe(409);
+    expect(again.body).toMatchObject({ code: "task_already_exists", state: "planned", taskId: res.body.taskId });
+    expect(await eventCount(t)).toBe(1);
+  });
+
+  it("refuses unknown departments and fields by name, at their field, and stores nothing", async () => {
+    const res = await post(
+      "/reform-tasks",
+      plan({ leadDepartment: "propaganda", cooperatingDepartments: ["tax", "nowhere"], field: "space" }),
+      { "Idempotency-Key": "bad-1" },
+    );
+    expect(res.status).toBe(400);
+    expect(res.headers["content-type"]).toMatch(PROBLEM_JSON);
+    expect(res.body.errors).toEqual([
+      { pointer: "/body/field", detail: expect.stringContaining('unknown reform field "space"') },
+      { pointer: "/body/leadDepartment", detail: expect.stringContaining('unknown department "propaganda"') },
+      { pointer: "/body/cooperatingDepartments/1", detail: expect.stringContaining('"nowhere"') },
+    ]);
+    const bad = await post("/reform-tasks", plan({ deadline: "2026-02-30", extra: 1 }), { "Idempotency-Key": "b2" });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors.map((e: { pointer: string }) => e.pointer).sort()).toEqual([
+      "/body/deadline",
+      "/body/extra",
+    ]);
+    expect(await eventCount(t)).toBe(0);
+  });
+
+  it("two updates with the same If-Match: one succeeds, the other gets 412 with the actual version", async () => {
+    const { body } = await planTask();
+    const url = `/reform-tasks/${body.taskId}/reschedules`;
+    const [a, b] = await Promise.all([
+      post(url, { to: "2026-09-30", reason: "自治区系统延期" }, { "If-Match": '"0"' }),
+      post(url, { to: "2026-10-31", reason: "另一原因" }, { "If-Match": '"0"' }),
+    ]);
+    expect([a.status, b.status].sort()).toEqual([200, 412]);
+    const lost = a.status === 412 ? a : b;
+    expect(lost.body).toMatchObject({ status: 412, actualVersion: 1 });
+    const won = a.status === 200 ? a : b;
+    expect(won.headers.etag).toBe('"1"');
+    const task = await request(app).get(`/reform-tasks/${body.taskId}`);
+    expect(task.body).toMatchObject({ version: 1, reschedules: 1, originalDeadline: "2026-06-30" });
+    expect(task.body.deadline).toBe(won.body.deadline);
+    const missing = await post(url, { to: "2027-01-31", reason: "x" });
+    expect(missing.status).toBe(428);
+  });
+
+  it("walks a task through its life; illegal transitions name the current state; history keeps every step", async () => {
+    const { body } = await planTask();
+    const id = body.taskId as string;
+    let version = 0;
+    const step = async (cmd: string, payload: unknown, status = 200) => {
+      const res = await post(`/reform-tasks/${id}/${cmd}`, payload, { "If-Match": `"${version}"` });
+      expect({ cmd, status: res.status, body: res.body }).toMatchObject({ cmd, status });
+      if (status === 200) version = res.body.version;
+      return res;
+    };
+    await step("start", { on: "2026-03-01" });
+    await step("progress-reports", {
+      percent: 60,
+      narrative: "系统对接完成",
+      evidence: ["https://example.gov.cn/a"],
+      asOf: "2026-05-01",
+    });
+    const early = await step("replication", { on: "2026-02-01" }, 422);
+    expect(early.body).toMatchObject({ code: "date_before_start", field: "on" });
+    await step("block", { reason: "等待自治区平台" });
+    const illegal = await step("replication", { on: "2026-06-01" }, 409);
+    expect(illegal.body).toMatchObject({ code: "illegal_transition", state: "blocked", allowedIn: ["in_progress"] });
+    expect(illegal.body.detail).toBe("cannot mark as replicated a task that is blocked (allowed when in_progress)");
+    await step("unblock", { resolution: "平台上线" });
+    const done = await step("replication", { on: "2026-06-20", summary: "全州推行", evidence: [] });
+    expect(done.body).toMatchObject({ status: "replicated", replicatedOn: "2026-06-20", overdue: false });
+    await step("evaluations", { kind: "mid_term", rating: "excellent", evaluatedOn: "2026-11-01" });
+    await step("evaluations", { kind: "mid_term", rating: "good" }, 409);
+    await step("archive", { reason: "并入2027年清单" });
+    await step("reopen", { reason: "x" }, 409);
+
+    const history = await request(app).get(`/reform-tasks/${id}/history`);
+    expect(history.status).toBe(200);
+    expect(history.body.events.map((e: { type: string }) => e.type)).toEqual([
+      "TaskPlanned",
+      "TaskStarted",
+      "ProgressReported",
+      "TaskBlocked",
+      "TaskUnblocked",
+      "TaskReplicated",
+      "TaskEvaluated",
+      "TaskArchived",
+    ]);
+    expect(history.body.events[1].correlationId).toEqual(expect.any(String));
+    expect(history.headers.etag).toBe(`"${version}"`);
+    expect(
+      (await request(app).get(`/reform-tasks/${id}/history`.replace(id, "00000000-0000-4000-8000-000000000000")))
+        .status,
+    ).toBe(404);
+  });
+
+  it("serves the list with filters and cursors, the scoreboard and replication rates from the read model", async () => {
+    const ids: string[] = [];
+    for (let i = 1; i <= 5; i++) {
+      const res = await planTask({
+        ref: `T-00${i}`,
+        leadDepartment: i <= 3 ? "tax" : "commerce",
+        cooperatingDepartments: i === 5 ? ["tax"] : [],
+        deadline: i <= 2 ? "2026-03-31" : "2026-12-31",
+        title: { zh: i === 4 ? "专利开放许可新模式" : `任务${i}`, en: i === 2 ? "Movable-property pledge" : undefined },
+      });
+      ids.push(res.body.taskId);
+    }
+    // Task 1: replicated on time; task 3: replicated late (after its deadline); task 5: not applicable.
+    await post(`/reform-tasks/${ids[0]}/start`, { on: "2026-01-10" }, { "If-Match": '"0"' });
+    await post(`/reform-tasks/${ids[0]}/replication`, { on: "2026-03-01" }, { "If-Match": '"1"' });
+    await post(`/reform-tasks/${ids[2]}/reschedules`, { to: "2026-04-30", reason: "r" }, { "If-Match": '"0"' });
+    await post(`/reform-tasks/${ids[2]}/start`, { on: "2026-02-01" }, { "If-Match": '"1"' });
+    await post(`/reform-tasks/${ids[2]}/replication`, { on: "2026-05-15" }, { "If-Match": '"2"' });
+    await post(`/reform-tasks/${ids[4]}/not-applicable`, { reason: "无相关业务" }, { "If-Match": '"0"' });
+    await readSide.caughtUp();
+
+    const list = (q: string) => request(app).get(`/reform-tasks?${q}`);
+    const refs = (res: request.Response) => res.body.items.map((x: { ref: string }) => x.ref);
+    const page1 = await list("year=2026&limit=2&asOf=2026-06-30");
+    expect(refs(page1)).toEqual(["T-001", "T-002"]);
+    const page2 = await list(`year=2026&limit=2&asOf=2026-06-30&cursor=${page1.body.nextCursor}`);
+    const page3 = await list(`year=2026&limit=2&asOf=2026-06-30&cursor=${page2.body.nextCursor}`);
+    expect([...refs(page2), ...refs(page3)]).toEqual(["T-003", "T-004", "T-005"]);
+    expect(page3.body.nextCursor).toBeNull();
+
+    expect(refs(await list("overdue=true&asOf=2026-06-30"))).toEqual(["T-002"]);
+    const overdue = (await list("overdue=true&asOf=2026-06-30")).body.items[0];
+    expect(overdue).toMatchObject({ overdue: true, daysOverdue: 91 });
+    expect(refs(await list("status=replicated,not_applicable"))).toEqual(["T-001", "T-003", "T-005"]);
+    expect(refs(await list("department=tax"))).toEqual(["T-001", "T-002", "T-003", "T-005"]);
+    expect(refs(await list("field=financial-innovation&source=SC-FTZ-7"))).toHaveLength(5);
+    expect(refs(await list(`q=${encodeURIComponent("专利开放")}`))).toEqual(["T-004"]);
+    expect(refs(await list("q=PLEDGE"))).toEqual(["T-002"]);
+    expect((await list("status=done")).status).toBe(400);
+    expect((await list("cursor=bm9wZQ")).body.errors[0].pointer).toBe("/query/cursor");
+
+    const board = await request(app).get("/reform-tasks/scoreboard?year=2026&asOf=2026-06-30");
+    const tax = board.body.departments.find((d: { department: string }) => d.department === "tax");
+    expect(tax).toMatchObject({
+      nameZh: expect.stringContaining("税务局"),
+      total: 3,
+      byStatus: { replicated: 2, planned: 1 },
+      overdue: 1,
+      due: 3,
+      replicatedOnTime: 1,
+      onTimeRatePercent: 33.3,
+    });
+    const rates = await request(app).get("/reform-tasks/replication-rates?asOf=2026-06-30");
+    expect(rates.body.years).toEqual([
+      {
+        year: 2026,
+        total: 5,
+        applicable: 4,
+        replicated: 2,
+        notApplicable: 1,
+        archived: 0,
+        overdue: 1,
+        replicationRatePercent: 50,
+      },
+    ]);
+  });
+
+  it("imports over HTTP (rejected file → 422 naming row and column; accepted → tasks), then exports CSV and XLSX", async () => {
+    const bad = readFileSync(path.join(__dirname, "../fixtures/reform-tasks/task-list-with-errors.csv"));
+    const rejected = await request(app)
+      .post("/reform-tasks/imports?year=2026")
+      .set({ "Content-Type": "text/csv", "Idempotency-Key": "imp-0" })
+      .send(bad);
+    expect(rejected.status).toBe(422);
+    expect(rejected.headers["content-type"]).toMatch(PROBLEM_JSON);
+    expect(rejected.body.errors[0]).toEqual({
+      pointer: "/rows/3/lead_department",
+      row: 3,
+      column: "lead_department",
+      detail: expect.stringContaining("州招商局"),
+    });
+    expect(await eventCount(t)).toBe(0);
+
+    const shipped = readFileSync(SEED_LIST.file);
+    const wrongType = await request(app)
+      .post("/reform-tasks/imports?year=2026")
+      .set({ "Content-Type": "application/pdf", "Idempotency-Key": "imp-x" })
+      .send(shipped);
+    expect(wrongType.status).toBe(415);
+    expect(wrongType.headers["accept-post"]).toContain("text/csv");
+    const imported = await request(app)
+      .post("/reform-tasks/imports?year=2026")
+      .set({ "Content-Type": "text/csv", "Idempotency-Key": "imp-1" })
+      .send(shipped);
+    expect(imported.status).toBe(200);
+    expect(imported.body.created).toBeGreaterThanOrEqual(30);
+    const otherYear = await request(app)
+      .post("/reform-tasks/imports?year=2027")
+      .set({ "Content-Type": "text/csv", "Idempotency-Key": "imp-1" })
+      .send(shipped);
+    expect(otherYear.status).toBe(422); // same key, other options: a different payload
+    await readSide.caughtUp();
+
+    const csv = await request(app).get("/reform-tasks/export?year=2026&format=csv&asOf=2026-11-30").buffer(true);
+    expect(csv.status).toBe(200);
+    expect(csv.headers["content-disposition"]).toBe('attachment; filename="reform-tasks-2026-as-of-2026-11-30.csv"');
+    const text = csv.text;
+    expect(text.charCodeAt(0)).toBe(0xfeff);
+    expect(text.split("\r\n")[0]).toContain("status,started_on,progress_percent");
+    const xlsx = await request(app)
+      .get("/reform-tasks/export?format=xlsx")
+      .buffer(true)
+      .parse((res, cb) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => cb(null, Buffer.concat(chunks)));
+      });
+    expect(xlsx.headers["content-type"]).toBe(MEDIA_TYPES.xlsx);
+    const before = await eventCount(t);
+    // The exported files import again without change.
+    for (const [bytes, type] of [
+      [Buffer.from(text, "utf8"), "text/csv"],
+      [xlsx.body as Buffer, MEDIA_TYPES.xlsx],
+    ] as const) {
+      const again = await request(app)
+        .post("/reform-tasks/imports?year=2026&dryRun=true")
+        .set("Content-Type", type)
+        .send(bytes);
+      expect(again.status).toBe(200);
+      expect(again.body).toMatchObject({ updated: 0, created: 0, unchanged: imported.body.created });
+    }
+    expect(await eventCount(t)).toBe(before);
+  });
+});
