@@ -492,7 +492,7 @@ export interface paths {
         put?: never;
         /**
          * Import a year's task list (CSV or XLSX; all or nothing; same file again changes nothing)
-         * @description Columns: ref, title_zh, title_en, field, scope, source_batch, source_item, source, core_content, lead_department, cooperating_departments, deadline, implementation_path, assumed, change_reason (title_en, source_item, assumed, change_reason optional; export-only columns are ignored). A changed deadline needs change_reason. Errors name row and column (`errors[].row`, `errors[].column`, pointer `/rows/{row}/{column}`). Idempotency-Key is required unless dryRun=true. At most 5mb.
+         * @description Columns: year, ref, title_zh, title_en, field, scope, source_batch, source_item, source, core_content, lead_department, cooperating_departments, deadline, implementation_path, assumed, change_reason (title_en, source_item, assumed, change_reason optional; export-only columns are ignored). A changed deadline needs change_reason. Errors name row and column (`errors[].row`, `errors[].column`, pointer `/rows/{row}/{column}`). Idempotency-Key is required unless dryRun=true. At most 5mb.
          */
         post: {
             parameters: {

@@ -79,7 +79,7 @@ export const EvaluationBody = z
   .openapi("EvaluationBody");
 
 /** Path parameters of one task. */
-export const TaskIdParams = z.object({ taskId: Uuid });
+export const TaskIdParams = z.object({ taskId: Uuid.transform((id) => id.toLowerCase()) });
 
 const Evaluation = z.object({ rating: EvaluationRating, remarks: z.string(), evaluatedOn: LocalDate });
 const Evaluations = z.object({ mid_term: Evaluation.optional(), final: Evaluation.optional() });

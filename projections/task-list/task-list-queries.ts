@@ -169,7 +169,10 @@ export interface TaskListPage {
 export const encodeCursor = (i: Pick<TaskListItem, "year" | "ref" | "taskId">): string =>
   Buffer.from(JSON.stringify([i.year, i.ref, i.taskId]), "utf8").toString("base64url");
 
-/** The sort key inside a cursor, or `null` when it is not one this API issued. */
+const CURSOR_REF = /^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/;
+const CURSOR_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** The sort key inside a cursor, or `null` when it is not one this API issued (any field out of shape). */
 export function decodeCursor(cursor: string): [number, string, string] | null {
   try {
     const v = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
@@ -177,9 +180,12 @@ export function decodeCursor(cursor: string): [number, string, string] | null {
       Array.isArray(v) &&
       v.length === 3 &&
       Number.isInteger(v[0]) &&
+      v[0] >= 2000 &&
+      v[0] <= 2100 &&
       typeof v[1] === "string" &&
+      CURSOR_REF.test(v[1]) &&
       typeof v[2] === "string" &&
-      /^[0-9a-f-]{36}$/.test(v[2]);
+      CURSOR_ID.test(v[2]);
     return ok ? (v as [number, string, string]) : null;
   } catch {
     return null;

@@ -68,17 +68,18 @@ export async function handleCommand<C, E extends DomainEvent, S>(
   const earlier = opts.eventIds ? priorAppend(decider, history, opts.eventIds) : null;
   if (earlier) return earlier;
   const current = history.length ? history[history.length - 1]!.streamVersion : null;
+  // A pinned expected version (If-Match) is checked before deciding: a client that read an older
+  // version learns that (412), not a refusal about a state it never saw. The append re-checks it.
+  const e = opts.expected;
+  const stale =
+    (typeof e === "number" && e !== current) ||
+    (e === "no_stream" && current !== null) ||
+    (e === "stream_exists" && current === null);
+  if (stale) throw new WrongExpectedVersionError(streamId, e ?? "any", current ?? "no_stream");
   let state = fold(decider, decider.initialState, history);
   const events = decider.decide(command, state);
   if (events.length === 0) {
-    // Nothing to record (the command asks for what already holds): no append, same version,
-    // but a pinned expected version must still match, as an append would have checked.
-    const e = opts.expected;
-    const stale =
-      (typeof e === "number" && e !== current) ||
-      (e === "no_stream" && current !== null) ||
-      (e === "stream_exists" && current === null);
-    if (stale) throw new WrongExpectedVersionError(streamId, e ?? "any", current ?? "no_stream");
+    // Nothing to record (the command asks for what already holds): no append, same version.
     return { state, events, version: current ?? -1, globalPositions: [] };
   }
   const expected = opts.expected ?? (current === null ? "no_stream" : current);

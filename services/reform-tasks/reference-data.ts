@@ -5,10 +5,10 @@
  * unknown code is refused by name. The files are validated when loaded; a broken file stops
  * start-up rather than letting tasks point at nothing.
  */
-import { readFileSync } from "node:fs";
 import path from "node:path";
 import { RefCode } from "../../contracts/reform-tasks/task-shapes";
 import { z } from "../../contracts/http/zod";
+import { CodeList, readDataFile } from "../platform/reference-data/code-list";
 
 /** One department: its code, names and where the name comes from. */
 export const Department = z
@@ -39,42 +39,6 @@ const FieldsFile = z.strictObject({
   fields: z.array(ReformField).min(1),
 });
 
-/** A code list with lookup by code or by exact Chinese or English name. */
-export class CodeList<T extends { code: string; nameZh: string; nameEn: string }> {
-  private readonly byKey = new Map<string, T>();
-
-  constructor(
-    readonly what: string,
-    readonly entries: readonly T[],
-  ) {
-    for (const e of entries) {
-      if (this.byKey.has(e.code)) throw new Error(`${what}: code ${e.code} is listed twice`);
-      this.byKey.set(e.code, e);
-    }
-    for (const e of entries) {
-      for (const name of [e.nameZh, e.nameEn.toLowerCase()]) if (!this.byKey.has(name)) this.byKey.set(name, e);
-    }
-  }
-
-  /** The entry with this code, or `undefined`. */
-  get(code: string): T | undefined {
-    const e = this.byKey.get(code);
-    return e && e.code === code ? e : undefined;
-  }
-
-  /** The entry whose code, Chinese name or English name (any case) is `value` (trimmed), or `undefined`. */
-  resolve(value: string): T | undefined {
-    const v = value.trim();
-    return this.byKey.get(v) ?? this.byKey.get(v.toLowerCase());
-  }
-
-  /** The message for an unknown value, naming it and the known codes. */
-  unknown(value: string): string {
-    const codes = this.entries.map((e) => e.code);
-    return `unknown ${this.what} ${JSON.stringify(value)}; known codes: ${codes.join(", ")}`;
-  }
-}
-
 /** The context's reference data. */
 export interface ReformReferenceData {
   departments: CodeList<Department>;
@@ -82,10 +46,7 @@ export interface ReformReferenceData {
 }
 
 const DATA_DIR = path.join(__dirname, "data");
-
-function readJson(file: string): unknown {
-  return JSON.parse(readFileSync(path.join(DATA_DIR, file), "utf8"));
-}
+const readJson = (file: string) => readDataFile(path.join(DATA_DIR, file));
 
 let cached: ReformReferenceData | undefined;
 

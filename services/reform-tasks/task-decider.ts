@@ -228,6 +228,12 @@ function decide(cmd: TaskCommand, s: TaskState): TaskEvent[] {
       notInFuture("on", cmd.on, cmd.at);
       return ev("TaskStarted", { on: cmd.on });
     case "reportProgress":
+      if (s.startedOn === null) {
+        // Blocked before it was ever started: there is no work to report on.
+        throw new DomainError("task_not_started", "the task was never started; start it before reporting progress", {
+          state: status,
+        });
+      }
       notInFuture("asOf", cmd.asOf, cmd.at);
       notBefore("asOf", cmd.asOf, s.startedOn, "start");
       if (s.progress && cmd.asOf < s.progress.asOf) {
@@ -247,6 +253,14 @@ function decide(cmd: TaskCommand, s: TaskState): TaskEvent[] {
     case "reschedule":
       if (cmd.to === def.deadline) {
         throw new DomainError("deadline_unchanged", `the deadline is already ${cmd.to}`, { field: "to" }, 422);
+      }
+      if (cmd.to < `${def.year}-01-01`) {
+        throw new DomainError(
+          "deadline_before_list_year",
+          `deadline ${cmd.to} is before the ${def.year} list's year`,
+          { field: "to" },
+          422,
+        );
       }
       return ev("TaskRescheduled", { from: def.deadline, to: cmd.to, reason: cmd.reason });
     case "markReplicated":

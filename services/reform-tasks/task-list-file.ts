@@ -4,7 +4,7 @@
  * columns and cells only; what a row means is task-list-import.ts's business.
  *
  * Import columns (header row required, any order; names are case-insensitive):
- *   ref, title_zh, title_en, field, scope, source_batch, source_item, source, core_content,
+ *   year (optional; must match the import's year), ref, title_zh, title_en, field, scope, source_batch, source_item, source, core_content,
  *   lead_department, cooperating_departments, deadline, implementation_path, assumed, change_reason
  * An export adds read-only columns (task_id, status, progress, overdue ...) that an import ignores,
  * so an exported file can be edited and imported again.
@@ -12,9 +12,11 @@
 import { parse } from "csv-parse";
 import { stringify } from "csv-stringify";
 import ExcelJS from "exceljs";
+import yauzl from "yauzl";
 
 /** Columns an import reads. `ref`, `title_zh` ... `implementation_path` are required. */
 export const IMPORT_COLUMNS = [
+  "year",
   "ref",
   "title_zh",
   "title_en",
@@ -34,12 +36,17 @@ export const IMPORT_COLUMNS = [
 export type ImportColumn = (typeof IMPORT_COLUMNS)[number];
 
 /** Columns an import may omit. */
-export const OPTIONAL_COLUMNS: readonly ImportColumn[] = ["title_en", "source_item", "assumed", "change_reason"];
+export const OPTIONAL_COLUMNS: readonly ImportColumn[] = [
+  "year",
+  "title_en",
+  "source_item",
+  "assumed",
+  "change_reason",
+];
 
 /** Columns only an export writes (status and progress figures); an import ignores them. */
 export const EXPORT_ONLY_COLUMNS = [
   "task_id",
-  "year",
   "status",
   "started_on",
   "progress_percent",
@@ -62,7 +69,11 @@ export type FileFormat = keyof typeof MEDIA_TYPES;
 /** Most data rows an import accepts (a year's list has tens to a few hundred items). */
 export const MAX_ROWS = 5000;
 
-/** A data row: its 1-based line/row number in the file (the header is row 1) and its cells by column. */
+/**
+ * A data row: its 1-based record number in the file (the header is normally record 1; blank
+ * lines count, a quoted cell spanning lines counts once; in XLSX the sheet's row number) and its
+ * cells by column.
+ */
 export interface FileRow {
   row: number;
   cells: Partial<Record<ImportColumn, string>>;
@@ -144,7 +155,7 @@ function utf8(bytes: Buffer): string {
 function csvTable(bytes: Buffer): Promise<string[][]> {
   const text = utf8(bytes);
   return new Promise((resolve, reject) => {
-    parse(text, { bom: true, relax_column_count: true, skip_empty_lines: true }, (err, records: string[][]) => {
+    parse(text, { bom: true, relax_column_count: true }, (err, records: string[][]) => {
       if (err) reject(new Error(`the CSV file cannot be parsed: ${err.message}`));
       else resolve(records);
     });
@@ -163,7 +174,37 @@ function cellText(value: ExcelJS.CellValue): string {
   return String(value);
 }
 
+/** Most columns a task-list sheet may use (the columns an export writes, with room to spare). */
+export const MAX_COLUMNS = 64;
+/** Most bytes the XLSX parts may expand to: a 5 MB upload may not unpack into gigabytes (zip bomb). */
+export const MAX_UNCOMPRESSED_BYTES = 64 * 1024 * 1024;
+
+/** Sum of the zip entries' uncompressed sizes, from the central directory (nothing is inflated). */
+function uncompressedSize(bytes: Buffer): Promise<number> {
+  return new Promise((resolve, reject) => {
+    yauzl.fromBuffer(bytes, { lazyEntries: true }, (err, zip) => {
+      if (err || !zip) return reject(new Error(`the XLSX file cannot be read: ${err?.message ?? "not a zip archive"}`));
+      let total = 0;
+      zip.on("entry", (entry: yauzl.Entry) => {
+        total += entry.uncompressedSize;
+        if (total > MAX_UNCOMPRESSED_BYTES) {
+          zip.close();
+          resolve(total);
+        } else zip.readEntry();
+      });
+      zip.on("end", () => resolve(total));
+      zip.on("error", (e: Error) => reject(new Error(`the XLSX file cannot be read: ${e.message}`)));
+      zip.readEntry();
+    });
+  });
+}
+
 async function xlsxTable(bytes: Buffer): Promise<string[][]> {
+  if ((await uncompressedSize(bytes)) > MAX_UNCOMPRESSED_BYTES) {
+    throw new Error(
+      `the XLSX file unpacks to more than ${MAX_UNCOMPRESSED_BYTES / 1024 / 1024} MiB; a task list is far smaller`,
+    );
+  }
   const workbook = new ExcelJS.Workbook();
   try {
     await workbook.xlsx.load(bytes as unknown as ExcelJS.Buffer);
@@ -172,13 +213,17 @@ async function xlsxTable(bytes: Buffer): Promise<string[][]> {
   }
   const sheet = workbook.getWorksheet("tasks") ?? workbook.worksheets[0];
   if (!sheet) throw new Error("the XLSX file has no worksheet");
+  if (sheet.actualRowCount > MAX_ROWS + 1) {
+    throw new Error(`the sheet has ${sheet.actualRowCount} rows; at most ${MAX_ROWS} data rows are accepted`);
+  }
+  // Only the first MAX_COLUMNS columns are read, cell by cell: a stray cell in column XFD must not
+  // turn every row into 16,384 cells.
+  const width = Math.min(sheet.columnCount, MAX_COLUMNS);
   const table: string[][] = [];
-  sheet.eachRow({ includeEmpty: true }, (row, rowNumber) => {
+  sheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
     const cells: string[] = [];
-    row.eachCell({ includeEmpty: true }, (cell, col) => {
-      cells[col - 1] = cellText(cell.value);
-    });
-    table[rowNumber - 1] = Array.from(cells, (c) => c ?? "");
+    for (let col = 1; col <= width; col++) cells.push(cellText(row.getCell(col).value));
+    table[rowNumber - 1] = cells;
   });
   return Array.from(table, (r) => r ?? []);
 }

@@ -14,11 +14,12 @@
  * file are left alone and listed in the outcome.
  */
 import { reformTaskStream } from "../../contracts/reform-tasks/events";
+import { SafeString } from "../../contracts/http/common";
 import { TaskDefinition } from "../../contracts/reform-tasks/task-shapes";
 import { DomainError } from "../platform/decider";
 import type { EventMetadata, EventStore, NewEvent, StreamAppend } from "../platform/event-store/types";
 import type { ReformReferenceData } from "./reference-data";
-import { type TaskCommand, type TaskEvent, type TaskState, taskDecider } from "./task-decider";
+import { effectiveChanges, type TaskCommand, type TaskEvent, type TaskState, taskDecider } from "./task-decider";
 import {
   type FileError,
   type FileFormat,
@@ -108,6 +109,9 @@ const SCOPES: Record<string, string> = {
   特定区域复制推广: "specific-areas",
 };
 
+/** The `change_reason` cell: empty, or a reschedule reason as the HTTP command takes it. */
+const ChangeReason = SafeString.max(2000);
+
 const LIST_SEPARATORS = /[;；,，、\n]+/;
 const splitList = (cell: string | undefined) =>
   (cell ?? "")
@@ -164,8 +168,14 @@ function parseRow(fileRow: FileRow, year: number, ref: ReformReferenceData): Par
   for (const e of referenceErrors(input, ref)) add(columnOfPath(e.pointer.split("/").slice(1)), e.detail);
   const late = /^\d{4}-\d{2}-\d{2}$/.test(input.deadline) ? deadlineError(year, input.deadline) : null;
   if (late) add("deadline", late.detail);
-  if (errors.length || !parsed.success) return errors;
-  return { row, definition: parsed.data, changeReason: cell("change_reason") };
+  const reason = ChangeReason.safeParse(cell("change_reason"));
+  if (!reason.success) add("change_reason", reason.error.issues[0]!.message);
+  const yearCell = cell("year");
+  if (yearCell !== "" && yearCell !== String(year)) {
+    add("year", `the row is for ${yearCell}, but this import is for the ${year} list`);
+  }
+  if (errors.length || !parsed.success || !reason.success) return errors;
+  return { row, definition: parsed.data, changeReason: reason.data };
 }
 
 /** The commands that bring `state` to `definition` (none when they already agree). */
@@ -173,27 +183,29 @@ function commandsFor(state: TaskState, taskId: string, p: ParsedRow, at: string)
   const d = p.definition;
   if (state.status === "none") return [{ kind: "plan", taskId, definition: d, at }];
   const current = state.definition!;
-  const commands: TaskCommand[] = [
-    {
-      kind: "revise",
-      at,
-      changes: {
-        title: d.title,
-        field: d.field,
-        scope: d.scope,
-        source: d.source,
-        coreContent: d.coreContent,
-        implementationPath: d.implementationPath,
-        assumed: d.assumed,
-      },
-    },
-    {
+  // Only what differs becomes a command: an unchanged row records nothing and is valid whatever
+  // the task's state (a replicated task's row imports again without complaint).
+  const commands: TaskCommand[] = [];
+  const changes = effectiveChanges(current, {
+    title: d.title,
+    field: d.field,
+    scope: d.scope,
+    source: d.source,
+    coreContent: d.coreContent,
+    implementationPath: d.implementationPath,
+    assumed: d.assumed,
+  });
+  if (Object.keys(changes).length) commands.push({ kind: "revise", changes, at });
+  const sameCooperating =
+    [...d.cooperatingDepartments].sort().join() === [...current.cooperatingDepartments].sort().join();
+  if (d.leadDepartment !== current.leadDepartment || !sameCooperating) {
+    commands.push({
       kind: "assignDepartments",
       leadDepartment: d.leadDepartment,
       cooperatingDepartments: d.cooperatingDepartments,
       at,
-    },
-  ];
+    });
+  }
   if (d.deadline !== current.deadline) {
     if (p.changeReason === "") {
       return {

@@ -26,7 +26,7 @@ import {
 import { commandRoute } from "../api/http/command-route";
 import { formatETag, requireIfMatch, setETag } from "../api/http/etag";
 import { Problems } from "../api/http/problem";
-import { parseBody, parseParams } from "../api/http/validate";
+import { parseBody, parseParams, parsePart } from "../api/http/validate";
 import type { RouteModule } from "../api/route-module";
 import { chinaDate, chinaToday } from "../platform/china-date";
 import { handleCommand } from "../platform/decider";
@@ -214,7 +214,9 @@ export const taskRoutes: RouteModule = {
         commandRoute(ctx.commands, async (req: Request, c) => {
           const expected = requireIfMatch(req);
           const { taskId } = parseParams(req, TaskIdParams);
-          const command = u.toCommand(parseBody(req, u.body), new Date().toISOString(), ref);
+          // A command whose body fields are all optional may come without a body.
+          const body = parsePart(u.body, req.body ?? {}, "body");
+          const command = u.toCommand(body, new Date().toISOString(), ref);
           const stream = reformTaskStream(taskId);
           if ((await ctx.store.streamVersion(stream)) === null) throw Problems.notFound(`No reform task ${taskId}`);
           const r = await handleCommand(ctx.store, stream, taskDecider, command, {

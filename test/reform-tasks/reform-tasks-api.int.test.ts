@@ -111,6 +111,40 @@ describe("reform tasks API (PostgreSQL)", () => {
     expect(missing.status).toBe(428);
   });
 
+  it("checks If-Match before the state (412, not 409), refuses *, and does not store a 412 under its key", async () => {
+    const { body } = await planTask();
+    const url = `/reform-tasks/${String(body.taskId).toUpperCase()}/block`; // ids are case-insensitive
+    expect((await post(url, { reason: "等待" }, { "If-Match": '"0"' })).status).toBe(200);
+    const stale = await post(url, { reason: "again" }, { "If-Match": '"0"', "Idempotency-Key": "blk-1" });
+    expect(stale.status).toBe(412);
+    expect(stale.body.actualVersion).toBe(1);
+    const any = await post(url, { reason: "x" }, { "If-Match": "*" });
+    expect(any.status).toBe(428);
+    // The corrected retry with the same key runs (the 412 was not stored): here it is refused by state.
+    const fixed = await post(url, { reason: "again" }, { "If-Match": '"1"', "Idempotency-Key": "blk-1" });
+    expect(fixed.status).toBe(409);
+    expect(fixed.headers["idempotent-replayed"]).toBeUndefined();
+    expect(fixed.body).toMatchObject({ code: "illegal_transition", state: "blocked" });
+    // A command whose fields are all optional needs no body.
+    const unblocked = await request(app).post(url.replace("/block", "/unblock")).set("If-Match", '"1"');
+    expect(unblocked.status).toBe(200);
+    expect(unblocked.body.status).toBe("planned");
+  });
+
+  it("refuses forged cursors with 400", async () => {
+    await readSide.caughtUp();
+    const forge = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64url");
+    for (const v of [
+      [99999999999, "a", "00000000-0000-4000-8000-000000000000"],
+      [2026, "a\u0000b", "00000000-0000-4000-8000-000000000000"],
+      [2026, "a", "------------------------------------"],
+      { year: 2026 },
+    ]) {
+      const res = await request(app).get(`/reform-tasks?cursor=${forge(v)}`);
+      expect({ v, status: res.status }).toEqual({ v, status: 400 });
+    }
+  });
+
   it("walks a task through its life; illegal transitions name the current state; history keeps every step", async () => {
     const { body } = await planTask();
     const id = body.taskId as string;

@@ -204,6 +204,8 @@ describe("reform task decider: rules", () => {
     expect(twice.reschedules).toBe(2);
     const err = refusal(twice, { kind: "reschedule", to: "2027-09-30", reason: "x", at: AT });
     expect(err).toMatchObject({ code: "deadline_unchanged", status: 422 });
+    const early = refusal(twice, { kind: "reschedule", to: "2025-12-31", reason: "x", at: AT });
+    expect(early).toMatchObject({ code: "deadline_before_list_year", status: 422, details: { field: "to" } });
   });
 
   it("refuses dates after today (China time) for start, progress, replication and evaluation", () => {
@@ -235,6 +237,14 @@ describe("reform task decider: rules", () => {
     expect(
       run(reported, { ...(COMMANDS.reportProgress as object), percent: 45 } as TaskCommand).state.progress?.percent,
     ).toBe(45);
+  });
+
+  it("refuses progress on a task blocked before it was ever started", () => {
+    const blockedFromPlanned = through(plan, COMMANDS.block);
+    expect(refusal(blockedFromPlanned, COMMANDS.reportProgress)).toMatchObject({
+      code: "task_not_started",
+      details: { state: "blocked" },
+    });
   });
 
   it("unblock returns to the status before the block; reopen to in progress or planned", () => {

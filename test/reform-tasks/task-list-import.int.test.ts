@@ -4,6 +4,7 @@
  * export → import round trip.
  */
 import { randomUUID } from "node:crypto";
+import { crc32, deflateRawSync } from "node:zlib";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parse } from "csv-parse";
@@ -33,6 +34,38 @@ function csvRows(bytes: Buffer): Promise<string[][]> {
   return new Promise((resolve, reject) => {
     parse(text, {}, (err, records: string[][]) => (err ? reject(err) : resolve(records)));
   });
+}
+
+/** A one-entry zip archive (deflated), written by hand: enough to test the size guard. */
+function zipOf(name: string, content: Buffer): Buffer {
+  const data = deflateRawSync(content, { level: 9 });
+  const crc = crc32(content);
+  const nameBytes = Buffer.from(name);
+  const local = Buffer.alloc(30);
+  local.writeUInt32LE(0x04034b50, 0);
+  local.writeUInt16LE(20, 4);
+  local.writeUInt16LE(8, 8);
+  local.writeUInt32LE(crc, 14);
+  local.writeUInt32LE(data.length, 18);
+  local.writeUInt32LE(content.length, 22);
+  local.writeUInt16LE(nameBytes.length, 26);
+  const central = Buffer.alloc(46);
+  central.writeUInt32LE(0x02014b50, 0);
+  central.writeUInt16LE(20, 4);
+  central.writeUInt16LE(20, 6);
+  central.writeUInt16LE(8, 10);
+  central.writeUInt32LE(crc, 16);
+  central.writeUInt32LE(data.length, 20);
+  central.writeUInt32LE(content.length, 24);
+  central.writeUInt16LE(nameBytes.length, 28);
+  const centralOffset = local.length + nameBytes.length + data.length;
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(1, 8);
+  end.writeUInt16LE(1, 10);
+  end.writeUInt32LE(central.length + nameBytes.length, 12);
+  end.writeUInt32LE(centralOffset, 16);
+  return Buffer.concat([local, nameBytes, data, central, nameBytes, end]);
 }
 
 async function rejection(p: Promise<unknown>): Promise<ImportRejectedError> {
@@ -187,6 +220,55 @@ describe("task list import (PostgreSQL)", () => {
     const real = await importFile(xlsx, "xlsx");
     expect(real.created).toBe(rows.length - 1);
     expect((await importFile(SHIPPED)).unchanged).toBe(rows.length - 1); // the CSV agrees with the XLSX
+  });
+
+  it("an unchanged row imports again whatever its task's state (replicated, not applicable)", async () => {
+    await importFile(SHIPPED);
+    const rows = await csvRows(SHIPPED);
+    const append = (ref: string, version: number, type: string, data: unknown) =>
+      store.append(
+        reformTaskStream(taskIdFor(2026, ref)),
+        [{ eventId: randomUUID(), type, data, occurredAt: "2026-11-30T10:00:00+08:00" }],
+        version,
+      );
+    await append(rows[1]![0]!, 0, "TaskStarted", { on: "2026-03-01" });
+    await append(rows[1]![0]!, 1, "TaskReplicated", { on: "2026-06-01", summary: "", evidence: [] });
+    await append(rows[2]![0]!, 0, "TaskJudgedNotApplicable", { reason: "无海港" });
+    const again = await importFile(SHIPPED);
+    expect(again).toMatchObject({ updated: 0, unchanged: again.rows });
+  });
+
+  it("numbers rows as records in the file (blank lines count) and checks change_reason and year cells", async () => {
+    const rows = await csvRows(SHIPPED);
+    const header = [...rows[0]!, "change_reason", "year"];
+    const good = [...rows[1]!, "", "2026"];
+    const badReason = [...rows[2]!, "x\u0000y", "2026"];
+    const otherYear = [...rows[3]!, "", "2027"];
+    const line = async (cells: string[]) =>
+      (await writeCsv({ columns: cells, rows: [] })).toString("utf8").replace(/^\uFEFF/, "");
+    const text = `${await line(header)}${await line(good)}\r\n\r\n${await line(badReason)}${await line(otherYear)}`;
+    const err = await rejection(importFile(Buffer.from(text, "utf8")));
+    expect(err.errors.map((e) => `${e.row}:${e.column}`)).toEqual(["5:change_reason", "6:year"]);
+    expect(err.errors[1]!.detail).toBe("the row is for 2027, but this import is for the 2026 list");
+  });
+
+  it("reads only the sheet's first columns and refuses an XLSX that unpacks into too much (zip bomb)", async () => {
+    const rows = await csvRows(SHIPPED);
+    const ExcelJS = (await import("exceljs")).default;
+    const wb = new ExcelJS.Workbook();
+    const sheet = wb.addWorksheet("tasks");
+    sheet.addRow(rows[0]!);
+    for (const r of rows.slice(1)) {
+      const row = sheet.addRow(r);
+      row.getCell(16_384).value = "stray cell in column XFD";
+    }
+    const wide = Buffer.from(await wb.xlsx.writeBuffer());
+    expect((await importFile(wide, "xlsx", { dryRun: true })).created).toBe(rows.length - 1);
+
+    const bomb = zipOf("xl/worksheets/sheet1.xml", Buffer.alloc(80 * 1024 * 1024, 0x20));
+    expect(bomb.length).toBeLessThan(200_000);
+    const err = await rejection(importFile(bomb, "xlsx"));
+    expect(err.errors[0]!.detail).toContain("unpacks to more than 64 MiB");
   });
 
   it("a row for an archived task is refused by name of its state", async () => {

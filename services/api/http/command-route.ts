@@ -93,10 +93,19 @@ function send(res: Response, r: StoredResponse, replayed: boolean): void {
 }
 
 /**
+ * Refusals that say "nothing happened, fix the request and send it again" are not stored under
+ * the key: a stale or missing `If-Match` (412, 428) and a concurrent modification (409). The
+ * corrected retry with the same key then runs instead of replaying the refusal.
+ */
+const notStored = (p: { status: number; slug: string }) =>
+  p.status === 412 || p.status === 428 || p.slug === "concurrent-modification";
+
+/**
  * Wraps a command handler as an express handler with `Idempotency-Key` semantics:
  * claimed → run and store; completed with the same payload → replay with
  * `Idempotent-Replayed: true`; different payload → 422; still running → 409.
- * Without a key the handler just runs (unless `requireIdempotencyKey`, then 400).
+ * Without a key the handler just runs (unless `requireIdempotencyKey`, then 400). Answers are
+ * stored except 5xx and the retry-with-a-fix refusals (412, 428, 409 concurrent modification).
  */
 export function commandRoute(
   deps: CommandRouteDeps,
@@ -124,7 +133,7 @@ export function commandRoute(
       stored = toStored(await handler(req, commandContext(req, { ref, fingerprint })));
     } catch (err) {
       const problem = toProblemError(err, req);
-      if (problem.status >= 500) {
+      if (problem.status >= 500 || notStored(problem)) {
         await deps.idempotency.release(ref, claim.attemptId).catch((e) => {
           req.log?.warn({ err: e }, "could not release idempotency key; it frees itself after the lease");
         });

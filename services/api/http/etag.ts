@@ -48,15 +48,21 @@ export function parseIfMatch(value: string): ExpectedVersion {
 }
 
 /**
- * The expected version of an update from its `If-Match` header.
- * @throws ProblemError 428 `precondition-required` when the header is missing (RFC 6585 §3),
- *   400 when it is malformed, 412 when it can never match (see `parseIfMatch`).
+ * The expected version of an update from its `If-Match` header. `*` (any version) would make
+ * the update a blind overwrite, so it is refused unless `opts.allowAny`.
+ * @throws ProblemError 428 `precondition-required` when the header is missing (RFC 6585 §3) or
+ *   is `*` where not allowed, 400 when it is malformed, 412 when it can never match (see `parseIfMatch`).
  */
-export function requireIfMatch(req: Request): ExpectedVersion {
+export function requireIfMatch(req: Request, opts: { allowAny?: boolean } = {}): ExpectedVersion {
   const value = req.get("if-match");
   if (value === undefined || value.trim() === "") {
     throw Problems.preconditionRequired(
       "Updates need an If-Match header with the ETag of the version you read (GET the resource first)",
+    );
+  }
+  if (value.trim() === "*" && !opts.allowAny) {
+    throw Problems.preconditionRequired(
+      'If-Match: * would overwrite whatever version is current; send the ETag you read, e.g. "3"',
     );
   }
   return parseIfMatch(value);

@@ -3,13 +3,15 @@
  * stored in `idempotency_keys` (infra/migrations/002_idempotency.sql).
  *
  * A key is scoped by (principal, key, method, path) and fingerprinted by the SHA-256 of the
- * canonical JSON body (keys sorted, RFC 8785 style). The first request claims the key with an
+ * payload: the canonical JSON body (keys sorted, RFC 8785 style) or a raw (file) body's bytes,
+ * plus the query parameters. The first request claims the key with an
  * `in_progress` row (one auto-committed statement), runs, then stores status, headers and
  * body. Afterwards:
  * - same key, same payload, completed → the stored response, replayed with `Idempotent-Replayed: true`;
  * - same key, different payload → 422;
  * - same key while the first still runs → 409 (with `Retry-After`);
- * - a first request that failed with a 5xx releases the key, so a retry runs again;
+ * - a first request that failed with a 5xx, or was refused for a stale or missing `If-Match` or a
+ *   concurrent modification, releases the key, so a corrected retry runs again;
  * - an `in_progress` row older than the lease (the process died mid-request) may be taken over
  *   by a retry with the same payload; events get ids derived from the key (`eventIdFor`), so the
  *   retried command's append is an idempotent replay in the store, never a second copy;

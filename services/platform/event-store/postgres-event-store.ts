@@ -79,13 +79,10 @@ export class PostgresEventStore implements EventStore {
   }
 
   /**
-   * Appends inside a caller's transaction (e.g. together with an idempotency record).
-   * Same contract as `append`.
-   */
-  /**
-   * See `EventStore.appendMany`: one transaction, one `appendIn` per stream. Streams are locked in
-   * stream-id order, so two overlapping multi-stream appends cannot deadlock; results come back in
-   * the order given.
+   * See `EventStore.appendMany`: one transaction. Every stream's lock is taken first, in stream-id
+   * order, before anything is written: two overlapping multi-stream appends cannot deadlock, and
+   * no stream's writer can slip in between this transaction's writes (which would put its
+   * revisions out of order in the global log). Results come back in the order given.
    */
   async appendMany(appends: StreamAppend[]): Promise<AppendResult[]> {
     const prepared = appends.map((a, index) => ({
@@ -95,12 +92,19 @@ export class PostgresEventStore implements EventStore {
     }));
     prepared.sort((a, b) => (a.streamId < b.streamId ? -1 : a.streamId > b.streamId ? 1 : 0));
     return this.db.transaction(async (tx) => {
+      for (const a of prepared) await tx.query("SELECT pg_advisory_xact_lock($1::bigint)", [streamLockKey(a.streamId)]);
       const results: AppendResult[] = new Array(appends.length);
-      for (const a of prepared) results[a.index] = await this.appendIn(tx, a.streamId, a.prepared, a.expected);
+      for (const a of prepared) {
+        results[a.index] = await this.appendPrepared(tx, a.streamId, a.prepared, a.expected, false);
+      }
       return results;
     });
   }
 
+  /**
+   * Appends inside a caller's transaction (e.g. together with an idempotency record).
+   * Same contract as `append`.
+   */
   async appendIn(
     tx: SqlExecutor,
     streamId: string,

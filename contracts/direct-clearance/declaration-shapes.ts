@@ -1,0 +1,128 @@
+/**
+ * Shapes of customs declarations under direct clearance (属地直通: one declaration, one
+ * inspection, one release; DOMAIN.md §2). Identifier checks (GB 32100-2015 credit codes, the
+ * 18-digit declaration number, 10-digit commodity codes, ISO 4217 currencies, ISO 3166 countries)
+ * live here so every boundary refuses the same things with the same words. Office and port codes
+ * are checked against reference data in `services/direct-clearance/data/`.
+ */
+import countries from "i18n-iso-countries";
+import { SafeString } from "../http/common";
+import { z } from "../http/zod";
+import { parseDeclarationNumber } from "../identifiers/declaration-number";
+import { hsCodeProblem } from "../identifiers/hs-code";
+import { usccProblem } from "../identifiers/uscc";
+
+/** Unified social credit code (GB 32100-2015), check character verified. */
+export const Uscc = z
+  .string()
+  .superRefine((s, ctx) => {
+    const problem = usccProblem(s);
+    if (problem) ctx.addIssue({ code: "custom", message: `not a unified social credit code: ${problem}` });
+  })
+  .openapi({ description: "Unified social credit code (GB 32100-2015)", example: "91350200776049653A" });
+
+/** 18-digit declaration number: office (4) + year (4) + flag (1 import, 0 export) + sequence (9). */
+export const DeclarationNumber = z
+  .string()
+  .superRefine((s, ctx) => {
+    if (!parseDeclarationNumber(s)) {
+      ctx.addIssue({
+        code: "custom",
+        message: "must be 18 digits: customs office (4), year (4), 1 import / 0 export, sequence (9)",
+      });
+    }
+  })
+  .openapi({ example: "790820260000012345" });
+
+/** Import or export. */
+export const Direction = z.enum(["import", "export"]).openapi("Direction");
+export type Direction = z.infer<typeof Direction>;
+
+/** Direct clearance (属地直通: inspected at the inland site, recognised at the port) or conventional. */
+export const ClearanceModel = z.enum(["direct", "conventional"]).openapi("ClearanceModel");
+export type ClearanceModel = z.infer<typeof ClearanceModel>;
+
+/** Mode of transport across the border (WCO TRS segments by it). */
+export const TransportMode = z.enum(["rail", "road", "air", "sea", "multimodal"]).openapi("TransportMode");
+
+/** Risk assessment outcome (inspection channel): no inspection, documentary check, physical inspection. */
+export const InspectionChannel = z.enum(["none", "documentary", "physical"]).openapi("InspectionChannel");
+export type InspectionChannel = z.infer<typeof InspectionChannel>;
+
+/** Where goods are inspected: the inland (local) site or the border port. */
+export const InspectionPlace = z.enum(["local", "port"]).openapi("InspectionPlace");
+
+/** A 4-digit customs office code (关区代码). */
+export const CustomsOfficeCode = z.string().regex(/^\d{4}$/, "a 4-digit customs office code");
+
+/** A port code from the reference data, e.g. `horgos`. */
+export const PortCode = z
+  .string()
+  .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "a port code such as horgos")
+  .max(40);
+
+/** A 10-digit commodity code (HS 6 + national digits). */
+export const HsCode = z
+  .string()
+  .superRefine((s, ctx) => {
+    const problem = hsCodeProblem(s);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  })
+  .openapi({ example: "5205120000" });
+
+const CURRENCIES = new Set(Intl.supportedValuesOf("currency"));
+
+/** An ISO 4217 currency code in circulation (Node's ICU list). */
+export const Currency = z
+  .string()
+  .refine((c) => CURRENCIES.has(c), { message: "not an ISO 4217 currency code in circulation (e.g. CNY, USD)" })
+  .openapi({ example: "USD" });
+
+/** An ISO 3166-1 alpha-2 country code. */
+export const CountryCode = z
+  .string()
+  .refine((c) => /^[A-Z]{2}$/.test(c) && countries.isValid(c), {
+    message: "not an ISO 3166-1 alpha-2 country code (e.g. KZ, UZ, RU)",
+  })
+  .openapi({ example: "KZ" });
+
+/** A unit of quantity (UN/ECE Recommendation 20 code, e.g. KGM, TNE, PCE). */
+export const QuantityUnit = z
+  .string()
+  .regex(/^[A-Z0-9]{2,3}$/, "a UN/ECE Recommendation 20 unit code such as KGM, TNE or PCE");
+
+/** One goods line. `value` is the line's customs value in `currency` (at most 2 decimals). */
+export const GoodsLine = z
+  .strictObject({
+    lineNo: z.number().int().min(1).max(999),
+    hsCode: HsCode,
+    description: SafeString.trim().min(1).max(500),
+    quantity: z.number().positive().max(1e12),
+    unit: QuantityUnit,
+    value: z
+      .number()
+      .positive()
+      .max(1e13)
+      .refine((v) => Math.abs(Math.round(v * 100) - v * 100) < 1e-6, { message: "at most 2 decimals" }),
+    currency: Currency,
+    /** Origin country for imports, destination country for exports. */
+    country: CountryCode,
+  })
+  .openapi("GoodsLine");
+export type GoodsLine = z.output<typeof GoodsLine>;
+
+/** Goods lines: 1–50 with distinct line numbers. */
+export const GoodsLines = z
+  .array(GoodsLine)
+  .min(1)
+  .max(50)
+  .superRefine((lines, ctx) => {
+    const seen = new Set<number>();
+    lines.forEach((l, i) => {
+      if (seen.has(l.lineNo)) ctx.addIssue({ code: "custom", path: [i, "lineNo"], message: `line ${l.lineNo} twice` });
+      seen.add(l.lineNo);
+    });
+  });
+
+/** A business time: ISO 8601 instant with an explicit offset. */
+export const BusinessTime = z.iso.datetime({ offset: true }).openapi({ example: "2026-03-01T09:30:00+08:00" });

@@ -1,0 +1,304 @@
+/**
+ * Clearance-time figures over the read model, the way the WCO Time Release Study reports them
+ * (DOMAIN.md §2): per stage, count, mean, median, p90, p95 and max, segmented by port,
+ * direction, clearance model, transport mode, inspection channel and month; direct versus
+ * conventional; outliers listed.
+ *
+ * Percentiles are exact over the rows behind them, computed by PostgreSQL's `percentile_cont`:
+ * linear interpolation between the two nearest ranks (Hyndman & Fan type 7, as Excel's
+ * PERCENTILE.INC and NumPy's default). Nothing is trimmed: outliers stay in every figure and are
+ * also listed by `clearanceOutliers`. A stage counts the declarations that have both of its
+ * milestones; durations are differences of business times.
+ */
+import type { SqlExecutor } from "../../services/platform/db/database";
+import { CLEARANCE_TABLE } from "./clearance-times-projection";
+
+/** Stages measured, each as SQL for its duration in hours (NULL when a milestone is missing). */
+export const STAGES = {
+  /** Lodgement → release: the clearance time. */
+  total: "released_at - lodged_at",
+  lodgement_to_acceptance: "accepted_at - lodged_at",
+  acceptance_to_risk_assessment: "risk_assessed_at - accepted_at",
+  /** Risk assessment → the first completed inspection (local or port). */
+  risk_assessment_to_inspection: "LEAST(local_inspection_at, port_inspection_at) - risk_assessed_at",
+  /** Local inspection → the port's recognition of it (监管互认; direct clearance only). */
+  inspection_to_recognition: "recognised_at - local_inspection_at",
+  /** The last control (risk assessment, inspection, recognition) → release. */
+  last_control_to_release:
+    "released_at - GREATEST(accepted_at, risk_assessed_at, local_inspection_at, port_inspection_at, recognised_at)",
+  /** Release → goods exited (exports) or arrived (imports): logistics, not clearance. */
+  release_to_exit_or_arrival: "exited_at - released_at",
+} as const;
+export type Stage = keyof typeof STAGES;
+export const STAGE_NAMES = Object.keys(STAGES) as Stage[];
+
+/** Dimensions figures can be grouped by, and their columns. */
+export const DIMENSIONS = {
+  port: "port",
+  direction: "direction",
+  clearanceModel: "clearance_model",
+  transportMode: "transport_mode",
+  channel: "channel",
+  month: "lodged_month",
+} as const;
+export type Dimension = keyof typeof DIMENSIONS;
+
+/** Filters; dates are China calendar dates on the lodgement time, `to` inclusive. */
+export interface ClearanceFilter {
+  from?: string;
+  to?: string;
+  port?: string;
+  direction?: string;
+  clearanceModel?: string;
+  transportMode?: string;
+  channel?: string;
+  enterprise?: string;
+}
+
+/** A duration in hours with its minutes and a label such as `32 h 01 min`. */
+export interface Duration {
+  hours: number;
+  minutes: number;
+  label: string;
+}
+
+/** Figures of one stage for one group. */
+export interface StageFigures {
+  count: number;
+  mean: Duration;
+  median: Duration;
+  p90: Duration;
+  p95: Duration;
+  max: Duration;
+}
+
+/** `hours` → a labelled duration (hours to 3 decimals, minutes to 1 decimal). */
+export function duration(hours: number): Duration {
+  const totalMinutes = Math.round(hours * 60);
+  const h = Math.floor(totalMinutes / 60);
+  const m = totalMinutes - h * 60;
+  return {
+    hours: Math.round(hours * 1000) / 1000,
+    minutes: Math.round(hours * 600) / 10,
+    label: `${h} h ${String(m).padStart(2, "0")} min`,
+  };
+}
+
+function where(f: ClearanceFilter): { sql: string; params: unknown[] } {
+  const params: unknown[] = [];
+  const clauses: string[] = [];
+  const p = (v: unknown) => {
+    params.push(v);
+    return `$${params.length}`;
+  };
+  // China dates → instants: [from 00:00+08, to+1 00:00+08).
+  if (f.from) clauses.push(`lodged_at >= (${p(f.from)}::date::timestamp AT TIME ZONE '+08')`);
+  if (f.to) clauses.push(`lodged_at < ((${p(f.to)}::date + 1)::timestamp AT TIME ZONE '+08')`);
+  const eq: [keyof ClearanceFilter, string][] = [
+    ["port", "port"],
+    ["direction", "direction"],
+    ["clearanceModel", "clearance_model"],
+    ["transportMode", "transport_mode"],
+    ["channel", "channel"],
+    ["enterprise", "enterprise"],
+  ];
+  for (const [key, column] of eq) if (f[key] !== undefined) clauses.push(`${column} = ${p(f[key])}`);
+  return { sql: clauses.length ? `WHERE ${clauses.join(" AND ")}` : "", params };
+}
+
+const HOURS = (interval: string) => `EXTRACT(EPOCH FROM (${interval})) / 3600.0`;
+
+/** The per-stage durations of the filtered rows, one row per (declaration, stage) with a duration. */
+function stageRows(groupColumns: string[], f: ClearanceFilter) {
+  const w = where(f);
+  const values = STAGE_NAMES.map((s) => `('${s}', ${HOURS(STAGES[s])})`).join(", ");
+  const groupSelect = groupColumns.map((c, i) => `${c} AS g${i}`).join(", ");
+  return {
+    sql: `SELECT ${groupSelect}${groupColumns.length ? "," : ""} st.stage, st.hours
+          FROM ${CLEARANCE_TABLE} c CROSS JOIN LATERAL (VALUES ${values}) AS st(stage, hours)
+          ${w.sql ? `${w.sql} AND` : "WHERE"} st.hours IS NOT NULL`,
+    params: w.params,
+  };
+}
+
+/** Figures of one group: its key (dimension → value) and per-stage figures. */
+export interface GroupFigures {
+  group: Partial<Record<Dimension, string | null>>;
+  declarations: number;
+  stages: Partial<Record<Stage, StageFigures>>;
+}
+
+/**
+ * Stage figures grouped by `groupBy` (none: one group for everything), for the rows matching `f`.
+ * Groups are ordered by their key; stages without any duration are absent.
+ */
+export async function clearanceFigures(
+  db: SqlExecutor,
+  f: ClearanceFilter,
+  groupBy: readonly Dimension[],
+): Promise<GroupFigures[]> {
+  const cols = groupBy.map((d) => DIMENSIONS[d]);
+  const rows = stageRows(cols, f);
+  const g = cols.map((_, i) => `g${i}`);
+  const { rows: result } = await db.query<Record<string, unknown>>(
+    `SELECT ${g.map((x) => `${x},`).join(" ")} stage, count(*)::int AS n, avg(hours)::float8 AS mean,
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY hours)::float8 AS median,
+       percentile_cont(0.9) WITHIN GROUP (ORDER BY hours)::float8 AS p90,
+       percentile_cont(0.95) WITHIN GROUP (ORDER BY hours)::float8 AS p95,
+       max(hours)::float8 AS max
+     FROM (${rows.sql}) s GROUP BY ${[...g, "stage"].join(", ")} ORDER BY ${[...g, "stage"].join(", ")}`,
+    rows.params,
+  );
+  const w = where(f);
+  const { rows: counts } = await db.query<Record<string, unknown>>(
+    `SELECT ${cols.map((c, i) => `${c} AS g${i},`).join(" ")} count(*)::int AS n FROM ${CLEARANCE_TABLE} ${w.sql}
+     ${cols.length ? `GROUP BY ${cols.join(", ")}` : ""}`,
+    w.params,
+  );
+  const keyOf = (r: Record<string, unknown>) => JSON.stringify(g.map((x) => r[x] ?? null));
+  const groups = new Map<string, GroupFigures>();
+  for (const r of counts) {
+    const group = Object.fromEntries(groupBy.map((d, i) => [d, (r[`g${i}`] as string | null) ?? null]));
+    groups.set(keyOf(r), { group, declarations: r.n as number, stages: {} });
+  }
+  for (const r of result) {
+    const target = groups.get(keyOf(r));
+    if (!target) continue;
+    target.stages[r.stage as Stage] = {
+      count: r.n as number,
+      mean: duration(r.mean as number),
+      median: duration(r.median as number),
+      p90: duration(r.p90 as number),
+      p95: duration(r.p95 as number),
+      max: duration(r.max as number),
+    };
+  }
+  return [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
+}
+
+/** Direct versus conventional clearance time (lodgement → release) for one group. */
+export interface ModelComparison {
+  group: Partial<Record<Dimension, string | null>>;
+  direct: { count: number; median: Duration | null };
+  conventional: { count: number; median: Duration | null };
+  /** median(direct) / median(conventional); null when either side has no released declaration. */
+  ratioOfMedians: number | null;
+  /** (1 − ratio) × 100: how much shorter direct clearance is, percent. */
+  reductionPercent: number | null;
+}
+
+/** Compares the clearance models' median total times, grouped by `groupBy` (not `clearanceModel`). */
+export async function compareModels(
+  db: SqlExecutor,
+  f: ClearanceFilter,
+  groupBy: readonly Dimension[],
+): Promise<ModelComparison[]> {
+  const dims = groupBy.filter((d) => d !== "clearanceModel");
+  const figures = await clearanceFigures(db, { ...f, clearanceModel: undefined }, [...dims, "clearanceModel"]);
+  const byGroup = new Map<string, ModelComparison>();
+  for (const fig of figures) {
+    const { clearanceModel, ...group } = fig.group;
+    const key = JSON.stringify(dims.map((d) => group[d] ?? null));
+    const entry = byGroup.get(key) ?? {
+      group,
+      direct: { count: 0, median: null },
+      conventional: { count: 0, median: null },
+      ratioOfMedians: null,
+      reductionPercent: null,
+    };
+    const total = fig.stages.total;
+    if (clearanceModel === "direct" || clearanceModel === "conventional") {
+      entry[clearanceModel] = { count: total?.count ?? 0, median: total?.median ?? null };
+    }
+    byGroup.set(key, entry);
+  }
+  for (const e of byGroup.values()) {
+    const d = e.direct.median?.hours;
+    const c = e.conventional.median?.hours;
+    if (d !== undefined && c !== undefined && c > 0) {
+      e.ratioOfMedians = Math.round((d / c) * 10_000) / 10_000;
+      e.reductionPercent = Math.round((1 - d / c) * 1000) / 10;
+    }
+  }
+  return [...byGroup.values()];
+}
+
+/** A declaration whose clearance time lies above its group's upper Tukey fence. */
+export interface Outlier {
+  declarationNumber: string;
+  group: Partial<Record<Dimension, string | null>>;
+  total: Duration;
+  /** Q3 + 1.5 × IQR of the group's total times, hours. */
+  fence: Duration;
+  groupMedian: Duration;
+  port: string;
+  lodgedAt: string;
+  releasedAt: string;
+  channel: string | null;
+}
+
+/**
+ * Declarations whose total time exceeds Q3 + 1.5 × IQR (Tukey's upper fence) of their group
+ * (default group: direction and clearance model), longest first, at most `limit`.
+ */
+export async function clearanceOutliers(
+  db: SqlExecutor,
+  f: ClearanceFilter,
+  groupBy: readonly Dimension[],
+  limit: number,
+): Promise<Outlier[]> {
+  const cols = groupBy.map((d) => DIMENSIONS[d]);
+  const w = where(f);
+  const base = `SELECT *, ${HOURS(STAGES.total)} AS total_hours FROM ${CLEARANCE_TABLE} ${w.sql}`;
+  const join = cols.length ? cols.map((c) => `b.${c} IS NOT DISTINCT FROM q.${c}`).join(" AND ") : "true";
+  w.params.push(limit);
+  const { rows } = await db.query<Record<string, unknown>>(
+    `WITH base AS (${base}),
+     q AS (SELECT ${cols.map((c) => `${c},`).join(" ")}
+             percentile_cont(0.25) WITHIN GROUP (ORDER BY total_hours)::float8 AS q1,
+             percentile_cont(0.5) WITHIN GROUP (ORDER BY total_hours)::float8 AS median,
+             percentile_cont(0.75) WITHIN GROUP (ORDER BY total_hours)::float8 AS q3
+           FROM base WHERE total_hours IS NOT NULL ${cols.length ? `GROUP BY ${cols.join(", ")}` : ""})
+     SELECT b.declaration_number, ${cols.map((c, i) => `b.${c} AS g${i},`).join(" ")} b.total_hours::float8 AS total_hours,
+       (q.q3 + 1.5 * (q.q3 - q.q1))::float8 AS fence, q.median, b.port, b.lodged_at, b.released_at, b.channel
+     FROM base b JOIN q ON ${join}
+     WHERE b.total_hours > q.q3 + 1.5 * (q.q3 - q.q1)
+     ORDER BY b.total_hours DESC, b.declaration_number LIMIT $${w.params.length}`,
+    w.params,
+  );
+  return rows.map((r) => ({
+    declarationNumber: r.declaration_number as string,
+    group: Object.fromEntries(groupBy.map((d, i) => [d, (r[`g${i}`] as string | null) ?? null])),
+    total: duration(r.total_hours as number),
+    fence: duration(r.fence as number),
+    groupMedian: duration(r.median as number),
+    port: r.port as string,
+    lodgedAt: new Date(r.lodged_at as string).toISOString(),
+    releasedAt: new Date(r.released_at as string).toISOString(),
+    channel: (r.channel as string | null) ?? null,
+  }));
+}
+
+/** One declaration's stage times (null where a milestone is missing), or null when unknown. */
+export async function declarationTimes(
+  db: SqlExecutor,
+  declarationNumber: string,
+): Promise<{ enterprise: string; stages: Record<Stage, Duration | null>; holds: number; held: Duration } | null> {
+  const { rows } = await db.query<Record<string, unknown>>(
+    `SELECT enterprise, holds, held_ms::float8 / 3600000 AS held_hours,
+       ${STAGE_NAMES.map((s) => `(${HOURS(STAGES[s])})::float8 AS "${s}"`).join(", ")}
+     FROM ${CLEARANCE_TABLE} WHERE declaration_number = $1`,
+    [declarationNumber],
+  );
+  const r = rows[0];
+  if (!r) return null;
+  const stages = Object.fromEntries(
+    STAGE_NAMES.map((s) => [s, r[s] === null ? null : duration(r[s] as number)]),
+  ) as Record<Stage, Duration | null>;
+  return {
+    enterprise: r.enterprise as string,
+    stages,
+    holds: r.holds as number,
+    held: duration(r.held_hours as number),
+  };
+}

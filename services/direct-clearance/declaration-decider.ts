@@ -1,0 +1,433 @@
+/**
+ * The customs declaration aggregate under direct clearance (属地直通, DOMAIN.md §2): one stream
+ * per declaration, `Declaration-<number>`. The enterprise lodges, amends and withdraws; customs
+ * posts milestones with business times. Milestones may arrive late or out of order: every
+ * decision is taken on the timeline ordered by business time, and a milestone identical to one
+ * already recorded (same type, time and details) records nothing.
+ *
+ * Invariants (checked on the timeline after adding the new milestone; a violation is a 409
+ * naming the invariant and the milestone it conflicts with):
+ * - no stage earlier than lodgement (422 `stage_before_lodgement`);
+ * - pipeline order: accepted ≤ risk assessed ≤ inspection scheduled ≤ inspection completed ≤
+ *   recognised ≤ released ≤ goods exited/arrived, for the stages that are known;
+ * - no release without an acceptance (`release_before_acceptance`), nor while a required
+ *   inspection (physical channel, or any inspection scheduled) is neither completed as conforming
+ *   nor recognised (`release_before_inspection`), nor while held (`release_while_held`);
+ * - once the port has recognised the local inspection (监管互认), the port does not inspect again
+ *   unless the milestone gives an `exceptionReason` (`reinspection_after_recognition`);
+ * - recognition is for direct-clearance declarations with a completed local inspection;
+ * - amendments and withdrawal only before release; nothing after rejection or withdrawal.
+ */
+import stringify from "safe-stable-stringify";
+import type {
+  DeclarationEventData,
+  DeclarationEventType,
+  MILESTONES,
+  MilestoneType,
+} from "../../contracts/direct-clearance/events";
+import { parseDeclarationNumber } from "../../contracts/identifiers/declaration-number";
+import { chinaDate } from "../platform/china-date";
+import { type Decider, DomainError, type DomainEvent } from "../platform/decider";
+
+/** One event of the Declaration stream. */
+export type DeclarationEvent = {
+  [T in DeclarationEventType]: DomainEvent<T, DeclarationEventData<T>>;
+}[DeclarationEventType];
+
+type EventOf<T extends MilestoneType> = (typeof MILESTONES)[T]["event"];
+
+/** A milestone as customs posts it (HoldLifted's `heldSince` is derived, not posted). */
+export type MilestoneInput = {
+  [T in MilestoneType]: { type: T } & Omit<DeclarationEventData<EventOf<T>>, "heldSince">;
+}[MilestoneType];
+
+/** What an amendment may change. */
+export type DeclarationChanges = DeclarationEventData<"DeclarationAmended">["changes"];
+
+/** Lodgement data (the DeclarationLodged event's data). */
+export type LodgementData = DeclarationEventData<"DeclarationLodged">;
+
+/** Commands. `at` of amend and withdraw is the command's time (now). */
+export type DeclarationCommand =
+  | { kind: "lodge"; lodgement: LodgementData; now: string }
+  | { kind: "milestone"; milestone: MilestoneInput }
+  | { kind: "amend"; changes: DeclarationChanges; reason: string; at: string }
+  | { kind: "withdraw"; reason: string; at: string };
+
+/** One recorded milestone on the timeline. */
+export interface TimelineEntry {
+  type: DeclarationEventType;
+  /** Business time, ISO 8601 UTC. */
+  at: string;
+  ms: number;
+  data: Record<string, unknown>;
+}
+
+/** The declaration's state; `lodgement` is null before it is lodged. */
+export interface DeclarationState {
+  lodgement: LodgementData | null;
+  /** Milestones in business-time order (ties: arrival order). */
+  timeline: TimelineEntry[];
+  closed: { kind: "rejected" | "withdrawn"; at: string } | null;
+  amendments: number;
+}
+
+export const NO_DECLARATION: DeclarationState = Object.freeze({
+  lodgement: null,
+  timeline: [],
+  closed: null,
+  amendments: 0,
+}) as DeclarationState;
+
+/** The milestone → event type map, kept here as a value (the contract's is type-level for callers). */
+const EVENT_OF: Record<MilestoneType, DeclarationEventType> = {
+  accepted: "DeclarationAccepted",
+  rejected: "DeclarationRejected",
+  risk_assessed: "RiskAssessed",
+  inspection_scheduled: "InspectionScheduled",
+  inspection_completed: "InspectionCompleted",
+  inspection_recognised: "InspectionRecognised",
+  held: "DeclarationHeld",
+  hold_lifted: "HoldLifted",
+  released: "DeclarationReleased",
+  goods_exited: "GoodsExited",
+  goods_arrived: "GoodsArrived",
+};
+
+/** Milestones recorded at most once (per inspection place for inspections). */
+const ONCE: ReadonlySet<DeclarationEventType> = new Set<DeclarationEventType>([
+  "DeclarationAccepted",
+  "DeclarationRejected",
+  "RiskAssessed",
+  "InspectionScheduled",
+  "InspectionCompleted",
+  "InspectionRecognised",
+  "DeclarationReleased",
+  "GoodsExited",
+  "GoodsArrived",
+]);
+
+const ms = (iso: string) => Date.parse(iso);
+/** Normalises a business time to ISO 8601 UTC with milliseconds (the same instant, one spelling). */
+export const normaliseTime = (iso: string): string => new Date(ms(iso)).toISOString();
+
+/** Latest status on the business-time timeline. */
+export type DeclarationStatus =
+  | "lodged"
+  | "accepted"
+  | "risk_assessed"
+  | "inspection_scheduled"
+  | "inspected"
+  | "recognised"
+  | "held"
+  | "released"
+  | "exited"
+  | "arrived"
+  | "rejected"
+  | "withdrawn";
+
+const STATUS_OF: Partial<Record<DeclarationEventType, DeclarationStatus>> = {
+  DeclarationAccepted: "accepted",
+  RiskAssessed: "risk_assessed",
+  InspectionScheduled: "inspection_scheduled",
+  InspectionCompleted: "inspected",
+  InspectionRecognised: "recognised",
+  DeclarationReleased: "released",
+  GoodsExited: "exited",
+  GoodsArrived: "arrived",
+};
+
+/** The declaration's status: closed, else held if a hold is open, else its latest stage by business time. */
+export function statusOf(s: DeclarationState): DeclarationStatus | "none" {
+  if (!s.lodgement) return "none";
+  if (s.closed) return s.closed.kind;
+  if (openHold(s.timeline, Number.POSITIVE_INFINITY)) return "held";
+  let status: DeclarationStatus = "lodged";
+  for (const e of s.timeline) status = STATUS_OF[e.type] ?? status;
+  return status;
+}
+
+/** The open hold at `t` (ms): a DeclarationHeld at or before `t` not lifted by `t`. */
+function openHold(timeline: readonly TimelineEntry[], t: number): TimelineEntry | undefined {
+  const lifted = new Set(timeline.filter((e) => e.type === "HoldLifted" && e.ms <= t).map((e) => e.data.heldSince));
+  return timeline.filter((e) => e.type === "DeclarationHeld" && e.ms <= t && !lifted.has(e.at)).pop();
+}
+
+const conflict = (code: string, message: string, s: DeclarationState, details: Record<string, unknown> = {}) =>
+  new DomainError(code, message, { state: statusOf(s), field: "at", ...details });
+
+const first = (tl: readonly TimelineEntry[], type: DeclarationEventType, where?: (e: TimelineEntry) => boolean) =>
+  tl.find((e) => e.type === type && (!where || where(e)));
+
+/** The first invariant the timeline breaks, as a DomainError; null when it holds. */
+function violation(s: DeclarationState, tl: readonly TimelineEntry[]): DomainError | null {
+  const lodged = ms(s.lodgement!.lodgedAt);
+  const early = tl.find((e) => e.ms < lodged);
+  if (early) {
+    return new DomainError(
+      "stage_before_lodgement",
+      `${early.type} at ${early.at} is before lodgement at ${normaliseTime(s.lodgement!.lodgedAt)}`,
+      { state: statusOf(s), field: "at" },
+      422,
+    );
+  }
+  const accepted = first(tl, "DeclarationAccepted");
+  const risk = first(tl, "RiskAssessed");
+  const released = first(tl, "DeclarationReleased");
+  const recognised = first(tl, "InspectionRecognised");
+  const exit = first(tl, "GoodsExited") ?? first(tl, "GoodsArrived");
+  const scheduled = (place: string) => first(tl, "InspectionScheduled", (e) => e.data.place === place);
+  const completed = (place: string) => first(tl, "InspectionCompleted", (e) => e.data.place === place);
+
+  // Pipeline order by business time, for the stages that are known.
+  const chain: [TimelineEntry | undefined, TimelineEntry | undefined][] = [
+    [accepted, risk],
+    [risk, scheduled("local")],
+    [risk, scheduled("port")],
+    [scheduled("local"), completed("local")],
+    [scheduled("port"), completed("port")],
+    [risk, completed("local")],
+    [risk, completed("port")],
+    [completed("local"), recognised],
+    [accepted, released],
+    [risk, released],
+    [completed("local"), released],
+    [completed("port"), released],
+    [recognised, released],
+    [released, exit],
+  ];
+  for (const [before, after] of chain) {
+    if (before && after && after.ms < before.ms) {
+      return conflict(
+        "out_of_sequence",
+        `${after.type} at ${after.at} cannot precede ${before.type} at ${before.at}`,
+        s,
+        { conflictsWith: { type: before.type, at: before.at } },
+      );
+    }
+  }
+  if (released && !accepted) {
+    return conflict("release_before_acceptance", "no release before the declaration is accepted", s);
+  }
+  if (released) {
+    const required = risk?.data.channel === "physical" || tl.some((e) => e.type === "InspectionScheduled");
+    const passed = tl.some(
+      (e) => e.type === "InspectionCompleted" && e.data.result === "conforming" && e.ms <= released.ms,
+    );
+    const recognisedBefore = recognised !== undefined && recognised.ms <= released.ms;
+    if (required && !passed && !recognisedBefore) {
+      return conflict(
+        "release_before_inspection",
+        "no release before the required inspection is completed as conforming or recognised at the port",
+        s,
+      );
+    }
+    const hold = openHold(tl, released.ms);
+    if (hold) {
+      return conflict("release_while_held", `the declaration is held since ${hold.at}`, s, {
+        conflictsWith: { type: hold.type, at: hold.at },
+      });
+    }
+  }
+  if (exit && !released) {
+    return conflict("exit_before_release", `${exit.type} needs the release first`, s);
+  }
+  if (recognised) {
+    const again = tl.find(
+      (e) =>
+        (e.type === "InspectionScheduled" || e.type === "InspectionCompleted") &&
+        e.data.place === "port" &&
+        e.ms >= recognised.ms &&
+        !e.data.exceptionReason,
+    );
+    if (again) {
+      return conflict(
+        "reinspection_after_recognition",
+        `the port recognised the local inspection at ${recognised.at}; a port inspection after it needs an exceptionReason`,
+        s,
+        { field: "exceptionReason", conflictsWith: { type: recognised.type, at: recognised.at } },
+      );
+    }
+    if (!completed("local")) {
+      return conflict(
+        "recognition_without_local_inspection",
+        "the port can only recognise a completed local inspection",
+        s,
+      );
+    }
+  }
+  return null;
+}
+
+function insert(tl: readonly TimelineEntry[], entry: TimelineEntry): TimelineEntry[] {
+  const i = tl.findIndex((e) => e.ms > entry.ms);
+  return i < 0 ? [...tl, entry] : [...tl.slice(0, i), entry, ...tl.slice(i)];
+}
+
+const sameData = (a: unknown, b: unknown) => stringify(a) === stringify(b);
+
+function decideMilestone(m: MilestoneInput, s: DeclarationState): DeclarationEvent[] {
+  const { type, ...fields } = m;
+  const eventType = EVENT_OF[type];
+  const at = normaliseTime(m.at);
+  const data: Record<string, unknown> = { ...fields, at };
+  const lodgement = s.lodgement!;
+  // The same milestone posted twice is one milestone (HoldLifted's derived heldSince aside).
+  const duplicate = s.timeline.some((e) => {
+    if (e.type !== eventType) return false;
+    const { heldSince: _derived, ...recorded } = e.data;
+    return sameData(type === "hold_lifted" ? recorded : e.data, data);
+  });
+  if (duplicate) return [];
+  if (s.closed) {
+    throw new DomainError("declaration_closed", `the declaration was ${s.closed.kind} at ${s.closed.at}`, {
+      state: s.closed.kind,
+    });
+  }
+  if (type === "goods_exited" && lodgement.direction !== "export") {
+    throw new DomainError(
+      "wrong_direction",
+      "goods_exited is for exports; imports post goods_arrived",
+      { field: "type" },
+      422,
+    );
+  }
+  if (type === "goods_arrived" && lodgement.direction !== "import") {
+    throw new DomainError(
+      "wrong_direction",
+      "goods_arrived is for imports; exports post goods_exited",
+      { field: "type" },
+      422,
+    );
+  }
+  if (type === "inspection_recognised" && lodgement.clearanceModel !== "direct") {
+    throw new DomainError(
+      "recognition_needs_direct_clearance",
+      "only a direct-clearance declaration has a local inspection for the port to recognise",
+      { field: "type" },
+      422,
+    );
+  }
+  if (type === "inspection_recognised" && m.port !== lodgement.port) {
+    throw new DomainError(
+      "recognised_at_other_port",
+      `the declaration's port is ${lodgement.port}; ${m.port} cannot recognise its inspection`,
+      { field: "port" },
+      422,
+    );
+  }
+  if (ONCE.has(eventType)) {
+    const samePlace = (e: TimelineEntry) => !("place" in data) || e.data.place === data.place;
+    const earlier = s.timeline.find((e) => e.type === eventType && samePlace(e));
+    if (earlier) {
+      throw conflict(
+        "milestone_already_recorded",
+        `${type} was already recorded at ${earlier.at} with other details`,
+        s,
+        {
+          conflictsWith: { type: earlier.type, at: earlier.at },
+        },
+      );
+    }
+  }
+  if (type === "held") {
+    const hold = openHold(s.timeline, ms(at));
+    if (hold) throw conflict("already_held", `the declaration is already held since ${hold.at}`, s);
+  }
+  if (type === "hold_lifted") {
+    const hold = openHold(s.timeline, ms(at));
+    if (!hold) throw conflict("no_open_hold", `no hold is open at ${at}`, s);
+    data.heldSince = hold.at;
+  }
+  const entry: TimelineEntry = { type: eventType, at, ms: ms(at), data };
+  const broken = violation(s, insert(s.timeline, entry));
+  if (broken) throw broken;
+  return [{ type: eventType, data, occurredAt: at } as DeclarationEvent];
+}
+
+/** 422 errors for a number whose office, year or flag disagree with the lodgement (DOMAIN.md §2). */
+function numberMismatch(l: LodgementData): DomainError | null {
+  const n = parseDeclarationNumber(l.declarationNumber)!;
+  const year = Number(chinaDate(l.lodgedAt).slice(0, 4));
+  const problems: string[] = [];
+  if (n.office !== l.declaringOffice)
+    problems.push(`its office ${n.office} is not the declaring office ${l.declaringOffice}`);
+  if (n.year !== year) problems.push(`its year ${n.year} is not the lodgement year ${year}`);
+  if (n.direction !== l.direction) problems.push(`its flag says ${n.direction}, the declaration says ${l.direction}`);
+  return problems.length
+    ? new DomainError(
+        "declaration_number_mismatch",
+        `declaration number ${l.declarationNumber}: ${problems.join("; ")}`,
+        { field: "declarationNumber" },
+        422,
+      )
+    : null;
+}
+
+/** Lodgement may be stamped at most this far ahead of the server clock (clock skew), ms. */
+const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+
+function decide(cmd: DeclarationCommand, s: DeclarationState): DeclarationEvent[] {
+  if (cmd.kind === "lodge") {
+    if (s.lodgement) {
+      throw new DomainError("declaration_exists", `declaration ${s.lodgement.declarationNumber} is already lodged`, {
+        state: statusOf(s),
+      });
+    }
+    const mismatch = numberMismatch(cmd.lodgement);
+    if (mismatch) throw mismatch;
+    if (ms(cmd.lodgement.lodgedAt) > ms(cmd.now) + MAX_CLOCK_SKEW_MS) {
+      throw new DomainError(
+        "date_in_future",
+        `lodgedAt ${cmd.lodgement.lodgedAt} is in the future`,
+        { field: "lodgedAt" },
+        422,
+      );
+    }
+    const lodgement = { ...cmd.lodgement, lodgedAt: normaliseTime(cmd.lodgement.lodgedAt) };
+    return [{ type: "DeclarationLodged", data: lodgement, occurredAt: lodgement.lodgedAt }];
+  }
+  if (!s.lodgement) throw new DomainError("declaration_not_found", "there is no such declaration", { state: "none" });
+  if (cmd.kind === "milestone") return decideMilestone(cmd.milestone, s);
+
+  const status = statusOf(s);
+  const verb = cmd.kind === "amend" ? "amend" : "withdraw";
+  if (s.closed || first(s.timeline, "DeclarationReleased")) {
+    throw new DomainError("illegal_transition", `cannot ${verb} a declaration that is ${status}`, {
+      state: status,
+      command: cmd.kind,
+    });
+  }
+  if (cmd.kind === "withdraw") {
+    return [{ type: "DeclarationWithdrawn", data: { reason: cmd.reason }, occurredAt: cmd.at }];
+  }
+  const current = { port: s.lodgement.port, transportMode: s.lodgement.transportMode, goods: s.lodgement.goods };
+  const changes = Object.fromEntries(
+    Object.entries(cmd.changes).filter(([k, v]) => v !== undefined && !sameData(v, current[k as keyof typeof current])),
+  ) as DeclarationChanges;
+  if (Object.keys(changes).length === 0) return [];
+  return [{ type: "DeclarationAmended", data: { changes, reason: cmd.reason }, occurredAt: cmd.at }];
+}
+
+function evolve(s: DeclarationState, e: DeclarationEvent): DeclarationState {
+  switch (e.type) {
+    case "DeclarationLodged":
+      return { ...NO_DECLARATION, lodgement: e.data };
+    case "DeclarationAmended":
+      return { ...s, lodgement: { ...s.lodgement!, ...e.data.changes }, amendments: s.amendments + 1 };
+    case "DeclarationWithdrawn":
+      return { ...s, closed: { kind: "withdrawn", at: e.occurredAt } };
+    default: {
+      const data = e.data as Record<string, unknown> & { at: string };
+      const next = { ...s, timeline: insert(s.timeline, { type: e.type, at: data.at, ms: ms(data.at), data }) };
+      return e.type === "DeclarationRejected" ? { ...next, closed: { kind: "rejected", at: data.at } } : next;
+    }
+  }
+}
+
+/** The declaration decider. */
+export const declarationDecider: Decider<DeclarationCommand, DeclarationEvent, DeclarationState> = {
+  initialState: NO_DECLARATION,
+  decide,
+  evolve,
+};
