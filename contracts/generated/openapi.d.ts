@@ -2089,6 +2089,799 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/declarations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An enterprise's declarations (read model), highest number first */
+        get: {
+            parameters: {
+                query: {
+                    /** @description Unified social credit code (GB 32100-2015) */
+                    enterprise: string;
+                    limit?: number;
+                    /** @description The last declarationNumber of the previous page */
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description One page */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                declarationNumber: string;
+                                direction: string;
+                                clearanceModel: string;
+                                port: string;
+                                status: string;
+                                lodgedAt: string;
+                                releasedAt: string | null;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Malformed request or failed validation (field errors in `errors[]`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not ready */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Lodge a declaration (enterprise) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Makes a POST safe to retry: the same key and payload return the stored response; a different payload with the same key is refused (422); a concurrent duplicate gets 409. */
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["LodgeDeclarationBody"];
+                };
+            };
+            responses: {
+                /** @description Lodged */
+                201: {
+                    headers: {
+                        /** @description Stream version as a strong ETag */
+                        ETag: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DeclarationView"];
+                    };
+                };
+                /** @description Malformed request or failed validation (field errors in `errors[]`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Refused in the current state, or a duplicate request is still in progress */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request body is not of an accepted media type (application/json unless stated) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A rule refused the command (e.g. a date in the future, a rejected file), or Idempotency-Key reused with a different payload */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/declarations/{declarationNumber}/amendments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Amend before release (enterprise) */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The ETag the update is based on, e.g. `"3"`. Missing → 428; stale → 412. */
+                    "if-match": string;
+                    /** @description Makes a POST safe to retry: the same key and payload return the stored response; a different payload with the same key is refused (422); a concurrent duplicate gets 409. */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    declarationNumber: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["AmendDeclarationBody"];
+                };
+            };
+            responses: {
+                /** @description Updated */
+                200: {
+                    headers: {
+                        /** @description Stream version as a strong ETag */
+                        ETag: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DeclarationView"];
+                    };
+                };
+                /** @description Malformed request or failed validation (field errors in `errors[]`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such resource */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Refused in the current state, or a duplicate request is still in progress */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description If-Match does not match the current version */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request body is not of an accepted media type (application/json unless stated) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A rule refused the command (e.g. a date in the future, a rejected file), or Idempotency-Key reused with a different payload */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description If-Match is required on updates */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/declarations/{declarationNumber}/withdrawal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Withdraw before release (enterprise) */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The ETag the update is based on, e.g. `"3"`. Missing → 428; stale → 412. */
+                    "if-match": string;
+                    /** @description Makes a POST safe to retry: the same key and payload return the stored response; a different payload with the same key is refused (422); a concurrent duplicate gets 409. */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    declarationNumber: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["WithdrawDeclarationBody"];
+                };
+            };
+            responses: {
+                /** @description Updated */
+                200: {
+                    headers: {
+                        /** @description Stream version as a strong ETag */
+                        ETag: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DeclarationView"];
+                    };
+                };
+                /** @description Malformed request or failed validation (field errors in `errors[]`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such resource */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Refused in the current state, or a duplicate request is still in progress */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description If-Match does not match the current version */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request body is not of an accepted media type (application/json unless stated) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A rule refused the command (e.g. a date in the future, a rejected file), or Idempotency-Key reused with a different payload */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description If-Match is required on updates */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/declarations/{declarationNumber}/milestones": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Post a customs milestone with its business time (customs)
+         * @description Milestones may arrive late or out of order; the business time `at` decides. The same milestone posted twice is recorded once (200, no new event). If-Match is optional.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The ETag the update is based on, e.g. `"3"`. Missing → 428; stale → 412. */
+                    "if-match"?: string;
+                    /** @description Makes a POST safe to retry: the same key and payload return the stored response; a different payload with the same key is refused (422); a concurrent duplicate gets 409. */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    declarationNumber: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["Milestone"];
+                };
+            };
+            responses: {
+                /** @description Already recorded (duplicate) */
+                200: {
+                    headers: {
+                        /** @description Stream version as a strong ETag */
+                        ETag: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DeclarationView"];
+                    };
+                };
+                /** @description Recorded */
+                201: {
+                    headers: {
+                        /** @description Stream version as a strong ETag */
+                        ETag: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DeclarationView"];
+                    };
+                };
+                /** @description Malformed request or failed validation (field errors in `errors[]`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such resource */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Refused in the current state, or a duplicate request is still in progress */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description If-Match does not match the current version */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request body is not of an accepted media type (application/json unless stated) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A rule refused the command (e.g. a date in the future, a rejected file), or Idempotency-Key reused with a different payload */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/declarations/{declarationNumber}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A declaration's status and timeline, from its stream */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    declarationNumber: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The declaration */
+                200: {
+                    headers: {
+                        /** @description Stream version as a strong ETag */
+                        ETag: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DeclarationView"];
+                    };
+                };
+                /** @description Malformed request or failed validation (field errors in `errors[]`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such resource */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/clearance-times": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Stage times (count, mean, median, p90, p95, max, in hours and minutes) by group */
+        get: {
+            parameters: {
+                query?: {
+                    from?: string;
+                    to?: string;
+                    port?: string;
+                    direction?: components["schemas"]["Direction"];
+                    clearanceModel?: components["schemas"]["ClearanceModel"];
+                    transportMode?: components["schemas"]["TransportMode"];
+                    channel?: components["schemas"]["InspectionChannel"];
+                    /** @description Comma-separated: port, direction, clearanceModel, transportMode, channel, month */
+                    groupBy?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Figures */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ClearanceFigures"];
+                    };
+                };
+                /** @description Malformed request or failed validation (field errors in `errors[]`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not ready */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/clearance-times/comparison": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Direct versus conventional clearance: median total times, their ratio and counts */
+        get: {
+            parameters: {
+                query?: {
+                    from?: string;
+                    to?: string;
+                    port?: string;
+                    direction?: components["schemas"]["Direction"];
+                    clearanceModel?: components["schemas"]["ClearanceModel"];
+                    transportMode?: components["schemas"]["TransportMode"];
+                    channel?: components["schemas"]["InspectionChannel"];
+                    /** @description Comma-separated: port, direction, clearanceModel, transportMode, channel, month */
+                    groupBy?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Comparison */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ClearanceModelComparison"];
+                    };
+                };
+                /** @description Malformed request or failed validation (field errors in `errors[]`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not ready */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/clearance-times/outliers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Declarations above their group's upper Tukey fence, longest first */
+        get: {
+            parameters: {
+                query?: {
+                    from?: string;
+                    to?: string;
+                    port?: string;
+                    direction?: components["schemas"]["Direction"];
+                    clearanceModel?: components["schemas"]["ClearanceModel"];
+                    transportMode?: components["schemas"]["TransportMode"];
+                    channel?: components["schemas"]["InspectionChannel"];
+                    /** @description Comma-separated: port, direction, clearanceModel, transportMode, channel, month */
+                    groupBy?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Outliers */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ClearanceOutliers"];
+                    };
+                };
+                /** @description Malformed request or failed validation (field errors in `errors[]`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not ready */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/clearance-times/declarations/{declarationNumber}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One declaration's stage times */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    declarationNumber: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Stage times */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DeclarationTimes"];
+                    };
+                };
+                /** @description Malformed request or failed validation (field errors in `errors[]`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such resource */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not ready */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2530,6 +3323,265 @@ export interface components {
             actor: {
                 [key: string]: unknown;
             } | null;
+        };
+        DeclarationView: {
+            declarationNumber: string;
+            enterprise: string;
+            direction: components["schemas"]["Direction"];
+            clearanceModel: components["schemas"]["ClearanceModel"];
+            declaringOffice: string;
+            port: string;
+            transportMode: components["schemas"]["TransportMode"];
+            goods: components["schemas"]["GoodsLine"][];
+            lodgedAt: string;
+            status: components["schemas"]["DeclarationStatus"];
+            timeline: components["schemas"]["DeclarationTimelineEntry"][];
+            amendments: number;
+            /** @description Stream revision, from 0 */
+            version: number;
+        };
+        /** @enum {string} */
+        Direction: "import" | "export";
+        /** @enum {string} */
+        ClearanceModel: "direct" | "conventional";
+        /** @enum {string} */
+        TransportMode: "rail" | "road" | "air" | "sea" | "multimodal";
+        GoodsLine: {
+            lineNo: number;
+            /** @example 5205120000 */
+            hsCode: string;
+            description: string;
+            quantity: number;
+            unit: string;
+            value: number;
+            /** @example USD */
+            currency: string;
+            /** @example KZ */
+            country: string;
+        };
+        /** @enum {string} */
+        DeclarationStatus: "lodged" | "accepted" | "risk_assessed" | "inspection_scheduled" | "inspected" | "recognised" | "held" | "released" | "exited" | "arrived" | "rejected" | "withdrawn";
+        DeclarationTimelineEntry: {
+            type: string;
+            at: string;
+        } & {
+            [key: string]: unknown;
+        };
+        LodgeDeclarationBody: components["schemas"]["DeclarationLodged"] & Record<string, never>;
+        DeclarationLodged: {
+            /** @example 790820260000012345 */
+            declarationNumber: string;
+            /**
+             * @description Unified social credit code (GB 32100-2015)
+             * @example 91350200776049653A
+             */
+            enterprise: string;
+            direction: components["schemas"]["Direction"];
+            clearanceModel: components["schemas"]["ClearanceModel"];
+            declaringOffice: string;
+            port: string;
+            transportMode: components["schemas"]["TransportMode"];
+            goods: components["schemas"]["GoodsLine"][];
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00+08:00
+             */
+            lodgedAt: string;
+        };
+        AmendDeclarationBody: {
+            changes: components["schemas"]["DeclarationChanges"];
+            reason: string;
+        };
+        DeclarationChanges: {
+            port?: string;
+            transportMode?: components["schemas"]["TransportMode"];
+            goods?: components["schemas"]["GoodsLine"][];
+        };
+        WithdrawDeclarationBody: {
+            reason: string;
+        };
+        Milestone: {
+            /** @enum {string} */
+            type: "accepted";
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00+08:00
+             */
+            at: string;
+        } | {
+            /** @enum {string} */
+            type: "rejected";
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00+08:00
+             */
+            at: string;
+            reason: string;
+        } | {
+            /** @enum {string} */
+            type: "risk_assessed";
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00+08:00
+             */
+            at: string;
+            channel: components["schemas"]["InspectionChannel"];
+        } | {
+            /** @enum {string} */
+            type: "inspection_scheduled";
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00+08:00
+             */
+            at: string;
+            place: components["schemas"]["InspectionPlace"];
+            /** @description Why the port inspects again although the local inspection was recognised (监管互认 exception) */
+            exceptionReason?: string;
+        } | {
+            /** @enum {string} */
+            type: "inspection_completed";
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00+08:00
+             */
+            at: string;
+            place: components["schemas"]["InspectionPlace"];
+            /** @enum {string} */
+            result: "conforming" | "nonconforming";
+            /** @default  */
+            remarks: string;
+            /** @description Why the port inspects again although the local inspection was recognised (监管互认 exception) */
+            exceptionReason?: string;
+        } | {
+            /** @enum {string} */
+            type: "inspection_recognised";
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00+08:00
+             */
+            at: string;
+            port: string;
+        } | {
+            /** @enum {string} */
+            type: "held";
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00+08:00
+             */
+            at: string;
+            reason: string;
+        } | {
+            /** @enum {string} */
+            type: "hold_lifted";
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00+08:00
+             */
+            at: string;
+        } | {
+            /** @enum {string} */
+            type: "released";
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00+08:00
+             */
+            at: string;
+        } | {
+            /** @enum {string} */
+            type: "goods_exited";
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00+08:00
+             */
+            at: string;
+        } | {
+            /** @enum {string} */
+            type: "goods_arrived";
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00+08:00
+             */
+            at: string;
+        };
+        /** @enum {string} */
+        InspectionChannel: "none" | "documentary" | "physical";
+        /** @enum {string} */
+        InspectionPlace: "local" | "port";
+        ClearanceFigures: {
+            /** @enum {string} */
+            unit: "hours";
+            percentiles: string;
+            groups: {
+                /** @description Dimension → value */
+                group: {
+                    [key: string]: string | null;
+                };
+                declarations: number;
+                stages: {
+                    [key: string]: components["schemas"]["StageFigures"];
+                };
+            }[];
+        };
+        StageFigures: {
+            count: number;
+            mean: components["schemas"]["Duration"];
+            median: components["schemas"]["Duration"];
+            p90: components["schemas"]["Duration"];
+            p95: components["schemas"]["Duration"];
+            max: components["schemas"]["Duration"];
+        };
+        Duration: {
+            /** @description Hours (3 decimals) */
+            hours: number;
+            /** @description Minutes (1 decimal) */
+            minutes: number;
+            /** @example 32 h 01 min */
+            label: string;
+        };
+        ClearanceModelComparison: {
+            groups: {
+                /** @description Dimension → value */
+                group: {
+                    [key: string]: string | null;
+                };
+                direct: {
+                    count: number;
+                    median: components["schemas"]["Duration"] & (Record<string, never> | null);
+                };
+                conventional: {
+                    count: number;
+                    median: components["schemas"]["Duration"] & (Record<string, never> | null);
+                };
+                /** @description median(direct) / median(conventional) */
+                ratioOfMedians: number | null;
+                /** @description (1 − ratio) × 100 */
+                reductionPercent: number | null;
+            }[];
+        };
+        ClearanceOutliers: {
+            rule: string;
+            outliers: {
+                declarationNumber: string;
+                /** @description Dimension → value */
+                group: {
+                    [key: string]: string | null;
+                };
+                total: components["schemas"]["Duration"];
+                fence: components["schemas"]["Duration"];
+                groupMedian: components["schemas"]["Duration"];
+                port: string;
+                lodgedAt: string;
+                releasedAt: string;
+                channel: string | null;
+            }[];
+        };
+        DeclarationTimes: {
+            declarationNumber: string;
+            stages: {
+                [key: string]: components["schemas"]["Duration"] & (Record<string, never> | null);
+            };
+            holds: number;
+            held: components["schemas"]["Duration"];
         };
     };
     responses: never;

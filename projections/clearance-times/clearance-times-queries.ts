@@ -10,6 +10,7 @@
  * also listed by `clearanceOutliers`. A stage counts the declarations that have both of its
  * milestones; durations are differences of business times.
  */
+import { chinaMidnight } from "../../services/platform/china-date";
 import type { SqlExecutor } from "../../services/platform/db/database";
 import { CLEARANCE_TABLE } from "./clearance-times-projection";
 
@@ -84,6 +85,9 @@ export function duration(hours: number): Duration {
   };
 }
 
+/** The calendar day after `date` (YYYY-MM-DD). */
+const nextDay = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+
 function where(f: ClearanceFilter): { sql: string; params: unknown[] } {
   const params: unknown[] = [];
   const clauses: string[] = [];
@@ -91,9 +95,9 @@ function where(f: ClearanceFilter): { sql: string; params: unknown[] } {
     params.push(v);
     return `$${params.length}`;
   };
-  // China dates → instants: [from 00:00+08, to+1 00:00+08).
-  if (f.from) clauses.push(`lodged_at >= (${p(f.from)}::date::timestamp AT TIME ZONE '+08')`);
-  if (f.to) clauses.push(`lodged_at < ((${p(f.to)}::date + 1)::timestamp AT TIME ZONE '+08')`);
+  // China dates → instants: [from 00:00 +08:00, the day after `to` 00:00 +08:00).
+  if (f.from) clauses.push(`lodged_at >= ${p(chinaMidnight(f.from))}::timestamptz`);
+  if (f.to) clauses.push(`lodged_at < ${p(chinaMidnight(nextDay(f.to)))}::timestamptz`);
   const eq: [keyof ClearanceFilter, string][] = [
     ["port", "port"],
     ["direction", "direction"],
@@ -301,4 +305,48 @@ export async function declarationTimes(
     holds: r.holds as number,
     held: duration(r.held_hours as number),
   };
+}
+
+/** One line of an enterprise's declaration list. */
+export interface DeclarationListItem {
+  declarationNumber: string;
+  direction: string;
+  clearanceModel: string;
+  port: string;
+  status: string;
+  lodgedAt: string;
+  releasedAt: string | null;
+}
+
+/**
+ * An enterprise's declarations, highest number first, `limit` per page after `after` (a number).
+ * `status` here is the furthest milestone the read model has (closed, exited/arrived, released,
+ * recognised, inspected, risk assessed, accepted, lodged).
+ */
+export async function listDeclarations(
+  db: SqlExecutor,
+  q: { enterprise: string; limit: number; after?: string },
+): Promise<{ items: DeclarationListItem[]; nextCursor: string | null }> {
+  const { rows } = await db.query<Record<string, unknown>>(
+    `SELECT declaration_number, direction, clearance_model, port, lodged_at, released_at,
+       CASE WHEN withdrawn_at IS NOT NULL THEN 'withdrawn' WHEN rejected_at IS NOT NULL THEN 'rejected'
+            WHEN exited_at IS NOT NULL THEN CASE WHEN direction = 'export' THEN 'exited' ELSE 'arrived' END
+            WHEN released_at IS NOT NULL THEN 'released' WHEN recognised_at IS NOT NULL THEN 'recognised'
+            WHEN COALESCE(local_inspection_at, port_inspection_at) IS NOT NULL THEN 'inspected'
+            WHEN risk_assessed_at IS NOT NULL THEN 'risk_assessed' WHEN accepted_at IS NOT NULL THEN 'accepted'
+            ELSE 'lodged' END AS status
+     FROM ${CLEARANCE_TABLE} WHERE enterprise = $1 AND ($2::text IS NULL OR declaration_number < $2)
+     ORDER BY declaration_number DESC LIMIT $3`,
+    [q.enterprise, q.after ?? null, q.limit + 1],
+  );
+  const items = rows.slice(0, q.limit).map((r) => ({
+    declarationNumber: r.declaration_number as string,
+    direction: r.direction as string,
+    clearanceModel: r.clearance_model as string,
+    port: r.port as string,
+    status: r.status as string,
+    lodgedAt: new Date(r.lodged_at as string).toISOString(),
+    releasedAt: r.released_at ? new Date(r.released_at as string).toISOString() : null,
+  }));
+  return { items, nextCursor: rows.length > q.limit ? items[items.length - 1]!.declarationNumber : null };
 }

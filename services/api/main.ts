@@ -1,6 +1,6 @@
 /**
  * The API process: opens the database (`DATABASE_URL`, else PGlite in `.data/pglite` or
- * `PGLITE_DIR`), applies migrations, loads the shipped reform task list on first start (see
+ * `PGLITE_DIR`), applies migrations, loads the shipped reform task list and sample declarations on first start (see
  * `seed`), starts the read side, serves HTTP on `PORT` (default
  * 3000), deletes expired idempotency keys hourly, and shuts down cleanly on SIGINT/SIGTERM.
  */
@@ -11,6 +11,7 @@ import type { Logger } from "pino";
 import { migrate } from "../../infra/migrate";
 import { type Database, openDatabase } from "../platform/db/database";
 import { PostgresEventStore } from "../platform/event-store/postgres-event-store";
+import { seedDeclarations } from "../direct-clearance/seed";
 import { seedTaskList } from "../reform-tasks/seed";
 import { createApp, defaultLogger } from "./app";
 import { IdempotencyStore } from "./http/idempotency";
@@ -28,14 +29,15 @@ export interface ServerOptions {
   pgliteDir?: string;
   logger?: Logger;
   /**
-   * Load the shipped 2026 reform task list when the store holds no task yet. Default
-   * `SEED_TASK_LIST` ("1"/"0"), else on for the embedded default (PGlite) and off with DATABASE_URL.
+   * Load the shipped 2026 reform task list and a generated sample of declarations, each when the
+   * store holds none yet. Default `SEED_DATA` ("1"/"0"), else on for the embedded default
+   * (PGlite) and off with DATABASE_URL.
    */
   seed?: boolean;
 }
 
 const seedByDefault = (databaseUrl: string | undefined) =>
-  process.env.SEED_TASK_LIST ? process.env.SEED_TASK_LIST === "1" : !databaseUrl;
+  process.env.SEED_DATA ? process.env.SEED_DATA === "1" : !databaseUrl;
 
 /** A running server. */
 export interface RunningServer {
@@ -60,7 +62,10 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   logger.info({ engine: db.kind, applied }, "database ready");
 
   const store = new PostgresEventStore(db);
-  if (opts.seed ?? seedByDefault(databaseUrl)) await seedTaskList(db, store, logger);
+  if (opts.seed ?? seedByDefault(databaseUrl)) {
+    await seedTaskList(db, store, logger);
+    await seedDeclarations(db, store, logger);
+  }
   const readSide = await startReadSide({ db, store, logger, kafkaBrokers: process.env.KAFKA_BROKERS });
   const idempotency = new IdempotencyStore(db);
   const app = createApp({ db, store, logger, idempotency, kafkaReady: readSide.kafkaReady });

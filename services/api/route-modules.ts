@@ -4,6 +4,8 @@
  * context adds its `RouteModule` to `productRouteModules`.
  */
 import { buildOpenApiDocument, type OpenApiDocument } from "../../contracts/openapi";
+import { clearanceTimesRoutes } from "../direct-clearance/clearance-times-routes";
+import { declarationRoutes } from "../direct-clearance/declaration-routes";
 import { taskFileRoutes } from "../reform-tasks/task-file-routes";
 import { taskListRoutes } from "../reform-tasks/task-list-routes";
 import { taskRoutes } from "../reform-tasks/task-routes";
@@ -16,6 +18,8 @@ export const productRouteModules: readonly RouteModule[] = [
   taskListRoutes,
   taskFileRoutes,
   taskRoutes,
+  declarationRoutes,
+  clearanceTimesRoutes,
 ];
 
 /** The OpenAPI document of an app serving `routes` (system routes first, then `routes`). */

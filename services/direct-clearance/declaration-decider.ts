@@ -12,7 +12,9 @@
  *   recognised ≤ released ≤ goods exited/arrived, for the stages that are known;
  * - no release without an acceptance (`release_before_acceptance`), nor while a required
  *   inspection (physical channel, or any inspection scheduled) is neither completed as conforming
- *   nor recognised (`release_before_inspection`), nor while held (`release_while_held`);
+ *   nor recognised (`release_before_inspection`), nor while a known hold is open
+ *   (`release_while_held`, checked when the release is posted: a hold that arrives late, dated
+ *   before the release, is accepted as history);
  * - once the port has recognised the local inspection (监管互认), the port does not inspect again
  *   unless the milestone gives an `exceptionReason` (`reinspection_after_recognition`);
  * - recognition is for direct-clearance declarations with a completed local inspection;
@@ -141,7 +143,9 @@ const STATUS_OF: Partial<Record<DeclarationEventType, DeclarationStatus>> = {
 export function statusOf(s: DeclarationState): DeclarationStatus | "none" {
   if (!s.lodgement) return "none";
   if (s.closed) return s.closed.kind;
-  if (openHold(s.timeline, Number.POSITIVE_INFINITY)) return "held";
+  const hold = openHold(s.timeline, Number.POSITIVE_INFINITY);
+  const releasedAfter = s.timeline.some((e) => e.type === "DeclarationReleased" && hold && e.ms >= hold.ms);
+  if (hold && !releasedAfter) return "held";
   let status: DeclarationStatus = "lodged";
   for (const e of s.timeline) status = STATUS_OF[e.type] ?? status;
   return status;
@@ -160,7 +164,7 @@ const first = (tl: readonly TimelineEntry[], type: DeclarationEventType, where?:
   tl.find((e) => e.type === type && (!where || where(e)));
 
 /** The first invariant the timeline breaks, as a DomainError; null when it holds. */
-function violation(s: DeclarationState, tl: readonly TimelineEntry[]): DomainError | null {
+function violation(s: DeclarationState, tl: readonly TimelineEntry[], added: TimelineEntry): DomainError | null {
   const lodged = ms(s.lodgement!.lodgedAt);
   const early = tl.find((e) => e.ms < lodged);
   if (early) {
@@ -222,7 +226,9 @@ function violation(s: DeclarationState, tl: readonly TimelineEntry[]): DomainErr
         s,
       );
     }
-    const hold = openHold(tl, released.ms);
+    // Checked when the release is posted: a hold that arrives late, dated before a recorded
+    // release, is history (its lift may still be on its way), not a contradiction.
+    const hold = added.type === "DeclarationReleased" ? openHold(tl, released.ms) : undefined;
     if (hold) {
       return conflict("release_while_held", `the declaration is held since ${hold.at}`, s, {
         conflictsWith: { type: hold.type, at: hold.at },
@@ -340,7 +346,7 @@ function decideMilestone(m: MilestoneInput, s: DeclarationState): DeclarationEve
     data.heldSince = hold.at;
   }
   const entry: TimelineEntry = { type: eventType, at, ms: ms(at), data };
-  const broken = violation(s, insert(s.timeline, entry));
+  const broken = violation(s, insert(s.timeline, entry), entry);
   if (broken) throw broken;
   return [{ type: eventType, data, occurredAt: at } as DeclarationEvent];
 }

@@ -131,3 +131,19 @@ function priorAppend<C, E extends DomainEvent, S>(
     globalPositions: appended.map((e) => e.globalPosition),
   };
 }
+
+/**
+ * Runs `attempt` again (up to `attempts` times in all) when it fails with a
+ * WrongExpectedVersionError: for commands that do not pin a version (no If-Match), such as
+ * customs milestones posted concurrently for one declaration; each attempt re-reads the stream.
+ * @throws the last WrongExpectedVersionError, or whatever `attempt` throws otherwise.
+ */
+export async function retryOnConflict<T>(attempt: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await attempt();
+    } catch (err) {
+      if (!(err instanceof WrongExpectedVersionError) || i >= attempts) throw err;
+    }
+  }
+}

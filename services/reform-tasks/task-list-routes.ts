@@ -20,28 +20,14 @@ import {
   replicationRates,
 } from "../../projections/task-list/task-list-queries";
 import { Problems } from "../api/http/problem";
+import { fromReadModelOf } from "../api/http/read-model";
 import { parseQuery } from "../api/http/validate";
 import type { RouteModule } from "../api/route-module";
 import { chinaToday } from "../platform/china-date";
 import { Department, ReformField, reformReferenceData } from "./reference-data";
 
-/** True for PostgreSQL's "undefined_table" (42P01): the projection has not created its table yet. */
-const isUndefinedTable = (err: unknown) => (err as { code?: unknown } | null)?.code === "42P01";
-
-/**
- * Runs a read-model query; a read model that does not exist yet (first start, or the projection
- * worker has not run) answers 503 `not-ready` instead of 500.
- */
-export async function fromReadModel<T>(query: () => Promise<T>): Promise<T> {
-  try {
-    return await query();
-  } catch (err) {
-    if (isUndefinedTable(err)) {
-      throw Problems.notReady("The task-list read model is not set up yet; retry shortly", { task_list: "missing" });
-    }
-    throw err;
-  }
-}
+/** Runs a task-list query; 503 while the read model is not set up yet. */
+export const fromReadModel = <T>(query: () => Promise<T>): Promise<T> => fromReadModelOf("task_list", query);
 
 const json = (schema: z.ZodType) => ({ content: { "application/json": { schema } } });
 const TAG = "reform-tasks";

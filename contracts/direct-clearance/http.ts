@@ -1,0 +1,215 @@
+/**
+ * HTTP bodies, queries and views of the direct-clearance API: declarations (`/declarations...`)
+ * and the clearance-times figures (`/clearance-times...`). Times are ISO 8601 instants with an
+ * offset; durations are labelled in hours and minutes.
+ */
+import { SafeString, StreamVersion } from "../http/common";
+import { z } from "../http/zod";
+import {
+  BusinessTime,
+  ClearanceModel,
+  DeclarationNumber,
+  Direction,
+  GoodsLine,
+  InspectionChannel,
+  PortCode,
+  TransportMode,
+  Uscc,
+} from "./declaration-shapes";
+import { DeclarationAmended, DeclarationLodged } from "./events";
+
+/** POST /declarations: lodge. `lodgedAt` defaults to now. */
+export const LodgeDeclarationBody = DeclarationLodged.extend({ lodgedAt: BusinessTime.optional() }).openapi(
+  "LodgeDeclarationBody",
+);
+
+/** POST /declarations/{number}/amendments (before release). */
+export const AmendDeclarationBody = DeclarationAmended.refine(
+  (b) => Object.values(b.changes).some((v) => v !== undefined),
+  { message: "name at least one change (port, transportMode or goods)", path: ["changes"] },
+).openapi("AmendDeclarationBody");
+
+/** POST /declarations/{number}/withdrawal (before release). */
+export const WithdrawDeclarationBody = z
+  .strictObject({ reason: SafeString.trim().min(1).max(2000) })
+  .openapi("WithdrawDeclarationBody");
+
+/** Path parameters of one declaration. */
+export const DeclarationParams = z.object({ declarationNumber: DeclarationNumber });
+
+/** One milestone on a declaration's timeline (business-time order). */
+export const TimelineEntryView = z
+  .object({ type: z.string(), at: z.string() })
+  .catchall(z.unknown())
+  .openapi("DeclarationTimelineEntry");
+
+/** Statuses a declaration shows (its latest stage by business time, or held, rejected, withdrawn). */
+export const DeclarationStatus = z
+  .enum([
+    "lodged",
+    "accepted",
+    "risk_assessed",
+    "inspection_scheduled",
+    "inspected",
+    "recognised",
+    "held",
+    "released",
+    "exited",
+    "arrived",
+    "rejected",
+    "withdrawn",
+  ])
+  .openapi("DeclarationStatus");
+
+/** A declaration as its stream says now (`version` equals the ETag). */
+export const DeclarationView = z
+  .object({
+    declarationNumber: z.string(),
+    enterprise: z.string(),
+    direction: Direction,
+    clearanceModel: ClearanceModel,
+    declaringOffice: z.string(),
+    port: z.string(),
+    transportMode: TransportMode,
+    goods: z.array(GoodsLine),
+    lodgedAt: z.string(),
+    status: DeclarationStatus,
+    timeline: z.array(TimelineEntryView),
+    amendments: z.number().int(),
+    version: StreamVersion,
+  })
+  .openapi("DeclarationView");
+
+/** GET /declarations query: an enterprise's declarations (read model), newest number first. */
+export const DeclarationListQuery = z.strictObject({
+  enterprise: Uscc,
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: DeclarationNumber.optional().openapi({ description: "The last declarationNumber of the previous page" }),
+});
+
+const DIMENSION_NAMES = ["port", "direction", "clearanceModel", "transportMode", "channel", "month"] as const;
+
+/** Comma-separated grouping dimensions. */
+const GroupBy = z
+  .string()
+  .transform((s, ctx) => {
+    const parts = s
+      .split(",")
+      .map((p) => p.trim())
+      .filter(Boolean);
+    const bad = parts.filter((p) => !DIMENSION_NAMES.includes(p as (typeof DIMENSION_NAMES)[number]));
+    if (bad.length) {
+      ctx.addIssue({
+        code: "custom",
+        message: `unknown dimension ${bad.join(", ")}; use ${DIMENSION_NAMES.join(", ")}`,
+      });
+      return z.NEVER;
+    }
+    return [...new Set(parts)] as (typeof DIMENSION_NAMES)[number][];
+  })
+  .openapi({
+    type: "string",
+    description: `Comma-separated: ${DIMENSION_NAMES.join(", ")}`,
+    example: "port,direction",
+  });
+
+const LocalDate = z.iso.date();
+
+/** Filters of the clearance-times figures; dates are China dates of lodgement, `to` inclusive. */
+export const ClearanceQuery = z
+  .strictObject({
+    from: LocalDate.optional(),
+    to: LocalDate.optional(),
+    port: PortCode.optional(),
+    direction: Direction.optional(),
+    clearanceModel: ClearanceModel.optional(),
+    transportMode: TransportMode.optional(),
+    channel: InspectionChannel.optional(),
+    groupBy: GroupBy.optional(),
+  })
+  .refine((q) => !q.from || !q.to || q.from <= q.to, { message: "from is after to", path: ["from"] });
+
+/** GET /clearance-times/outliers query. */
+export const OutlierQuery = ClearanceQuery.safeExtend({ limit: z.coerce.number().int().min(1).max(500).default(100) });
+
+/** A duration labelled in hours and minutes. */
+export const DurationView = z
+  .object({
+    hours: z.number().openapi({ description: "Hours (3 decimals)" }),
+    minutes: z.number().openapi({ description: "Minutes (1 decimal)" }),
+    label: z.string().openapi({ example: "32 h 01 min" }),
+  })
+  .openapi("Duration");
+
+const StageFiguresView = z
+  .object({
+    count: z.number().int(),
+    mean: DurationView,
+    median: DurationView,
+    p90: DurationView,
+    p95: DurationView,
+    max: DurationView,
+  })
+  .openapi("StageFigures");
+
+const GroupKey = z.record(z.string(), z.string().nullable()).openapi({ description: "Dimension → value" });
+
+/** GET /clearance-times. */
+export const ClearanceFiguresView = z
+  .object({
+    unit: z.literal("hours"),
+    percentiles: z.string(),
+    groups: z.array(
+      z.object({
+        group: GroupKey,
+        declarations: z.number().int(),
+        stages: z.record(z.string(), StageFiguresView),
+      }),
+    ),
+  })
+  .openapi("ClearanceFigures");
+
+/** GET /clearance-times/comparison. */
+export const ModelComparisonView = z
+  .object({
+    groups: z.array(
+      z.object({
+        group: GroupKey,
+        direct: z.object({ count: z.number().int(), median: DurationView.nullable() }),
+        conventional: z.object({ count: z.number().int(), median: DurationView.nullable() }),
+        ratioOfMedians: z.number().nullable().openapi({ description: "median(direct) / median(conventional)" }),
+        reductionPercent: z.number().nullable().openapi({ description: "(1 − ratio) × 100" }),
+      }),
+    ),
+  })
+  .openapi("ClearanceModelComparison");
+
+/** GET /clearance-times/outliers. */
+export const OutliersView = z
+  .object({
+    rule: z.string(),
+    outliers: z.array(
+      z.object({
+        declarationNumber: z.string(),
+        group: GroupKey,
+        total: DurationView,
+        fence: DurationView,
+        groupMedian: DurationView,
+        port: z.string(),
+        lodgedAt: z.string(),
+        releasedAt: z.string(),
+        channel: z.string().nullable(),
+      }),
+    ),
+  })
+  .openapi("ClearanceOutliers");
+
+/** GET /clearance-times/declarations/{number}. */
+export const DeclarationTimesView = z
+  .object({
+    declarationNumber: z.string(),
+    stages: z.record(z.string(), DurationView.nullable()),
+    holds: z.number().int(),
+    held: DurationView,
+  })
+  .openapi("DeclarationTimes");

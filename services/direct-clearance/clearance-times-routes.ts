@@ -1,0 +1,106 @@
+/**
+ * HTTP routes of the clearance-times figures (analysts): stage figures with filters, a date range
+ * and grouping; direct versus conventional; outliers; one declaration's stage times. All read the
+ * Kafka-fed read model (store-fed in embedded mode).
+ */
+import { problemResponses } from "../../contracts/http/responses";
+import type { z } from "../../contracts/http/zod";
+import {
+  ClearanceFiguresView,
+  ClearanceQuery,
+  DeclarationParams,
+  DeclarationTimesView,
+  ModelComparisonView,
+  OutlierQuery,
+  OutliersView,
+} from "../../contracts/direct-clearance/http";
+import {
+  clearanceFigures,
+  clearanceOutliers,
+  compareModels,
+  declarationTimes,
+} from "../../projections/clearance-times/clearance-times-queries";
+import { Problems } from "../api/http/problem";
+import { fromReadModelOf } from "../api/http/read-model";
+import { parseParams, parseQuery } from "../api/http/validate";
+import type { RouteModule } from "../api/route-module";
+
+const json = (schema: z.ZodType) => ({ content: { "application/json": { schema } } });
+const TAG = "clearance-times";
+const readModel = <T>(q: () => Promise<T>) => fromReadModelOf("clearance_times", q);
+
+/** How percentiles are computed, stated in every figures response. */
+export const PERCENTILE_METHOD =
+  "exact over the rows behind each figure; linear interpolation between closest ranks (PostgreSQL percentile_cont, Hyndman-Fan type 7)";
+
+/** Figures, comparison, outliers, per-declaration times. */
+export const clearanceTimesRoutes: RouteModule = {
+  name: "clearance-times",
+  register(router, ctx) {
+    router.get("/clearance-times", async (req, res) => {
+      const { groupBy, ...filter } = parseQuery(req, ClearanceQuery);
+      const groups = await readModel(() => clearanceFigures(ctx.db, filter, groupBy ?? []));
+      res.json({ unit: "hours", percentiles: PERCENTILE_METHOD, groups });
+    });
+
+    router.get("/clearance-times/comparison", async (req, res) => {
+      const { groupBy, ...filter } = parseQuery(req, ClearanceQuery);
+      res.json({ groups: await readModel(() => compareModels(ctx.db, filter, groupBy ?? [])) });
+    });
+
+    router.get("/clearance-times/outliers", async (req, res) => {
+      const { groupBy, limit, ...filter } = parseQuery(req, OutlierQuery);
+      const dims = groupBy ?? ["direction", "clearanceModel"];
+      const outliers = await readModel(() => clearanceOutliers(ctx.db, filter, dims, limit));
+      res.json({
+        rule: `total time above Q3 + 1.5 × IQR of its group (${dims.join(", ") || "all"}); outliers stay in every figure`,
+        outliers,
+      });
+    });
+
+    router.get("/clearance-times/declarations/:declarationNumber", async (req, res) => {
+      const { declarationNumber } = parseParams(req, DeclarationParams);
+      const times = await readModel(() => declarationTimes(ctx.db, declarationNumber));
+      if (!times) throw Problems.notFound(`No clearance times for declaration ${declarationNumber}`);
+      res.json({ declarationNumber, stages: times.stages, holds: times.holds, held: times.held });
+    });
+  },
+
+  openapi(registry) {
+    registry.registerPath({
+      method: "get",
+      path: "/clearance-times",
+      tags: [TAG],
+      summary: "Stage times (count, mean, median, p90, p95, max, in hours and minutes) by group",
+      request: { query: ClearanceQuery },
+      responses: { 200: { description: "Figures", ...json(ClearanceFiguresView) }, ...problemResponses(400, 503) },
+    });
+    registry.registerPath({
+      method: "get",
+      path: "/clearance-times/comparison",
+      tags: [TAG],
+      summary: "Direct versus conventional clearance: median total times, their ratio and counts",
+      request: { query: ClearanceQuery },
+      responses: { 200: { description: "Comparison", ...json(ModelComparisonView) }, ...problemResponses(400, 503) },
+    });
+    registry.registerPath({
+      method: "get",
+      path: "/clearance-times/outliers",
+      tags: [TAG],
+      summary: "Declarations above their group's upper Tukey fence, longest first",
+      request: { query: OutlierQuery },
+      responses: { 200: { description: "Outliers", ...json(OutliersView) }, ...problemResponses(400, 503) },
+    });
+    registry.registerPath({
+      method: "get",
+      path: "/clearance-times/declarations/{declarationNumber}",
+      tags: [TAG],
+      summary: "One declaration's stage times",
+      request: { params: DeclarationParams },
+      responses: {
+        200: { description: "Stage times", ...json(DeclarationTimesView) },
+        ...problemResponses(400, 404, 503),
+      },
+    });
+  },
+};

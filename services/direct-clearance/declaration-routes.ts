@@ -1,0 +1,249 @@
+/**
+ * HTTP routes of declarations: the enterprise lodges (`POST /declarations`, Idempotency-Key
+ * required), amends and withdraws (If-Match required) and reads its declaration; customs posts
+ * milestones (`POST /declarations/{number}/milestones`; If-Match optional, since milestones
+ * arrive asynchronously: without it a conflicting concurrent write is retried on the fresh
+ * stream, and a milestone posted twice is recorded once). Who may call which route is enforced
+ * by the access-control layer (roles enterprise and customs), not here.
+ */
+import type { Request } from "express";
+import { ETagHeader, IdempotencyKeyHeader, IfMatchHeader } from "../../contracts/http/common";
+import { problemResponses } from "../../contracts/http/responses";
+import { z } from "../../contracts/http/zod";
+import { declarationStream, Milestone } from "../../contracts/direct-clearance/events";
+import {
+  AmendDeclarationBody,
+  DeclarationListQuery,
+  DeclarationParams,
+  DeclarationView,
+  LodgeDeclarationBody,
+  WithdrawDeclarationBody,
+} from "../../contracts/direct-clearance/http";
+import { commandRoute } from "../api/http/command-route";
+import { formatETag, parseIfMatch, requireIfMatch, setETag } from "../api/http/etag";
+import { Problems } from "../api/http/problem";
+import { fromReadModelOf } from "../api/http/read-model";
+import { parseBody, parseParams, parseQuery } from "../api/http/validate";
+import type { RouteModule } from "../api/route-module";
+import { handleCommand, retryOnConflict } from "../platform/decider";
+import type { EventStore } from "../platform/event-store/types";
+import { listDeclarations } from "../../projections/clearance-times/clearance-times-queries";
+import { type DeclarationCommand, declarationDecider, type MilestoneInput } from "./declaration-decider";
+import { declarationView, loadDeclaration } from "./declaration-repository";
+import { clearanceReferenceData, lodgementReferenceErrors } from "./reference-data";
+
+const json = (schema: z.ZodType) => ({ content: { "application/json": { schema } } });
+const etagHeader = z.object({ ETag: ETagHeader });
+const TAG = "direct-clearance";
+
+/** The path's declaration number. @throws ProblemError 400 when malformed, 404 when no such declaration. */
+async function mustExist(req: Request, store: EventStore): Promise<string> {
+  const { declarationNumber } = parseParams(req, DeclarationParams);
+  if ((await store.streamVersion(declarationStream(declarationNumber))) === null) {
+    throw Problems.notFound(`No declaration ${declarationNumber}`);
+  }
+  return declarationNumber;
+}
+
+/** Lodge, amend, withdraw, post milestones, read. */
+export const declarationRoutes: RouteModule = {
+  name: "declarations",
+  register(router, ctx) {
+    const ref = clearanceReferenceData();
+
+    router.post(
+      "/declarations",
+      commandRoute(
+        ctx.commands,
+        async (req, c) => {
+          const body = parseBody(req, LodgeDeclarationBody);
+          const errors = lodgementReferenceErrors(body, ref);
+          if (errors.length)
+            throw Problems.validationFailed(errors.map((e) => ({ ...e, pointer: `/body${e.pointer}` })));
+          const now = new Date().toISOString();
+          const lodgement = { ...body, lodgedAt: body.lodgedAt ?? now };
+          const r = await handleCommand(
+            ctx.store,
+            declarationStream(body.declarationNumber),
+            declarationDecider,
+            { kind: "lodge", lodgement, now },
+            { metadata: c.metadata, eventIds: c.eventIds },
+          );
+          return {
+            status: 201,
+            headers: { Location: `/declarations/${body.declarationNumber}`, ETag: formatETag(r.version) },
+            body: declarationView(r.state, r.version),
+          };
+        },
+        { requireIdempotencyKey: true },
+      ),
+    );
+
+    const update = (toCommand: (req: Request) => DeclarationCommand) =>
+      commandRoute(ctx.commands, async (req, c) => {
+        const expected = requireIfMatch(req);
+        const number = await mustExist(req, ctx.store);
+        const command = toCommand(req);
+        if (command.kind === "amend" && command.changes.port !== undefined) {
+          const errors = lodgementReferenceErrors({ port: command.changes.port }, ref);
+          if (errors.length) {
+            throw Problems.validationFailed(errors.map((e) => ({ ...e, pointer: `/body/changes${e.pointer}` })));
+          }
+        }
+        const r = await handleCommand(ctx.store, declarationStream(number), declarationDecider, command, {
+          expected,
+          metadata: c.metadata,
+          eventIds: c.eventIds,
+        });
+        return { status: 200, headers: { ETag: formatETag(r.version) }, body: declarationView(r.state, r.version) };
+      });
+    router.post(
+      "/declarations/:declarationNumber/amendments",
+      update((req) => {
+        const b = parseBody(req, AmendDeclarationBody);
+        return { kind: "amend", changes: b.changes, reason: b.reason, at: new Date().toISOString() };
+      }),
+    );
+    router.post(
+      "/declarations/:declarationNumber/withdrawal",
+      update((req) => ({
+        kind: "withdraw",
+        reason: parseBody(req, WithdrawDeclarationBody).reason,
+        at: new Date().toISOString(),
+      })),
+    );
+
+    router.post(
+      "/declarations/:declarationNumber/milestones",
+      commandRoute(ctx.commands, async (req, c) => {
+        const ifMatch = req.get("if-match");
+        const expected = ifMatch === undefined ? undefined : parseIfMatch(ifMatch);
+        const number = await mustExist(req, ctx.store);
+        const milestone = parseBody(req, Milestone) as MilestoneInput;
+        const run = () =>
+          handleCommand(
+            ctx.store,
+            declarationStream(number),
+            declarationDecider,
+            { kind: "milestone", milestone },
+            { expected, metadata: c.metadata, eventIds: c.eventIds },
+          );
+        const r = expected === undefined ? await retryOnConflict(run) : await run();
+        return {
+          status: r.events.length ? 201 : 200,
+          headers: { ETag: formatETag(r.version) },
+          body: declarationView(r.state, r.version),
+        };
+      }),
+    );
+
+    router.get("/declarations/:declarationNumber", async (req, res) => {
+      const { declarationNumber } = parseParams(req, DeclarationParams);
+      const d = await loadDeclaration(ctx.store, declarationNumber);
+      if (d.version === null) throw Problems.notFound(`No declaration ${declarationNumber}`);
+      setETag(res, d.version);
+      res.json(declarationView(d.state, d.version));
+    });
+
+    router.get("/declarations", async (req, res) => {
+      const q = parseQuery(req, DeclarationListQuery);
+      const page = await fromReadModelOf("clearance_times", () =>
+        listDeclarations(ctx.db, { enterprise: q.enterprise, limit: q.limit, after: q.cursor }),
+      );
+      res.json(page);
+    });
+  },
+
+  openapi(registry) {
+    registry.registerPath({
+      method: "post",
+      path: "/declarations",
+      tags: [TAG],
+      summary: "Lodge a declaration (enterprise)",
+      request: { headers: z.object({ "idempotency-key": IdempotencyKeyHeader }), body: json(LodgeDeclarationBody) },
+      responses: {
+        201: { description: "Lodged", headers: etagHeader, ...json(DeclarationView) },
+        ...problemResponses(400, 409, 415, 422),
+      },
+    });
+    for (const [path, body, summary] of [
+      ["amendments", AmendDeclarationBody, "Amend before release (enterprise)"],
+      ["withdrawal", WithdrawDeclarationBody, "Withdraw before release (enterprise)"],
+    ] as const) {
+      registry.registerPath({
+        method: "post",
+        path: `/declarations/{declarationNumber}/${path}`,
+        tags: [TAG],
+        summary,
+        request: {
+          params: DeclarationParams,
+          headers: z.object({ "if-match": IfMatchHeader, "idempotency-key": IdempotencyKeyHeader }),
+          body: json(body),
+        },
+        responses: {
+          200: { description: "Updated", headers: etagHeader, ...json(DeclarationView) },
+          ...problemResponses(400, 404, 409, 412, 415, 422, 428),
+        },
+      });
+    }
+    registry.registerPath({
+      method: "post",
+      path: "/declarations/{declarationNumber}/milestones",
+      tags: [TAG],
+      summary: "Post a customs milestone with its business time (customs)",
+      description:
+        "Milestones may arrive late or out of order; the business time `at` decides. The same milestone " +
+        "posted twice is recorded once (200, no new event). If-Match is optional.",
+      request: {
+        params: DeclarationParams,
+        headers: z.object({ "if-match": IfMatchHeader.optional(), "idempotency-key": IdempotencyKeyHeader }),
+        body: json(Milestone),
+      },
+      responses: {
+        201: { description: "Recorded", headers: etagHeader, ...json(DeclarationView) },
+        200: { description: "Already recorded (duplicate)", headers: etagHeader, ...json(DeclarationView) },
+        ...problemResponses(400, 404, 409, 412, 415, 422),
+      },
+    });
+    registry.registerPath({
+      method: "get",
+      path: "/declarations/{declarationNumber}",
+      tags: [TAG],
+      summary: "A declaration's status and timeline, from its stream",
+      request: { params: DeclarationParams },
+      responses: {
+        200: { description: "The declaration", headers: etagHeader, ...json(DeclarationView) },
+        ...problemResponses(400, 404),
+      },
+    });
+    registry.registerPath({
+      method: "get",
+      path: "/declarations",
+      tags: [TAG],
+      summary: "An enterprise's declarations (read model), highest number first",
+      request: { query: DeclarationListQuery },
+      responses: {
+        200: {
+          description: "One page",
+          ...json(
+            z.object({
+              items: z.array(
+                z.object({
+                  declarationNumber: z.string(),
+                  direction: z.string(),
+                  clearanceModel: z.string(),
+                  port: z.string(),
+                  status: z.string(),
+                  lodgedAt: z.string(),
+                  releasedAt: z.string().nullable(),
+                }),
+              ),
+              nextCursor: z.string().nullable(),
+            }),
+          ),
+        },
+        ...problemResponses(400, 503),
+      },
+    });
+  },
+};

@@ -1,0 +1,359 @@
+/**
+ * Synthetic declarations and customs milestones for the prefecture's flows (no real declaration
+ * data is public). Deterministic: the same seed, count and window give the same declarations,
+ * numbers, times and delivery order. The assumptions (products, routes, channel mix, lognormal
+ * stage times, late and duplicate deliveries) are data in `data/sample-flows.json`.
+ *
+ * `loadSampleDeclarations` feeds them through the declaration decider as customs systems would
+ * deliver them: in arrival order, some late (out of business-time order) and some twice; a
+ * milestone refused because its prerequisite has not arrived yet is retried after the others,
+ * as a customs system retries. Each declaration's events are appended in one append.
+ */
+import path from "node:path";
+import prand from "pure-rand";
+import { z } from "../../contracts/http/zod";
+import { formatDeclarationNumber } from "../../contracts/identifiers/declaration-number";
+import { USCC_ALPHABET, usccCheckCharacter } from "../../contracts/identifiers/uscc";
+import { declarationStream } from "../../contracts/direct-clearance/events";
+import { DomainError } from "../platform/decider";
+import type { EventMetadata, EventStore } from "../platform/event-store/types";
+import { readDataFile } from "../platform/reference-data/code-list";
+import { uuidV5 } from "../platform/uuid-v5";
+import {
+  type DeclarationEvent,
+  type DeclarationState,
+  declarationDecider,
+  type LodgementData,
+  type MilestoneInput,
+  NO_DECLARATION,
+} from "./declaration-decider";
+import { clearanceReferenceData } from "./reference-data";
+
+const Lognormal = z.object({ median: z.number().positive(), sigma: z.number().min(0) });
+const Flows = z.object({
+  window: z.object({ from: z.iso.date(), daysBeforeNow: z.number().int().min(0) }),
+  directShare: z.number().min(0).max(1),
+  importShare: z.number().min(0).max(1),
+  enterprisePrefix: z.string().length(8),
+  enterprises: z.number().int().min(1),
+  products: z.array(
+    z.object({
+      name: z.string(),
+      hsCode: z.string(),
+      direction: z.enum(["import", "export"]),
+      unit: z.string(),
+      quantity: z.tuple([z.number(), z.number()]),
+      unitValueUsd: z.tuple([z.number(), z.number()]),
+      countries: z.array(z.string()).min(1),
+      weight: z.number().positive(),
+    }),
+  ),
+  routes: z.array(
+    z.object({ port: z.string(), mode: z.enum(["rail", "road"]), weight: z.number().positive(), transit: Lognormal }),
+  ),
+  channels: z.record(
+    z.enum(["direct", "conventional"]),
+    z.record(z.enum(["none", "documentary", "physical"]), z.number()),
+  ),
+  stages: z.object({
+    lodgementToAcceptance: Lognormal,
+    acceptanceToRisk: Lognormal,
+    riskToInspectionScheduled: Lognormal,
+    localInspection: Lognormal,
+    portQueueBeforeInspection: Lognormal,
+    portInspection: Lognormal,
+    documentaryCheckAtPort: Lognormal,
+    recognitionAfterArrival: Lognormal,
+    releaseAfterControl: Lognormal,
+    exitAfterRelease: Lognormal,
+    deliveryAfterImportRelease: Lognormal,
+    hold: Lognormal.extend({ probability: z.number().min(0).max(1) }),
+    outlier: z.object({ probability: z.number().min(0).max(1), factor: z.number().min(1) }),
+  }),
+  delivery: z.object({ lateProbability: z.number().min(0).max(1), duplicateProbability: z.number().min(0).max(1) }),
+});
+type Flows = z.infer<typeof Flows>;
+
+let flows: Flows | undefined;
+/** The generator's assumptions from `data/sample-flows.json`. */
+export const sampleFlows = (): Flows =>
+  (flows ??= Flows.parse(readDataFile(path.join(__dirname, "data", "sample-flows.json"))));
+
+/** One generated declaration: its lodgement and its milestones in the order customs delivers them. */
+export interface SampleDeclaration {
+  lodgement: LodgementData;
+  milestones: MilestoneInput[];
+}
+
+/** A seeded random source: uniform doubles in [0, 1), choices, lognormal draws. */
+class Random {
+  private readonly rng: prand.RandomGenerator;
+  constructor(seed: number) {
+    this.rng = prand.xoroshiro128plus(seed);
+  }
+  next(): number {
+    return prand.unsafeUniformIntDistribution(0, 2 ** 30 - 1, this.rng) / 2 ** 30;
+  }
+  between(lo: number, hi: number): number {
+    return lo + (hi - lo) * this.next();
+  }
+  int(lo: number, hi: number): number {
+    return prand.unsafeUniformIntDistribution(lo, hi, this.rng);
+  }
+  chance(p: number): boolean {
+    return this.next() < p;
+  }
+  weighted<T>(items: readonly T[], weight: (t: T) => number): T {
+    const total = items.reduce((s, i) => s + weight(i), 0);
+    let r = this.next() * total;
+    for (const i of items) {
+      r -= weight(i);
+      if (r < 0) return i;
+    }
+    return items[items.length - 1]!;
+  }
+  /** A lognormal draw with the given median and log-sigma (Box–Muller). */
+  lognormal(l: { median: number; sigma: number }): number {
+    const u = Math.max(this.next(), 1e-12);
+    const v = this.next();
+    return l.median * Math.exp(l.sigma * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v));
+  }
+}
+
+const HOUR = 3_600_000;
+const iso = (ms: number) => new Date(Math.round(ms / 1000) * 1000).toISOString();
+
+/** `count` enterprise credit codes under the prefix (valid check characters). */
+function enterprises(r: Random, prefix: string, count: number): string[] {
+  return Array.from({ length: count }, () => {
+    const body = `${prefix}${Array.from({ length: 9 }, () => USCC_ALPHABET[r.int(0, 9)]).join("")}`;
+    return body + usccCheckCharacter(body);
+  });
+}
+
+/**
+ * Generates `count` declarations lodged between the window's start and `daysBeforeNow` before
+ * `now`, deterministically for `seed`.
+ */
+export function generateDeclarations(opts: { seed: number; count: number; now: Date }): SampleDeclaration[] {
+  const f = sampleFlows();
+  const r = new Random(opts.seed);
+  const ref = clearanceReferenceData();
+  const firms = enterprises(r, f.enterprisePrefix, f.enterprises);
+  const from = Date.parse(`${f.window.from}T00:00:00+08:00`);
+  const to = opts.now.getTime() - f.window.daysBeforeNow * 24 * HOUR;
+  const sequences = new Map<string, number>();
+  const out: SampleDeclaration[] = [];
+  for (let n = 0; n < opts.count; n++) {
+    const wantImport = r.chance(f.importShare);
+    const candidates = f.products.filter((p) => (p.direction === "import") === wantImport);
+    const product = r.weighted(candidates.length ? candidates : f.products, (p) => p.weight);
+    const direction = product.direction;
+    const model = r.chance(f.directShare) ? "direct" : "conventional";
+    const route = r.weighted(f.routes, (x) => x.weight);
+    const portOffice = ref.ports.get(route.port)!.customsOffice;
+    const office = model === "direct" ? ref.ports.get("korla")!.customsOffice : portOffice;
+    const t0 = r.between(from, to);
+    const lodgedAt = iso(t0);
+    const year = Number(new Date(t0 + 8 * HOUR).toISOString().slice(0, 4));
+    const seqKey = `${office}${year}`;
+    const sequence = (sequences.get(seqKey) ?? r.int(1, 50_000) * 1000) + 1;
+    sequences.set(seqKey, sequence);
+    const quantity = Math.round(r.between(product.quantity[0], product.quantity[1]));
+    const value = Math.round(quantity * r.between(product.unitValueUsd[0], product.unitValueUsd[1]) * 100) / 100;
+    const lodgement: LodgementData = {
+      declarationNumber: formatDeclarationNumber({ office, year, direction, sequence }),
+      enterprise: firms[r.int(0, firms.length - 1)]!,
+      direction,
+      clearanceModel: model,
+      declaringOffice: office,
+      port: route.port,
+      transportMode: route.mode,
+      goods: [
+        {
+          lineNo: 1,
+          hsCode: product.hsCode,
+          description: product.name,
+          quantity,
+          unit: product.unit,
+          value,
+          currency: "USD",
+          country: product.countries[r.int(0, product.countries.length - 1)]!,
+        },
+      ],
+      lodgedAt,
+    };
+    out.push({ lodgement, milestones: deliveryOrder(r, f, milestonesFor(r, f, lodgement, t0, route.transit)) });
+  }
+  return out;
+}
+
+/** The milestones of one declaration in business-time order. */
+function milestonesFor(
+  r: Random,
+  f: Flows,
+  l: LodgementData,
+  t0: number,
+  transit: { median: number; sigma: number },
+): MilestoneInput[] {
+  const s = f.stages;
+  const after = (t: number, stage: { median: number; sigma: number }) => t + r.lognormal(stage) * HOUR;
+  const outlier = r.chance(s.outlier.probability) ? s.outlier.factor : 1;
+  const m: MilestoneInput[] = [];
+  const accepted = after(t0, s.lodgementToAcceptance);
+  const risk = after(accepted, s.acceptanceToRisk);
+  const channel = r.weighted(Object.entries(f.channels[l.clearanceModel]!), ([, p]) => p)[0] as
+    | "none"
+    | "documentary"
+    | "physical";
+  m.push({ type: "accepted", at: iso(accepted) }, { type: "risk_assessed", at: iso(risk), channel });
+  let control: number;
+  const local = l.clearanceModel === "direct";
+  const transitHours = r.lognormal(transit) * HOUR * outlier;
+  if (l.direction === "export") {
+    let depart = risk + 0.5 * HOUR;
+    if (local && channel === "physical") {
+      const scheduled = after(risk, s.riskToInspectionScheduled);
+      const done = after(scheduled, s.localInspection);
+      m.push(
+        { type: "inspection_scheduled", at: iso(scheduled), place: "local" },
+        { type: "inspection_completed", at: iso(done), place: "local", result: "conforming", remarks: "" },
+      );
+      depart = done;
+    }
+    const arrival = depart + transitHours;
+    if (local && channel === "physical") {
+      control = after(arrival, s.recognitionAfterArrival);
+      m.push({ type: "inspection_recognised", at: iso(control), port: l.port });
+    } else if (!local && channel === "physical") {
+      const scheduled = after(arrival, s.portQueueBeforeInspection);
+      control = after(scheduled, s.portInspection);
+      m.push(
+        { type: "inspection_scheduled", at: iso(scheduled), place: "port" },
+        { type: "inspection_completed", at: iso(control), place: "port", result: "conforming", remarks: "" },
+      );
+    } else {
+      control = after(
+        arrival,
+        channel === "documentary" && !local ? s.documentaryCheckAtPort : s.recognitionAfterArrival,
+      );
+    }
+  } else {
+    // Imports are lodged where the goods are: direct ones at Korla after travelling there under
+    // seal (inspected at the local site), conventional ones at the port on arrival (inspected
+    // there, then carried to Korla after release).
+    const atSite = risk;
+    if (channel === "physical") {
+      const scheduled = after(atSite, local ? s.riskToInspectionScheduled : s.portQueueBeforeInspection);
+      control = after(scheduled, local ? s.localInspection : s.portInspection);
+      const place = local ? "local" : "port";
+      m.push(
+        { type: "inspection_scheduled", at: iso(scheduled), place },
+        { type: "inspection_completed", at: iso(control), place, result: "conforming", remarks: "" },
+      );
+    } else {
+      control = after(atSite, channel === "documentary" ? s.documentaryCheckAtPort : s.recognitionAfterArrival);
+    }
+  }
+  let release = after(control, s.releaseAfterControl);
+  if (r.chance(s.hold.probability)) {
+    const heldAt = risk + (control - risk) * r.next();
+    const lifted = heldAt + r.lognormal(s.hold) * HOUR;
+    m.push({ type: "held", at: iso(heldAt), reason: "documents requested" }, { type: "hold_lifted", at: iso(lifted) });
+    release = Math.max(release, lifted + r.lognormal(s.releaseAfterControl) * HOUR);
+  }
+  m.push({ type: "released", at: iso(release) });
+  if (l.direction === "export") m.push({ type: "goods_exited", at: iso(after(release, s.exitAfterRelease)) });
+  else {
+    const delivered = local ? after(release, s.deliveryAfterImportRelease) : release + transitHours;
+    m.push({ type: "goods_arrived", at: iso(delivered) });
+  }
+  return m.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+}
+
+/** Arrival order: some milestones arrive late (moved 1–3 places back), some twice. */
+function deliveryOrder(r: Random, f: Flows, inTimeOrder: MilestoneInput[]): MilestoneInput[] {
+  const order = [...inTimeOrder];
+  for (let i = order.length - 2; i >= 0; i--) {
+    if (r.chance(f.delivery.lateProbability)) {
+      const [late] = order.splice(i, 1);
+      order.splice(Math.min(order.length, i + r.int(1, 3)), 0, late!);
+    }
+  }
+  const out: MilestoneInput[] = [];
+  for (const m of order) {
+    out.push(m);
+    if (r.chance(f.delivery.duplicateProbability)) out.push({ ...m });
+  }
+  return out;
+}
+
+/** What loading did. */
+export interface SampleLoadOutcome {
+  declarations: number;
+  events: number;
+  /** Milestones that were delivered twice and recorded once. */
+  duplicatesIgnored: number;
+  /** Milestones refused on first delivery (prerequisite not yet arrived) and accepted on retry. */
+  retried: number;
+  /** Milestones still refused after every retry (should be 0 for generated data). */
+  refused: number;
+}
+
+/** Feeds `samples` through the decider (see module doc) and appends each declaration's events. */
+export async function loadSampleDeclarations(
+  store: EventStore,
+  samples: readonly SampleDeclaration[],
+  opts: { seed: number; metadata?: EventMetadata; now?: string },
+): Promise<SampleLoadOutcome> {
+  const outcome: SampleLoadOutcome = { declarations: 0, events: 0, duplicatesIgnored: 0, retried: 0, refused: 0 };
+  const now = opts.now ?? new Date().toISOString();
+  for (const sample of samples) {
+    let state: DeclarationState = NO_DECLARATION;
+    const events: DeclarationEvent[] = [];
+    const apply = (decided: DeclarationEvent[]) => {
+      for (const e of decided) {
+        state = declarationDecider.evolve(state, e);
+        events.push(e);
+      }
+    };
+    apply(declarationDecider.decide({ kind: "lodge", lodgement: sample.lodgement, now }, state));
+    let pending = [...sample.milestones];
+    const firstTry = new Set<MilestoneInput>();
+    while (pending.length) {
+      const refusedNow: MilestoneInput[] = [];
+      for (const milestone of pending) {
+        try {
+          const decided = declarationDecider.decide({ kind: "milestone", milestone }, state);
+          if (decided.length === 0) outcome.duplicatesIgnored++;
+          else if (firstTry.has(milestone)) outcome.retried++;
+          apply(decided);
+        } catch (err) {
+          if (!(err instanceof DomainError)) throw err;
+          firstTry.add(milestone);
+          refusedNow.push(milestone);
+        }
+      }
+      if (refusedNow.length === pending.length) {
+        outcome.refused += refusedNow.length;
+        break;
+      }
+      pending = refusedNow;
+    }
+    const stream = declarationStream(sample.lodgement.declarationNumber);
+    await store.append(
+      stream,
+      events.map((e, i) => ({
+        eventId: uuidV5(`sample-declaration:${opts.seed}:${stream}:${i}`),
+        type: e.type,
+        data: e.data,
+        occurredAt: e.occurredAt,
+        metadata: opts.metadata,
+      })),
+      "any",
+    );
+    outcome.declarations++;
+    outcome.events += events.length;
+  }
+  return outcome;
+}
