@@ -103,7 +103,7 @@ export const GoodsLine = z
       .number()
       .positive()
       .max(1e13)
-      .refine((v) => Math.abs(Math.round(v * 100) - v * 100) < 1e-6, { message: "at most 2 decimals" }),
+      .refine((v) => Number(v.toFixed(2)) === v, { message: "at most 2 decimals" }),
     currency: Currency,
     /** Origin country for imports, destination country for exports. */
     country: CountryCode,
@@ -124,5 +124,14 @@ export const GoodsLines = z
     });
   });
 
-/** A business time: ISO 8601 instant with an explicit offset. */
-export const BusinessTime = z.iso.datetime({ offset: true }).openapi({ example: "2026-03-01T09:30:00+08:00" });
+/** A business time: ISO 8601 instant with an explicit offset, in the years 2000–2099. */
+export const BusinessTime = z.iso
+  .datetime({ offset: true })
+  .refine(
+    (t) => {
+      const ms = Date.parse(t);
+      return ms >= Date.parse("2000-01-01T00:00:00Z") && ms < Date.parse("2100-01-01T00:00:00Z");
+    },
+    { message: "a time in the years 2000–2099" },
+  )
+  .openapi({ example: "2026-03-01T09:30:00+08:00" });

@@ -81,8 +81,14 @@ export const Milestone = z
   )
   .openapi("Milestone");
 
-/** Data of HoldLifted: when the lifted hold began, so consumers can sum held time without state. */
-export const HoldLifted = z.strictObject({ at: BusinessTime, heldSince: BusinessTime }).openapi("HoldLifted");
+/**
+ * Data of HoldLifted. `heldSince` is when the lifted hold began, when that hold was already
+ * recorded; a lift that arrives before its hold leaves it out, and the hold then carries `liftedAt`.
+ * Either way exactly one of the pair says how long the hold lasted.
+ */
+export const HoldLifted = z
+  .strictObject({ at: BusinessTime, heldSince: BusinessTime.optional() })
+  .openapi("HoldLifted");
 
 /** The enterprise amended its declaration before release. */
 export const DeclarationAmended = z
@@ -115,7 +121,9 @@ export const DECLARATION_EVENTS = {
   InspectionRecognised: z
     .strictObject({ ...at, ...MILESTONES.inspection_recognised.fields })
     .openapi("InspectionRecognised"),
-  DeclarationHeld: z.strictObject({ ...at, ...MILESTONES.held.fields }).openapi("DeclarationHeld"),
+  DeclarationHeld: z
+    .strictObject({ ...at, ...MILESTONES.held.fields, liftedAt: BusinessTime.optional() })
+    .openapi("DeclarationHeld"),
   HoldLifted,
   DeclarationReleased: z.strictObject({ ...at }).openapi("DeclarationReleased"),
   GoodsExited: z.strictObject({ ...at }).openapi("GoodsExited"),

@@ -3,7 +3,8 @@
  * declaration holding the business time of each milestone, fed from the `Declaration` category
  * (Kafka in the full stack, the event store in embedded mode). Durations are differences of
  * business times computed at query time (clearance-times-queries.ts), so a milestone that
- * arrives late simply fills its column: arrival order never matters.
+ * arrives late simply fills its column: arrival order does not change the times (only
+ * `inspection_result` keeps the result of the inspection recorded last).
  */
 import type { DeclarationEventData, DeclarationEventType } from "../../contracts/direct-clearance/events";
 import { chinaDate } from "../../services/platform/china-date";
@@ -92,12 +93,17 @@ async function apply(tx: SqlExecutor, e: ProjectionEvent, t: TableNames): Promis
       );
       return;
     }
-    case "DeclarationHeld":
-      await set("holds = holds + 1", []);
+    // A hold's duration is carried by whichever of the pair arrived second (HoldLifted.heldSince
+    // or DeclarationHeld.liftedAt), so it is added exactly once whatever the arrival order.
+    case "DeclarationHeld": {
+      const d = e.data as Data<"DeclarationHeld">;
+      const lasted = d.liftedAt ? Date.parse(d.liftedAt) - Date.parse(d.at) : 0;
+      await set("holds = holds + 1, held_ms = held_ms + $3", [lasted]);
       return;
+    }
     case "HoldLifted": {
       const d = e.data as Data<"HoldLifted">;
-      await set("held_ms = held_ms + $3", [Date.parse(d.at) - Date.parse(d.heldSince)]);
+      await set("held_ms = held_ms + $3", [d.heldSince ? Date.parse(d.at) - Date.parse(d.heldSince) : 0]);
       return;
     }
     default:

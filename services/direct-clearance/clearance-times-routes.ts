@@ -50,7 +50,7 @@ export const clearanceTimesRoutes: RouteModule = {
 
     router.get("/clearance-times/outliers", async (req, res) => {
       const { groupBy, limit, ...filter } = parseQuery(req, OutlierQuery);
-      const dims = groupBy ?? ["direction", "clearanceModel"];
+      const dims = groupBy?.length ? groupBy : (["direction", "clearanceModel"] as const);
       const outliers = await readModel(() => clearanceOutliers(ctx.db, filter, dims, limit));
       res.json({
         rule: `total time above Q3 + 1.5 × IQR of its group (${dims.join(", ") || "all"}); outliers stay in every figure`,

@@ -1,24 +1,28 @@
 /**
  * The customs declaration aggregate under direct clearance (属地直通, DOMAIN.md §2): one stream
  * per declaration, `Declaration-<number>`. The enterprise lodges, amends and withdraws; customs
- * posts milestones with business times. Milestones may arrive late or out of order: every
- * decision is taken on the timeline ordered by business time, and a milestone identical to one
- * already recorded (same type, time and details) records nothing.
+ * posts milestones with business times.
  *
- * Invariants (checked on the timeline after adding the new milestone; a violation is a 409
- * naming the invariant and the milestone it conflicts with):
- * - no stage earlier than lodgement (422 `stage_before_lodgement`);
- * - pipeline order: accepted ≤ risk assessed ≤ inspection scheduled ≤ inspection completed ≤
- *   recognised ≤ released ≤ goods exited/arrived, for the stages that are known;
- * - no release without an acceptance (`release_before_acceptance`), nor while a required
- *   inspection (physical channel, or any inspection scheduled) is neither completed as conforming
- *   nor recognised (`release_before_inspection`), nor while a known hold is open
- *   (`release_while_held`, checked when the release is posted: a hold that arrives late, dated
- *   before the release, is accepted as history);
- * - once the port has recognised the local inspection (监管互认), the port does not inspect again
- *   unless the milestone gives an `exceptionReason` (`reinspection_after_recognition`);
- * - recognition is for direct-clearance declarations with a completed local inspection;
- * - amendments and withdrawal only before release; nothing after rejection or withdrawal.
+ * Order: milestones may arrive late or out of order. Every check compares business times on the
+ * timeline as recorded so far, never arrival order, and a milestone identical to one already
+ * recorded (same type, instant and details) records nothing. A milestone whose prerequisite has
+ * not been recorded yet is refused with 409 and `retryable: true` (the sender posts it again once
+ * the earlier one is in): a release before its acceptance, risk assessment or required
+ * inspection; an exit before the release; a recognition before the local inspection. A hold's
+ * lift may arrive before the hold: they pair by business time.
+ *
+ * Invariants (a violation is a 409 naming the invariant and the milestone it conflicts with):
+ * - no stage earlier than lodgement, none in the future (422);
+ * - pipeline order: accepted ≤ risk assessed ≤ inspection scheduled ≤ completed ≤ recognised ≤
+ *   released ≤ goods exited/arrived, for the stages recorded;
+ * - no release without acceptance and risk assessment; every inspection scheduled before the
+ *   release completed as conforming at its place; under the physical channel a conforming
+ *   inspection or a recognition before the release; no release after a nonconforming result
+ *   not followed by a conforming one; no release inside a hold;
+ * - the port recognises only a conforming local inspection of a direct-clearance declaration at
+ *   its own port, and once it has, any port inspection needs an `exceptionReason` (监管互认);
+ * - holds do not overlap; no rejection after release; amendments and withdrawal only before
+ *   release, amendments only before any inspection; nothing after rejection or withdrawal.
  */
 import stringify from "safe-stable-stringify";
 import type {
@@ -52,7 +56,7 @@ export type LodgementData = DeclarationEventData<"DeclarationLodged">;
 /** Commands. `at` of amend and withdraw is the command's time (now). */
 export type DeclarationCommand =
   | { kind: "lodge"; lodgement: LodgementData; now: string }
-  | { kind: "milestone"; milestone: MilestoneInput }
+  | { kind: "milestone"; milestone: MilestoneInput; now: string }
   | { kind: "amend"; changes: DeclarationChanges; reason: string; at: string }
   | { kind: "withdraw"; reason: string; at: string };
 
@@ -143,28 +147,63 @@ const STATUS_OF: Partial<Record<DeclarationEventType, DeclarationStatus>> = {
 export function statusOf(s: DeclarationState): DeclarationStatus | "none" {
   if (!s.lodgement) return "none";
   if (s.closed) return s.closed.kind;
-  const hold = openHold(s.timeline, Number.POSITIVE_INFINITY);
-  const releasedAfter = s.timeline.some((e) => e.type === "DeclarationReleased" && hold && e.ms >= hold.ms);
-  if (hold && !releasedAfter) return "held";
+  const open = holdIntervals(s.timeline).intervals.find((h) => h.end === null);
+  const releasedAfter = open && s.timeline.some((e) => e.type === "DeclarationReleased" && e.ms >= open.start.ms);
+  if (open && !releasedAfter) return "held";
   let status: DeclarationStatus = "lodged";
   for (const e of s.timeline) status = STATUS_OF[e.type] ?? status;
   return status;
 }
 
-/** The open hold at `t` (ms): a DeclarationHeld at or before `t` not lifted by `t`. */
-function openHold(timeline: readonly TimelineEntry[], t: number): TimelineEntry | undefined {
-  const lifted = new Set(timeline.filter((e) => e.type === "HoldLifted" && e.ms <= t).map((e) => e.data.heldSince));
-  return timeline.filter((e) => e.type === "DeclarationHeld" && e.ms <= t && !lifted.has(e.at)).pop();
+/** A hold: from its DeclarationHeld to the HoldLifted that ended it (null: not lifted, or its lift not yet posted). */
+export interface HoldInterval {
+  start: TimelineEntry;
+  end: TimelineEntry | null;
+}
+
+/**
+ * Holds paired with lifts by business time: walking the timeline, a lift ends the hold open at
+ * that moment; a lift with no hold open is an early arrival waiting for its hold (`orphanLifts`).
+ * `overlap` is a hold that starts while another is open (refused as `already_held`).
+ */
+export function holdIntervals(tl: readonly TimelineEntry[]): {
+  intervals: HoldInterval[];
+  orphanLifts: TimelineEntry[];
+  overlap: TimelineEntry | null;
+} {
+  const intervals: HoldInterval[] = [];
+  const orphanLifts: TimelineEntry[] = [];
+  let open: HoldInterval | null = null;
+  let overlap: TimelineEntry | null = null;
+  for (const e of tl) {
+    if (e.type === "DeclarationHeld") {
+      if (open) overlap ??= e;
+      else {
+        open = { start: e, end: null };
+        intervals.push(open);
+      }
+    } else if (e.type === "HoldLifted") {
+      if (open) {
+        open.end = e;
+        open = null;
+      } else orphanLifts.push(e);
+    }
+  }
+  return { intervals, orphanLifts, overlap };
 }
 
 const conflict = (code: string, message: string, s: DeclarationState, details: Record<string, unknown> = {}) =>
   new DomainError(code, message, { state: statusOf(s), field: "at", ...details });
 
+/** A prerequisite that has not been recorded yet: 409 with `retryable: true` (post again once it is). */
+const missing = (code: string, message: string, s: DeclarationState) =>
+  conflict(code, `${message}; post this milestone again once the earlier one is recorded`, s, { retryable: true });
+
 const first = (tl: readonly TimelineEntry[], type: DeclarationEventType, where?: (e: TimelineEntry) => boolean) =>
   tl.find((e) => e.type === type && (!where || where(e)));
 
 /** The first invariant the timeline breaks, as a DomainError; null when it holds. */
-function violation(s: DeclarationState, tl: readonly TimelineEntry[], added: TimelineEntry): DomainError | null {
+function violation(s: DeclarationState, tl: readonly TimelineEntry[]): DomainError | null {
   const lodged = ms(s.lodgement!.lodgedAt);
   const early = tl.find((e) => e.ms < lodged);
   if (early) {
@@ -180,6 +219,7 @@ function violation(s: DeclarationState, tl: readonly TimelineEntry[], added: Tim
   const released = first(tl, "DeclarationReleased");
   const recognised = first(tl, "InspectionRecognised");
   const exit = first(tl, "GoodsExited") ?? first(tl, "GoodsArrived");
+  const rejected = first(tl, "DeclarationRejected");
   const scheduled = (place: string) => first(tl, "InspectionScheduled", (e) => e.data.place === place);
   const completed = (place: string) => first(tl, "InspectionCompleted", (e) => e.data.place === place);
 
@@ -210,57 +250,108 @@ function violation(s: DeclarationState, tl: readonly TimelineEntry[], added: Tim
       );
     }
   }
-  if (released && !accepted) {
-    return conflict("release_before_acceptance", "no release before the declaration is accepted", s);
+  const holds = holdIntervals(tl);
+  if (holds.overlap) {
+    return conflict("already_held", `a hold at ${holds.overlap.at} would start while another hold is open`, s, {
+      conflictsWith: { type: holds.overlap.type, at: holds.overlap.at },
+    });
   }
   if (released) {
-    const required = risk?.data.channel === "physical" || tl.some((e) => e.type === "InspectionScheduled");
-    const passed = tl.some(
-      (e) => e.type === "InspectionCompleted" && e.data.result === "conforming" && e.ms <= released.ms,
-    );
-    const recognisedBefore = recognised !== undefined && recognised.ms <= released.ms;
-    if (required && !passed && !recognisedBefore) {
-      return conflict(
+    // Prerequisites not yet recorded: the sender posts the release again once they are (retryable).
+    if (!accepted) return missing("release_before_acceptance", "no release before the declaration is accepted", s);
+    if (!risk) return missing("release_before_risk_assessment", "no release before the risk assessment", s);
+    const before = (e: TimelineEntry) => e.ms <= released.ms;
+    const conforming = (place: unknown) =>
+      tl.some(
+        (e) =>
+          e.type === "InspectionCompleted" && e.data.place === place && e.data.result === "conforming" && before(e),
+      );
+    // Every inspection scheduled before the release needs a conforming completion at its place.
+    const unfinished = tl.find((e) => e.type === "InspectionScheduled" && before(e) && !conforming(e.data.place));
+    if (unfinished) {
+      return missing(
         "release_before_inspection",
-        "no release before the required inspection is completed as conforming or recognised at the port",
+        `the ${unfinished.data.place} inspection scheduled at ${unfinished.at} is not completed as conforming before the release`,
         s,
       );
     }
-    // Checked when the release is posted: a hold that arrives late, dated before a recorded
-    // release, is history (its lift may still be on its way), not a contradiction.
-    const hold = added.type === "DeclarationReleased" ? openHold(tl, released.ms) : undefined;
-    if (hold) {
-      return conflict("release_while_held", `the declaration is held since ${hold.at}`, s, {
-        conflictsWith: { type: hold.type, at: hold.at },
-      });
-    }
-  }
-  if (exit && !released) {
-    return conflict("exit_before_release", `${exit.type} needs the release first`, s);
-  }
-  if (recognised) {
-    const again = tl.find(
+    const failed = tl.find(
       (e) =>
-        (e.type === "InspectionScheduled" || e.type === "InspectionCompleted") &&
-        e.data.place === "port" &&
-        e.ms >= recognised.ms &&
-        !e.data.exceptionReason,
+        e.type === "InspectionCompleted" && e.data.result === "nonconforming" && before(e) && !conforming(e.data.place),
     );
-    if (again) {
+    if (failed) {
       return conflict(
-        "reinspection_after_recognition",
-        `the port recognised the local inspection at ${recognised.at}; a port inspection after it needs an exceptionReason`,
+        "release_after_nonconforming_inspection",
+        `the ${failed.data.place} inspection at ${failed.at} found the goods nonconforming`,
         s,
-        { field: "exceptionReason", conflictsWith: { type: recognised.type, at: recognised.at } },
+        {
+          conflictsWith: { type: failed.type, at: failed.at },
+        },
       );
     }
-    if (!completed("local")) {
+    const physical = risk.data.channel === "physical";
+    const recognisedBefore = recognised !== undefined && before(recognised);
+    if (physical && !conforming("local") && !conforming("port") && !recognisedBefore) {
+      return missing(
+        "release_before_inspection",
+        "the physical channel needs an inspection completed as conforming, or recognised, before the release",
+        s,
+      );
+    }
+    const held = holds.intervals.find((h) => h.start.ms <= released.ms && (h.end === null || h.end.ms > released.ms));
+    if (held) {
       return conflict(
+        "release_while_held",
+        `the declaration is held from ${held.start.at}${held.end ? ` to ${held.end.at}` : ""}`,
+        s,
+        {
+          conflictsWith: { type: held.start.type, at: held.start.at },
+          retryable: held.end === null,
+        },
+      );
+    }
+  }
+  if (exit && !released) return missing("exit_before_release", `${exit.type} needs the release first`, s);
+  if (recognised) {
+    const local = completed("local");
+    if (!local) {
+      return missing(
         "recognition_without_local_inspection",
         "the port can only recognise a completed local inspection",
         s,
       );
     }
+    if (local.data.result !== "conforming") {
+      return conflict(
+        "recognition_of_nonconforming_inspection",
+        `the local inspection at ${local.at} found the goods nonconforming`,
+        s,
+        {
+          conflictsWith: { type: local.type, at: local.at },
+        },
+      );
+    }
+    // 监管互认: the port does not inspect a recognised declaration again without a stated exception,
+    // whatever the order the messages arrived in.
+    const again = tl.find(
+      (e) =>
+        (e.type === "InspectionScheduled" || e.type === "InspectionCompleted") &&
+        e.data.place === "port" &&
+        !e.data.exceptionReason,
+    );
+    if (again) {
+      return conflict(
+        "reinspection_after_recognition",
+        `the port recognised the local inspection at ${recognised.at}; a port inspection needs an exceptionReason`,
+        s,
+        { field: "exceptionReason", conflictsWith: { type: recognised.type, at: recognised.at } },
+      );
+    }
+  }
+  if (rejected && released) {
+    return conflict("rejection_after_release", `the declaration was released at ${released.at}`, s, {
+      conflictsWith: { type: released.type, at: released.at },
+    });
   }
   return null;
 }
@@ -272,19 +363,22 @@ function insert(tl: readonly TimelineEntry[], entry: TimelineEntry): TimelineEnt
 
 const sameData = (a: unknown, b: unknown) => stringify(a) === stringify(b);
 
-function decideMilestone(m: MilestoneInput, s: DeclarationState): DeclarationEvent[] {
+function decideMilestone(m: MilestoneInput, now: string, s: DeclarationState): DeclarationEvent[] {
   const { type, ...fields } = m;
   const eventType = EVENT_OF[type];
   const at = normaliseTime(m.at);
   const data: Record<string, unknown> = { ...fields, at };
   const lodgement = s.lodgement!;
-  // The same milestone posted twice is one milestone (HoldLifted's derived heldSince aside).
+  // The same milestone posted twice is one milestone (derived pairing fields aside).
   const duplicate = s.timeline.some((e) => {
     if (e.type !== eventType) return false;
-    const { heldSince: _derived, ...recorded } = e.data;
-    return sameData(type === "hold_lifted" ? recorded : e.data, data);
+    const { heldSince: _h, liftedAt: _l, ...recorded } = e.data;
+    return sameData(recorded, data);
   });
   if (duplicate) return [];
+  if (ms(at) > ms(now) + MAX_CLOCK_SKEW_MS) {
+    throw new DomainError("date_in_future", `${type} at ${at} is in the future`, { field: "at" }, 422);
+  }
   if (s.closed) {
     throw new DomainError("declaration_closed", `the declaration was ${s.closed.kind} at ${s.closed.at}`, {
       state: s.closed.kind,
@@ -336,17 +430,20 @@ function decideMilestone(m: MilestoneInput, s: DeclarationState): DeclarationEve
       );
     }
   }
-  if (type === "held") {
-    const hold = openHold(s.timeline, ms(at));
-    if (hold) throw conflict("already_held", `the declaration is already held since ${hold.at}`, s);
-  }
   if (type === "hold_lifted") {
-    const hold = openHold(s.timeline, ms(at));
-    if (!hold) throw conflict("no_open_hold", `no hold is open at ${at}`, s);
-    data.heldSince = hold.at;
+    const paired = holdIntervals(insert(s.timeline, { type: eventType, at, ms: ms(at), data })).intervals.find(
+      (h) => h.end?.at === at,
+    );
+    if (paired) data.heldSince = paired.start.at;
+  }
+  if (type === "held") {
+    const paired = holdIntervals(insert(s.timeline, { type: eventType, at, ms: ms(at), data })).intervals.find(
+      (h) => h.start.at === at && h.end !== null,
+    );
+    if (paired) data.liftedAt = paired.end!.at;
   }
   const entry: TimelineEntry = { type: eventType, at, ms: ms(at), data };
-  const broken = violation(s, insert(s.timeline, entry), entry);
+  const broken = violation(s, insert(s.timeline, entry));
   if (broken) throw broken;
   return [{ type: eventType, data, occurredAt: at } as DeclarationEvent];
 }
@@ -394,7 +491,7 @@ function decide(cmd: DeclarationCommand, s: DeclarationState): DeclarationEvent[
     return [{ type: "DeclarationLodged", data: lodgement, occurredAt: lodgement.lodgedAt }];
   }
   if (!s.lodgement) throw new DomainError("declaration_not_found", "there is no such declaration", { state: "none" });
-  if (cmd.kind === "milestone") return decideMilestone(cmd.milestone, s);
+  if (cmd.kind === "milestone") return decideMilestone(cmd.milestone, cmd.now, s);
 
   const status = statusOf(s);
   const verb = cmd.kind === "amend" ? "amend" : "withdraw";
@@ -403,6 +500,16 @@ function decide(cmd: DeclarationCommand, s: DeclarationState): DeclarationEvent[
       state: status,
       command: cmd.kind,
     });
+  }
+  if (
+    cmd.kind === "amend" &&
+    s.timeline.some((e) => e.type === "InspectionCompleted" || e.type === "InspectionRecognised")
+  ) {
+    throw new DomainError(
+      "amend_after_inspection",
+      "the goods were inspected as declared; amending port, transport or goods now would leave the inspection behind",
+      { state: status, command: cmd.kind },
+    );
   }
   if (cmd.kind === "withdraw") {
     return [{ type: "DeclarationWithdrawn", data: { reason: cmd.reason }, occurredAt: cmd.at }];

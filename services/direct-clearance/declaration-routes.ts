@@ -84,8 +84,15 @@ export const declarationRoutes: RouteModule = {
         const expected = requireIfMatch(req);
         const number = await mustExist(req, ctx.store);
         const command = toCommand(req);
-        if (command.kind === "amend" && command.changes.port !== undefined) {
-          const errors = lodgementReferenceErrors({ port: command.changes.port }, ref);
+        if (command.kind === "amend" && (command.changes.port ?? command.changes.transportMode) !== undefined) {
+          const current = (await loadDeclaration(ctx.store, number)).state.lodgement!;
+          const errors = lodgementReferenceErrors(
+            {
+              port: command.changes.port ?? current.port,
+              transportMode: command.changes.transportMode ?? current.transportMode,
+            },
+            ref,
+          );
           if (errors.length) {
             throw Problems.validationFailed(errors.map((e) => ({ ...e, pointer: `/body/changes${e.pointer}` })));
           }
@@ -125,7 +132,7 @@ export const declarationRoutes: RouteModule = {
             ctx.store,
             declarationStream(number),
             declarationDecider,
-            { kind: "milestone", milestone },
+            { kind: "milestone", milestone, now: new Date().toISOString() },
             { expected, metadata: c.metadata, eventIds: c.eventIds },
           );
         const r = expected === undefined ? await retryOnConflict(run) : await run();

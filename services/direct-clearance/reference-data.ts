@@ -68,7 +68,7 @@ export function clearanceReferenceData(): ClearanceReferenceData {
 
 /** Field errors (JSON pointers under the body) for unknown office or port codes of a lodgement. */
 export function lodgementReferenceErrors(
-  input: { declaringOffice?: string; port?: string },
+  input: { declaringOffice?: string; port?: string; transportMode?: string },
   ref: ClearanceReferenceData,
 ): { pointer: string; detail: string }[] {
   const errors: { pointer: string; detail: string }[] = [];
@@ -80,6 +80,15 @@ export function lodgementReferenceErrors(
     if (!port) errors.push({ pointer: "/port", detail: ref.ports.unknown(input.port) });
     else if (port.kind !== "border") {
       errors.push({ pointer: "/port", detail: `${input.port} is an inland site, not a border port of entry or exit` });
+    } else if (
+      input.transportMode !== undefined &&
+      input.transportMode !== "multimodal" &&
+      !port.modes.includes(input.transportMode as Port["modes"][number])
+    ) {
+      errors.push({
+        pointer: "/transportMode",
+        detail: `${input.port} handles ${port.modes.join(" and ")}, not ${input.transportMode}`,
+      });
     }
   }
   return errors;

@@ -324,7 +324,7 @@ export async function loadSampleDeclarations(
       const refusedNow: MilestoneInput[] = [];
       for (const milestone of pending) {
         try {
-          const decided = declarationDecider.decide({ kind: "milestone", milestone }, state);
+          const decided = declarationDecider.decide({ kind: "milestone", milestone, now }, state);
           if (decided.length === 0) outcome.duplicatesIgnored++;
           else if (firstTry.has(milestone)) outcome.retried++;
           apply(decided);

@@ -138,12 +138,14 @@ function priorAppend<C, E extends DomainEvent, S>(
  * customs milestones posted concurrently for one declaration; each attempt re-reads the stream.
  * @throws the last WrongExpectedVersionError, or whatever `attempt` throws otherwise.
  */
-export async function retryOnConflict<T>(attempt: () => Promise<T>, attempts = 3): Promise<T> {
+export async function retryOnConflict<T>(attempt: () => Promise<T>, attempts = 6): Promise<T> {
   for (let i = 1; ; i++) {
     try {
       return await attempt();
     } catch (err) {
       if (!(err instanceof WrongExpectedVersionError) || i >= attempts) throw err;
+      // Back off a little (with jitter) so concurrent posters do not collide again at once.
+      await new Promise((r) => setTimeout(r, Math.random() * 10 * i));
     }
   }
 }

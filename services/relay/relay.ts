@@ -11,7 +11,7 @@
  * time after the active one's session ends (process death closes the socket; the server then
  * releases the lock).
  */
-import { type Kafka, Partitioners, type Producer } from "kafkajs";
+import type { Kafka, Producer } from "kafkajs";
 import { TOPICS, type TopicSpec, topicFor, topicName } from "../../contracts/topics";
 import { advisoryLockKey } from "../platform/db/advisory-lock";
 import type { Database, Session } from "../platform/db/database";

@@ -89,7 +89,7 @@ describe("clearance-times read model: known answers (PostgreSQL)", () => {
         { type: "goods_exited", at: at(total + 1, day) },
         { type: "released", at: at(total, day) },
       ];
-      for (const milestone of milestones) await run({ kind: "milestone", milestone });
+      for (const milestone of milestones) await run({ kind: "milestone", milestone, now: "2026-11-30T00:00:00Z" });
     }
     // One declaration accepted but not released: counted in its early stages only.
     const open = lodgement(5, "direct", 0);
@@ -101,6 +101,7 @@ describe("clearance-times read model: known answers (PostgreSQL)", () => {
     await handleCommand(store, declarationStream(open.declarationNumber), declarationDecider, {
       kind: "milestone",
       milestone: { type: "accepted", at: at(3, 0) },
+      now: "2026-11-30T00:00:00Z",
     });
     const feed = startStoreFeed(t.db, store, clearanceTimesProjection);
     await feed.caughtUp();

@@ -2,6 +2,7 @@
  * Identifier checks and the declaration decider: every invariant and refusal, out-of-order and
  * duplicate milestones.
  */
+import { GoodsLine } from "../../contracts/direct-clearance/declaration-shapes";
 import { formatDeclarationNumber, parseDeclarationNumber } from "../../contracts/identifiers/declaration-number";
 import { hsCodeProblem } from "../../contracts/identifiers/hs-code";
 import { usccCheckCharacter, usccProblem } from "../../contracts/identifiers/uscc";
@@ -40,6 +41,22 @@ describe("identifiers", () => {
     expect(formatDeclarationNumber({ office: "9499", year: 2026, direction: "import", sequence: 7 })).toBe(
       "949920261000000007",
     );
+  });
+
+  it("takes values with at most 2 decimals, large ones too", () => {
+    const line = (value: number) =>
+      GoodsLine.safeParse({
+        lineNo: 1,
+        hsCode: "5205120000",
+        description: "d",
+        quantity: 1,
+        unit: "KGM",
+        value,
+        currency: "USD",
+        country: "KZ",
+      }).success;
+    expect([line(1234567890.12), line(0.1), line(27000.5)]).toEqual([true, true, true]);
+    expect([line(0.30000000000000004), line(1.005), line(-1)]).toEqual([false, false, false]);
   });
 
   it("checks 10-digit commodity codes and their HS chapter", () => {
@@ -82,7 +99,7 @@ function decide(s: DeclarationState, cmd: DeclarationCommand): { events: Declara
   return { events, state: events.reduce(declarationDecider.evolve, s) };
 }
 const post = (s: DeclarationState, ...ms: MilestoneInput[]) =>
-  ms.reduce((st, milestone) => decide(st, { kind: "milestone", milestone }).state, s);
+  ms.reduce((st, milestone) => decide(st, { kind: "milestone", milestone, now: NOW }).state, s);
 const lodged = (over: Partial<LodgementData> = {}) =>
   decide(NO_DECLARATION, { kind: "lodge", lodgement: lodgement(over), now: NOW }).state;
 function refusal(s: DeclarationState, cmd: DeclarationCommand): DomainError {
@@ -95,7 +112,7 @@ function refusal(s: DeclarationState, cmd: DeclarationCommand): DomainError {
   throw new Error("expected a refusal");
 }
 const refusedMilestone = (s: DeclarationState, milestone: MilestoneInput) =>
-  refusal(s, { kind: "milestone", milestone });
+  refusal(s, { kind: "milestone", milestone, now: NOW });
 
 const accepted: MilestoneInput = { type: "accepted", at: T(0.5) };
 const physical: MilestoneInput = { type: "risk_assessed", at: T(1), channel: "physical" };
@@ -158,7 +175,10 @@ describe("declaration decider: invariants", () => {
   });
 
   it("no release before acceptance", () => {
-    expect(refusedMilestone(lodged(), released).code).toBe("release_before_acceptance");
+    expect(refusedMilestone(lodged(), released)).toMatchObject({
+      code: "release_before_acceptance",
+      details: { retryable: true },
+    });
     // Accepted after the release time: the business time decides.
     const late = post(lodged(), { type: "accepted", at: T(40) });
     expect(refusedMilestone(late, released)).toMatchObject({
@@ -171,9 +191,9 @@ describe("declaration decider: invariants", () => {
     const s = post(lodged(), accepted, physical);
     expect(refusedMilestone(s, released).code).toBe("release_before_inspection");
     const nonconforming = post(s, { ...localDone, result: "nonconforming" } as MilestoneInput);
-    expect(refusedMilestone(nonconforming, released).code).toBe("release_before_inspection");
+    expect(refusedMilestone(nonconforming, released).code).toBe("release_after_nonconforming_inspection");
     const inspected = post(s, localDone);
-    expect(decide(inspected, { kind: "milestone", milestone: released }).events).toHaveLength(1);
+    expect(decide(inspected, { kind: "milestone", milestone: released, now: NOW }).events).toHaveLength(1);
     // A scheduled inspection is required even under the documentary channel.
     const documentary = post(
       lodged(),
@@ -188,19 +208,64 @@ describe("declaration decider: invariants", () => {
     expect(refusedMilestone(documentary, released).code).toBe("release_before_inspection");
   });
 
-  it("no release while held; a hold posted late, dated before the release, is history", () => {
+  it("no release inside a hold; holds do not overlap; a lift may arrive before its hold", () => {
     const ready = post(lodged(), accepted, physical, localDone);
     const held = post(ready, { type: "held", at: T(10), reason: "documents requested" });
     expect(statusOf(held)).toBe("held");
-    expect(refusedMilestone(held, released).code).toBe("release_while_held");
+    expect(refusedMilestone(held, released)).toMatchObject({
+      code: "release_while_held",
+      details: { retryable: true },
+    });
     expect(refusedMilestone(held, { type: "held", at: T(11), reason: "again" }).code).toBe("already_held");
+    expect(refusedMilestone(held, { type: "held", at: T(9), reason: "earlier" }).code).toBe("already_held");
     const lifted = post(held, { type: "hold_lifted", at: T(20) });
     expect(lifted.timeline.at(-1)!.data.heldSince).toBe(T(10));
     expect(statusOf(post(lifted, released))).toBe("released");
-    expect(refusedMilestone(ready, { type: "hold_lifted", at: T(5) }).code).toBe("no_open_hold");
-    const lateHold = post(ready, released, { type: "held", at: T(10), reason: "late message" });
-    expect(statusOf(lateHold)).toBe("released");
-    expect(statusOf(post(lateHold, { type: "hold_lifted", at: T(20) }))).toBe("released");
+    // A hold posted late, dated before a recorded release, contradicts it unless its lift (≤ release) is in.
+    const releasedState = post(ready, released);
+    expect(refusedMilestone(releasedState, { type: "held", at: T(10), reason: "late" }).code).toBe(
+      "release_while_held",
+    );
+    const liftFirst = post(releasedState, { type: "hold_lifted", at: T(20) });
+    expect(liftFirst.timeline.at(-1)!.data.heldSince).toBeUndefined();
+    const paired = post(liftFirst, { type: "held", at: T(10), reason: "late" });
+    expect(paired.timeline.find((e) => e.type === "DeclarationHeld")!.data.liftedAt).toBe(T(20));
+    expect(statusOf(paired)).toBe("released");
+    // A lift after the release, for a hold that began before it, means the release was inside the hold.
+    const lateLift = post(post(ready, released), { type: "hold_lifted", at: T(40) });
+    expect(refusedMilestone(lateLift, { type: "held", at: T(10), reason: "late" }).code).toBe("release_while_held");
+  });
+
+  it("closes the bypasses: nonconforming recognised, scheduled port re-inspection skipped, early port inspection, rejection after release", () => {
+    const base = post(lodged(), accepted, physical);
+    const bad = post(base, { ...localDone, result: "nonconforming" } as MilestoneInput);
+    expect(refusedMilestone(bad, recognised).code).toBe("recognition_of_nonconforming_inspection");
+    const recognisedState = post(base, localDone, recognised);
+    const rescheduled = post(recognisedState, {
+      type: "inspection_scheduled",
+      at: T(30.5),
+      place: "port",
+      exceptionReason: "seal broken",
+    });
+    expect(refusedMilestone(rescheduled, released)).toMatchObject({
+      code: "release_before_inspection",
+      details: { retryable: true },
+    });
+    const earlyPort: MilestoneInput = {
+      type: "inspection_completed",
+      at: T(29),
+      place: "port",
+      result: "conforming",
+      remarks: "",
+    };
+    expect(refusedMilestone(recognisedState, earlyPort).code).toBe("reinspection_after_recognition");
+    const out = post(recognisedState, released);
+    expect(refusedMilestone(out, { type: "rejected", at: T(32), reason: "x" }).code).toBe("rejection_after_release");
+    expect(refusedMilestone(post(lodged(), accepted), released).code).toBe("release_before_risk_assessment");
+    expect(refusedMilestone(lodged(), { type: "accepted", at: "2026-11-30T11:00:00Z" })).toMatchObject({
+      code: "date_in_future",
+      status: 422,
+    });
   });
 
   it("a recognised inspection is not repeated at the port unless the milestone says why", () => {
@@ -211,7 +276,7 @@ describe("declaration decider: invariants", () => {
       details: { field: "exceptionReason" },
     });
     const withReason = { ...again, exceptionReason: "seal broken on arrival" } as MilestoneInput;
-    expect(decide(s, { kind: "milestone", milestone: withReason }).events).toHaveLength(1);
+    expect(decide(s, { kind: "milestone", milestone: withReason, now: NOW }).events).toHaveLength(1);
   });
 
   it("recognition needs direct clearance, the declaration's port, and a completed local inspection", () => {
@@ -249,6 +314,10 @@ describe("declaration decider: invariants", () => {
     expect(
       decide(amended.state, { kind: "amend", changes: { port: "alashankou" }, reason: "x", at: NOW }).events,
     ).toEqual([]);
+    const inspectedState = post(lodged(), accepted, physical, localDone);
+    expect(refusal(inspectedState, { kind: "amend", changes: { port: "alashankou" }, reason: "x", at: NOW }).code).toBe(
+      "amend_after_inspection",
+    );
     const releasedState = post(lodged(), accepted, { type: "risk_assessed", at: T(1), channel: "none" }, released);
     const err = refusal(releasedState, { kind: "amend", changes: { transportMode: "road" }, reason: "x", at: NOW });
     expect(err).toMatchObject({ code: "illegal_transition", details: { state: "released" } });
@@ -285,15 +354,17 @@ describe("declaration decider: late, out-of-order and duplicate milestones", () 
 
   it("the same milestone posted twice is one milestone, whatever the offset it is spelled in", () => {
     const s = post(lodged(), accepted);
-    expect(decide(s, { kind: "milestone", milestone: accepted }).events).toEqual([]);
+    expect(decide(s, { kind: "milestone", milestone: accepted, now: NOW }).events).toEqual([]);
     const sameInstant: MilestoneInput = { type: "accepted", at: "2026-03-02T08:30:00+08:00" };
-    expect(decide(s, { kind: "milestone", milestone: sameInstant }).events).toEqual([]);
+    expect(decide(s, { kind: "milestone", milestone: sameInstant, now: NOW }).events).toEqual([]);
     // Same type, other details: a conflict, not a second milestone.
     expect(refusedMilestone(s, { type: "accepted", at: T(0.75) })).toMatchObject({
       code: "milestone_already_recorded",
       details: { conflictsWith: { type: "DeclarationAccepted" } },
     });
     const lifted = post(s, physical, { type: "held", at: T(2), reason: "r" }, { type: "hold_lifted", at: T(3) });
-    expect(decide(lifted, { kind: "milestone", milestone: { type: "hold_lifted", at: T(3) } }).events).toEqual([]);
+    expect(
+      decide(lifted, { kind: "milestone", milestone: { type: "hold_lifted", at: T(3) }, now: NOW }).events,
+    ).toEqual([]);
   });
 });
