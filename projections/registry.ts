@@ -4,7 +4,8 @@
  * process (embedded mode) and the projection workers (Kafka mode) start what this list holds.
  */
 import { clearanceTimesProjection } from "./clearance-times/clearance-times-projection";
+import { negativeListProjection } from "./negative-list/negative-list-projection";
 import type { Projection } from "./runner/projection";
 import { taskListProjection } from "./task-list/task-list-projection";
 
-export const PROJECTIONS: Projection[] = [taskListProjection, clearanceTimesProjection];
+export const PROJECTIONS: Projection[] = [taskListProjection, clearanceTimesProjection, negativeListProjection];

@@ -2882,6 +2882,264 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/negative-list/editions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Published editions */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Editions */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            editions: components["schemas"]["NegativeListEditionSummary"][];
+                        };
+                    };
+                };
+                /** @description Not ready */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Publish an edition (admin); it takes effect after today unless it is its scope's first */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Makes a POST safe to retry: the same key and payload return the stored response; a different payload with the same key is refused (422); a concurrent duplicate gets 409. */
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["NegativeListEditionPublished"];
+                };
+            };
+            responses: {
+                /** @description Published */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            editionId: string;
+                            version: number;
+                            superseded: string | null;
+                        };
+                    };
+                };
+                /** @description Malformed request or failed validation (field errors in `errors[]`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Refused in the current state, or a duplicate request is still in progress */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request body is not of an accepted media type (application/json unless stated) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A rule refused the command (e.g. a date in the future, a rejected file), or Idempotency-Key reused with a different payload */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/negative-list/editions/{editionId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One edition with its measures */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    editionId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The edition */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["NegativeListEditionSummary"] & {
+                            edition: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Malformed request or failed validation (field errors in `errors[]`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such resource */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not ready */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/negative-list/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Check a proposed investment against the edition in force on a date (非禁即入) */
+        get: {
+            parameters: {
+                query: {
+                    /** @description Comma-separated GB/T 4754-2017 codes */
+                    industry: string;
+                    /** @description Foreign investors' total equity, percent */
+                    foreignShare?: number | null;
+                    /** @description The largest single foreign investor's equity, percent */
+                    largestForeignInvestor?: number | null;
+                    /** @description Nationality of the legal representative (ISO 3166) */
+                    legalRepresentative: string;
+                    insideFtz: "true" | "false";
+                    /** @description Date asked about; default today (China) */
+                    date?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The answer */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["NegativeListCheckResult"];
+                    };
+                };
+                /** @description Malformed request or failed validation (field errors in `errors[]`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A rule refused the command (e.g. a date in the future, a rejected file), or Idempotency-Key reused with a different payload */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not ready */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -3582,6 +3840,125 @@ export interface components {
             };
             holds: number;
             held: components["schemas"]["Duration"];
+        };
+        NegativeListEditionPublished: {
+            editionId: string;
+            scope: components["schemas"]["NegativeListScope"];
+            title: string;
+            titleEn?: string;
+            order?: string | null;
+            /** Format: date */
+            inForceFrom: string;
+            source: string;
+            notes?: string;
+            measureCount: number;
+            measures: components["schemas"]["NegativeListMeasure"][];
+            supersedes?: string;
+        };
+        /** @enum {string} */
+        NegativeListScope: "national" | "ftz";
+        NegativeListMeasure: {
+            number: number;
+            sector: string | null;
+            text: string;
+            textVerified: boolean;
+            /** @enum {string} */
+            kind: "prohibited" | "restricted";
+            clauses: components["schemas"]["NegativeListClause"][];
+            source: string;
+            confidence: string;
+        };
+        NegativeListClause: {
+            scope: string;
+            industryCodes: string[];
+            /** @enum {string} */
+            coverage: "full" | "partial";
+            conditions: components["schemas"]["NegativeListCondition"][];
+        };
+        NegativeListCondition: {
+            /** @enum {string} */
+            type: "chinese_share_min";
+            percent: number;
+            note?: string;
+        } | {
+            /** @enum {string} */
+            type: "chinese_control";
+            note?: string;
+        } | {
+            /** @enum {string} */
+            type: "chinese_relative_control";
+            note?: string;
+        } | {
+            /** @enum {string} */
+            type: "foreign_share_max";
+            percent: number;
+            note?: string;
+        } | {
+            /** @enum {string} */
+            type: "single_foreign_investor_max";
+            percent: number;
+            note?: string;
+        } | {
+            /** @enum {string} */
+            type: "joint_venture_only";
+            note?: string;
+        } | {
+            /** @enum {string} */
+            type: "chinese_legal_representative";
+            note?: string;
+        };
+        NegativeListEditionSummary: {
+            editionId: string;
+            scope: string;
+            title: string;
+            inForceFrom: string;
+            measureCount: number;
+            publishedAt: string;
+            supersededBy: string | null;
+            supersededFrom: string | null;
+        };
+        NegativeListCheckResult: {
+            /** @enum {string} */
+            outcome: "permitted" | "restricted" | "prohibited";
+            /** @description The outcome rests only on measures whose industry codes are broader than the activity they name */
+            dependsOnActivity: boolean;
+            edition: {
+                editionId: string;
+                scope: string;
+                title: string;
+                inForceFrom: string;
+            };
+            date: string;
+            /** @description The date is in the future: a later edition could still apply */
+            provisional: boolean;
+            matches: {
+                measure: number;
+                /** @enum {string} */
+                kind: "prohibited" | "restricted";
+                sector: string | null;
+                text: string;
+                textVerified: boolean;
+                confidence: string;
+                source: string;
+                clause: string;
+                /** @enum {string} */
+                coverage: "full" | "partial";
+                industryCodes: string[];
+                /** @enum {string} */
+                status: "prohibited" | "conditions_not_met" | "conditions_met";
+                conditions: {
+                    condition: {
+                        [key: string]: unknown;
+                    };
+                    met: boolean;
+                    explanation: string;
+                }[];
+            }[];
+            conditionsNotMet: {
+                measure: number;
+                clause: string;
+                explanation: string;
+            }[];
         };
     };
     responses: never;

@@ -12,6 +12,7 @@ import { migrate } from "../../infra/migrate";
 import { type Database, openDatabase } from "../platform/db/database";
 import { PostgresEventStore } from "../platform/event-store/postgres-event-store";
 import { seedDeclarations } from "../direct-clearance/seed";
+import { seedEditions } from "../reference-data/edition-seed";
 import { seedTaskList } from "../reform-tasks/seed";
 import { createApp, defaultLogger } from "./app";
 import { IdempotencyStore } from "./http/idempotency";
@@ -62,6 +63,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   logger.info({ engine: db.kind, applied }, "database ready");
 
   const store = new PostgresEventStore(db);
+  await seedEditions(store, logger);
   if (opts.seed ?? seedByDefault(databaseUrl)) {
     await seedTaskList(db, store, logger);
     await seedDeclarations(db, store, logger);

@@ -1,0 +1,136 @@
+/**
+ * Publishing a negative-list edition: one atomic append (`EventStore.appendMany`) of
+ * - `NegativeListEditionIndexed` on the scope's index stream `NegativeListEdition-index-<scope>`,
+ *   at the version read, so two publications for one scope are serialised and each sees the
+ *   other (the decider's "later than every edition of its scope" holds under concurrency);
+ * - `NegativeListEditionPublished` on the edition's own stream;
+ * - `NegativeListEditionSuperseded` on the edition it replaces, if it names one.
+ * All three go to the reference-data topic, so partners learn of the publication.
+ */
+import { type EditionData, EDITION_CATEGORY, editionStream } from "../../contracts/reference-data/negative-list";
+import { DomainError } from "../platform/decider";
+import type { EventMetadata, EventStore, NewEvent, StreamAppend } from "../platform/event-store/types";
+import { uuidV5 } from "../platform/uuid-v5";
+import { type EditionEvent, type EditionState, editionDecider, NO_EDITION, type ScopeEdition } from "./edition-decider";
+
+/** The scope's index stream (not an edition: its id has no year). */
+export const scopeIndexStream = (scope: string): string => `${EDITION_CATEGORY}-index-${scope}`;
+
+/** Editions of `scope` already published, with the index stream's version. */
+export async function scopeEditions(
+  store: EventStore,
+  scope: string,
+): Promise<{ editions: ScopeEdition[]; version: number | null }> {
+  const events = await store.readStream(scopeIndexStream(scope));
+  return {
+    editions: events.map((e) => e.data as ScopeEdition),
+    version: events.length ? events[events.length - 1]!.streamVersion : null,
+  };
+}
+
+async function loadEdition(
+  store: EventStore,
+  editionId: string,
+): Promise<{ state: EditionState; version: number | null }> {
+  const events = await store.readStream(editionStream(editionId));
+  let state = NO_EDITION;
+  for (const e of events) {
+    state = editionDecider.evolve(state, {
+      type: e.type,
+      data: e.data,
+      occurredAt: e.occurredAt.toISOString(),
+    } as EditionEvent);
+  }
+  return { state, version: events.length ? events[events.length - 1]!.streamVersion : null };
+}
+
+/** What publishing did. */
+export interface PublishOutcome {
+  editionId: string;
+  version: number;
+  superseded: string | null;
+}
+
+/**
+ * Publishes `edition` at `at`. `eventId(streamId, i)` gives stable ids (retries are idempotent).
+ * @throws DomainError (edition exists, not newer, backdated, unknown superseded edition),
+ *   WrongExpectedVersionError when another publication for the scope won the race (retry).
+ */
+export async function publishEdition(
+  store: EventStore,
+  edition: EditionData,
+  opts: { at: string; metadata?: EventMetadata; eventId(streamId: string, index: number): string },
+): Promise<PublishOutcome> {
+  const index = await scopeEditions(store, edition.scope);
+  const target = await loadEdition(store, edition.editionId);
+  const published = editionDecider.decide(
+    { kind: "publish", edition, scopeEditions: index.editions, at: opts.at },
+    target.state,
+  );
+  const toNew = (streamId: string, events: { type: string; data: unknown; occurredAt: string }[]): NewEvent[] =>
+    events.map((e, i) => ({
+      eventId: opts.eventId(streamId, i),
+      type: e.type,
+      data: e.data,
+      occurredAt: e.occurredAt,
+      metadata: opts.metadata,
+    }));
+  const indexStream = scopeIndexStream(edition.scope);
+  const appends: StreamAppend[] = [
+    {
+      streamId: indexStream,
+      events: toNew(indexStream, [
+        {
+          type: "NegativeListEditionIndexed",
+          data: { editionId: edition.editionId, inForceFrom: edition.inForceFrom },
+          occurredAt: opts.at,
+        },
+      ]),
+      expected: index.version ?? "no_stream",
+    },
+    {
+      streamId: editionStream(edition.editionId),
+      events: toNew(editionStream(edition.editionId), published),
+      expected: "no_stream",
+    },
+  ];
+  if (edition.supersedes) {
+    const old = await loadEdition(store, edition.supersedes);
+    if (old.version === null)
+      throw new DomainError("unknown_edition", `no edition ${edition.supersedes}`, { field: "supersedes" }, 422);
+    const superseded = editionDecider.decide(
+      { kind: "supersede", supersededBy: edition.editionId, from: edition.inForceFrom, at: opts.at },
+      old.state,
+    );
+    appends.push({
+      streamId: editionStream(edition.supersedes),
+      events: toNew(editionStream(edition.supersedes), superseded),
+      expected: old.version,
+    });
+  }
+  const results = await store.appendMany(appends);
+  return {
+    editionId: edition.editionId,
+    version: results[1]!.nextExpectedVersion,
+    superseded: edition.supersedes ?? null,
+  };
+}
+
+/** Publishes each shipped edition not yet published (first start); returns the ids published. */
+export async function publishShippedEditions(
+  store: EventStore,
+  editions: readonly EditionData[],
+  metadata?: EventMetadata,
+): Promise<string[]> {
+  const done: string[] = [];
+  for (const e of editions) {
+    if ((await store.streamVersion(editionStream(e.editionId))) !== null) continue;
+    await publishEdition(store, e, {
+      at: new Date().toISOString(),
+      metadata,
+      eventId: (streamId, i) => uuidV5(`shipped-edition:${e.editionId}:${streamId}:${i}`),
+    });
+    done.push(e.editionId);
+  }
+  return done;
+}
