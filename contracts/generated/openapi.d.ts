@@ -3140,6 +3140,1227 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/filings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An enterprise's own filings (read model), newest first */
+        get: {
+            parameters: {
+                query: {
+                    /** @description Unified social credit code (GB 32100-2015) */
+                    enterprise: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Filings */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                [key: string]: unknown;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Malformed request or failed validation (field errors in `errors[]`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not ready */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Submit a filing (enterprise); the automated check is recorded with it */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Makes a POST safe to retry: the same key and payload return the stored response; a different payload with the same key is refused (422); a concurrent duplicate gets 409. */
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["SubmitFilingBody"];
+                };
+            };
+            responses: {
+                /** @description Submitted */
+                201: {
+                    headers: {
+                        /** @description Stream version as a strong ETag */
+                        ETag: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FilingView"];
+                    };
+                };
+                /** @description Malformed request or failed validation (field errors in `errors[]`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Refused in the current state, or a duplicate request is still in progress */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request body is not of an accepted media type (application/json unless stated) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A rule refused the command (e.g. a date in the future, a rejected file), or Idempotency-Key reused with a different payload */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not ready */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/filings/{filingId}/amendments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Amend a pending filing (enterprise); the automated check runs again */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The ETag the update is based on, e.g. `"3"`. Missing → 428; stale → 412. */
+                    "if-match": string;
+                    /** @description Makes a POST safe to retry: the same key and payload return the stored response; a different payload with the same key is refused (422); a concurrent duplicate gets 409. */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    filingId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["AmendFilingBody"];
+                };
+            };
+            responses: {
+                /** @description Updated */
+                200: {
+                    headers: {
+                        /** @description Stream version as a strong ETag */
+                        ETag: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FilingView"];
+                    };
+                };
+                /** @description Malformed request or failed validation (field errors in `errors[]`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such resource */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Refused in the current state, or a duplicate request is still in progress */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description If-Match does not match the current version */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request body is not of an accepted media type (application/json unless stated) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A rule refused the command (e.g. a date in the future, a rejected file), or Idempotency-Key reused with a different payload */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description If-Match is required on updates */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/filings/{filingId}/withdrawal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Withdraw a pending filing (enterprise) */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The ETag the update is based on, e.g. `"3"`. Missing → 428; stale → 412. */
+                    "if-match": string;
+                    /** @description Makes a POST safe to retry: the same key and payload return the stored response; a different payload with the same key is refused (422); a concurrent duplicate gets 409. */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    filingId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["FilingReasonBody"];
+                };
+            };
+            responses: {
+                /** @description Updated */
+                200: {
+                    headers: {
+                        /** @description Stream version as a strong ETag */
+                        ETag: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FilingView"];
+                    };
+                };
+                /** @description Malformed request or failed validation (field errors in `errors[]`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such resource */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Refused in the current state, or a duplicate request is still in progress */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description If-Match does not match the current version */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request body is not of an accepted media type (application/json unless stated) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A rule refused the command (e.g. a date in the future, a rejected file), or Idempotency-Key reused with a different payload */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description If-Match is required on updates */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/filings/{filingId}/acceptance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Accept with a filing number (bureau); approval routes are referred first */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The ETag the update is based on, e.g. `"3"`. Missing → 428; stale → 412. */
+                    "if-match": string;
+                    /** @description Makes a POST safe to retry: the same key and payload return the stored response; a different payload with the same key is refused (422); a concurrent duplicate gets 409. */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    filingId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["AcceptFilingBody"];
+                };
+            };
+            responses: {
+                /** @description Updated */
+                200: {
+                    headers: {
+                        /** @description Stream version as a strong ETag */
+                        ETag: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FilingView"];
+                    };
+                };
+                /** @description Malformed request or failed validation (field errors in `errors[]`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such resource */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Refused in the current state, or a duplicate request is still in progress */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description If-Match does not match the current version */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request body is not of an accepted media type (application/json unless stated) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A rule refused the command (e.g. a date in the future, a rejected file), or Idempotency-Key reused with a different payload */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description If-Match is required on updates */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/filings/{filingId}/referral": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Refer for approval (bureau) */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The ETag the update is based on, e.g. `"3"`. Missing → 428; stale → 412. */
+                    "if-match": string;
+                    /** @description Makes a POST safe to retry: the same key and payload return the stored response; a different payload with the same key is refused (422); a concurrent duplicate gets 409. */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    filingId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["FilingReasonBody"];
+                };
+            };
+            responses: {
+                /** @description Updated */
+                200: {
+                    headers: {
+                        /** @description Stream version as a strong ETag */
+                        ETag: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FilingView"];
+                    };
+                };
+                /** @description Malformed request or failed validation (field errors in `errors[]`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such resource */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Refused in the current state, or a duplicate request is still in progress */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description If-Match does not match the current version */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request body is not of an accepted media type (application/json unless stated) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A rule refused the command (e.g. a date in the future, a rejected file), or Idempotency-Key reused with a different payload */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description If-Match is required on updates */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/filings/{filingId}/rejection": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject with reasons (bureau) */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The ETag the update is based on, e.g. `"3"`. Missing → 428; stale → 412. */
+                    "if-match": string;
+                    /** @description Makes a POST safe to retry: the same key and payload return the stored response; a different payload with the same key is refused (422); a concurrent duplicate gets 409. */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    filingId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["RejectFilingBody"];
+                };
+            };
+            responses: {
+                /** @description Updated */
+                200: {
+                    headers: {
+                        /** @description Stream version as a strong ETag */
+                        ETag: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FilingView"];
+                    };
+                };
+                /** @description Malformed request or failed validation (field errors in `errors[]`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such resource */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Refused in the current state, or a duplicate request is still in progress */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description If-Match does not match the current version */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request body is not of an accepted media type (application/json unless stated) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A rule refused the command (e.g. a date in the future, a rejected file), or Idempotency-Key reused with a different payload */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description If-Match is required on updates */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/filings/{filingId}/certificate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Issue the overseas investment certificate (bureau; outbound investment); valid two years */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The ETag the update is based on, e.g. `"3"`. Missing → 428; stale → 412. */
+                    "if-match": string;
+                    /** @description Makes a POST safe to retry: the same key and payload return the stored response; a different payload with the same key is refused (422); a concurrent duplicate gets 409. */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    filingId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["CertificateBody"];
+                };
+            };
+            responses: {
+                /** @description Updated */
+                200: {
+                    headers: {
+                        /** @description Stream version as a strong ETag */
+                        ETag: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FilingView"];
+                    };
+                };
+                /** @description Malformed request or failed validation (field errors in `errors[]`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such resource */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Refused in the current state, or a duplicate request is still in progress */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description If-Match does not match the current version */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request body is not of an accepted media type (application/json unless stated) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A rule refused the command (e.g. a date in the future, a rejected file), or Idempotency-Key reused with a different payload */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description If-Match is required on updates */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/filings/{filingId}/use": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Report the investment made under the certificate (enterprise) */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The ETag the update is based on, e.g. `"3"`. Missing → 428; stale → 412. */
+                    "if-match": string;
+                    /** @description Makes a POST safe to retry: the same key and payload return the stored response; a different payload with the same key is refused (422); a concurrent duplicate gets 409. */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    filingId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["UseCertificateBody"];
+                };
+            };
+            responses: {
+                /** @description Updated */
+                200: {
+                    headers: {
+                        /** @description Stream version as a strong ETag */
+                        ETag: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FilingView"];
+                    };
+                };
+                /** @description Malformed request or failed validation (field errors in `errors[]`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such resource */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Refused in the current state, or a duplicate request is still in progress */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description If-Match does not match the current version */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request body is not of an accepted media type (application/json unless stated) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A rule refused the command (e.g. a date in the future, a rejected file), or Idempotency-Key reused with a different payload */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description If-Match is required on updates */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/filings/{filingId}/lapse": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record that the certificate lapsed unused after two years (bureau) */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The ETag the update is based on, e.g. `"3"`. Missing → 428; stale → 412. */
+                    "if-match": string;
+                    /** @description Makes a POST safe to retry: the same key and payload return the stored response; a different payload with the same key is refused (422); a concurrent duplicate gets 409. */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    filingId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            responses: {
+                /** @description Updated */
+                200: {
+                    headers: {
+                        /** @description Stream version as a strong ETag */
+                        ETag: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FilingView"];
+                    };
+                };
+                /** @description Malformed request or failed validation (field errors in `errors[]`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such resource */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Refused in the current state, or a duplicate request is still in progress */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description If-Match does not match the current version */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request body is not of an accepted media type (application/json unless stated) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A rule refused the command (e.g. a date in the future, a rejected file), or Idempotency-Key reused with a different payload */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description If-Match is required on updates */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/filings/{filingId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One filing, from its stream */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    filingId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The filing */
+                200: {
+                    headers: {
+                        /** @description Stream version as a strong ETag */
+                        ETag: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FilingView"];
+                    };
+                };
+                /** @description Malformed request or failed validation (field errors in `errors[]`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such resource */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/filings/queue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The bureau's queue: pending filings by due date (working days), overdue flagged */
+        get: {
+            parameters: {
+                query?: {
+                    asOf?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Queue */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            asOf: string;
+                            items: {
+                                [key: string]: unknown;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Malformed request or failed validation (field errors in `errors[]`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not ready */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/filings/statistics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Filings by status, grouped by route, country, industry (GB/T 4754 division) or kind */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Comma-separated: route, country, industry, kind */
+                    groupBy?: string;
+                    from?: string;
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Statistics */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            groups: {
+                                group: {
+                                    [key: string]: string | null;
+                                };
+                                total: number;
+                                byStatus: {
+                                    [key: string]: number;
+                                };
+                            }[];
+                        };
+                    };
+                };
+                /** @description Malformed request or failed validation (field errors in `errors[]`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not ready */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -3959,6 +5180,123 @@ export interface components {
                 clause: string;
                 explanation: string;
             }[];
+        };
+        FilingView: {
+            /**
+             * Format: uuid
+             * @example 3f2b8c1e-8a4e-4d0b-9a51-2f0c5b7d9e10
+             */
+            filingId: string;
+            enterprise: string;
+            status: components["schemas"]["FilingStatus"];
+            details: components["schemas"]["FilingDetails"];
+            check: components["schemas"]["FilingAutomatedCheck"];
+            /** Format: date */
+            submittedOn: string;
+            filingNumber: string | null;
+            /** Format: date */
+            decidedOn: string | null;
+            reasons: string[];
+            certificate: {
+                number: string;
+                /** Format: date */
+                issuedOn: string;
+                /** Format: date */
+                validUntil: string;
+                /** Format: date */
+                usedOn: string | null;
+            } | null;
+            amendments: number;
+            /** @description Stream revision, from 0 */
+            version: number;
+        };
+        /** @enum {string} */
+        FilingStatus: "submitted" | "referred" | "accepted" | "rejected" | "withdrawn" | "certified" | "used" | "lapsed";
+        FilingDetails: {
+            /** @enum {string} */
+            kind: "inbound_report";
+            industryCodes: string[];
+            foreignSharePercent: number;
+            largestForeignInvestorPercent: number;
+            /** @example KZ */
+            legalRepresentativeNationality: string;
+            insideFtz: boolean;
+            investorCountries: string[];
+            investment: components["schemas"]["Money"];
+        } | {
+            /** @enum {string} */
+            kind: "outbound_investment";
+            /** @example KZ */
+            destinationCountry: string;
+            industryCodes: string[];
+            investment: components["schemas"]["Money"];
+            sensitiveIndustry: boolean;
+            description: string;
+        } | {
+            /** @enum {string} */
+            kind: "overseas_contracting";
+            /** @example KZ */
+            country: string;
+            contractValue: components["schemas"]["Money"];
+            involvesSeveralCountries: boolean;
+            highRisk: boolean;
+            description: string;
+        };
+        Money: {
+            value: number;
+            /** @example USD */
+            currency: string;
+            /** @description USD equivalent used for the thresholds */
+            usd: number;
+        };
+        FilingAutomatedCheck: {
+            route: components["schemas"]["FilingRoute"];
+            routes: components["schemas"]["FilingRoute"][];
+            /** @enum {string} */
+            recommendation: "accept" | "refer_for_approval" | "reject";
+            reasons: string[];
+            riskConsultation: boolean;
+            negativeList: {
+                outcome: string;
+                editionId: string;
+                measures: number[];
+            } | null;
+            /** Format: date */
+            dueDate: string;
+            dueWorkingDays: number;
+            dueDateProvisional: boolean;
+        };
+        /** @enum {string} */
+        FilingRoute: "mofcom_information_report" | "mofcom_filing" | "mofcom_approval" | "ndrc_national_filing" | "ndrc_provincial_filing" | "ndrc_approval" | "contracting_filing" | "contracting_initiation";
+        SubmitFilingBody: {
+            /**
+             * @description Unified social credit code (GB 32100-2015)
+             * @example 91350200776049653A
+             */
+            enterprise: string;
+            details: components["schemas"]["FilingDetails"];
+        };
+        AmendFilingBody: {
+            details: components["schemas"]["FilingDetails"];
+            reason: string;
+        };
+        FilingReasonBody: {
+            reason: string;
+        };
+        AcceptFilingBody: {
+            filingNumber: string;
+        };
+        RejectFilingBody: {
+            reasons: string[];
+        };
+        CertificateBody: {
+            certificateNumber: string;
+            /** Format: date */
+            issuedOn?: string;
+        };
+        UseCertificateBody: {
+            /** Format: date */
+            on?: string;
         };
     };
     responses: never;

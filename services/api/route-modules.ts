@@ -6,6 +6,7 @@
 import { buildOpenApiDocument, type OpenApiDocument } from "../../contracts/openapi";
 import { clearanceTimesRoutes } from "../direct-clearance/clearance-times-routes";
 import { declarationRoutes } from "../direct-clearance/declaration-routes";
+import { filingRoutes } from "../investment-filings/filing-routes";
 import { negativeListRoutes } from "../reference-data/negative-list-routes";
 import { taskFileRoutes } from "../reform-tasks/task-file-routes";
 import { taskListRoutes } from "../reform-tasks/task-list-routes";
@@ -22,6 +23,7 @@ export const productRouteModules: readonly RouteModule[] = [
   declarationRoutes,
   clearanceTimesRoutes,
   negativeListRoutes,
+  filingRoutes,
 ];
 
 /** The OpenAPI document of an app serving `routes` (system routes first, then `routes`). */

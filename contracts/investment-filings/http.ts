@@ -1,0 +1,90 @@
+/**
+ * HTTP bodies, queries and views of the filings API (`/filings...`). Dates are China dates;
+ * a date a command omits is today.
+ */
+import { SafeString, StreamVersion, Uuid } from "../http/common";
+import { z } from "../http/zod";
+import { AutomatedCheck, FilingDetails, FilingEnterprise, FilingStatus } from "./filing-shapes";
+
+const Reason = SafeString.trim().min(1).max(2000);
+const LocalDate = z.iso.date();
+
+/** POST /filings. */
+export const SubmitFilingBody = z
+  .strictObject({ enterprise: FilingEnterprise, details: FilingDetails })
+  .openapi("SubmitFilingBody");
+/** POST /filings/{id}/amendments (while pending). */
+export const AmendFilingBody = z.strictObject({ details: FilingDetails, reason: Reason }).openapi("AmendFilingBody");
+/** Withdrawal and referral. */
+export const FilingReasonBody = z.strictObject({ reason: Reason }).openapi("FilingReasonBody");
+/** POST /filings/{id}/acceptance. */
+export const AcceptFilingBody = z
+  .strictObject({ filingNumber: SafeString.trim().min(1).max(60) })
+  .openapi("AcceptFilingBody");
+/** POST /filings/{id}/rejection. */
+export const RejectFilingBody = z.strictObject({ reasons: z.array(Reason).min(1).max(20) }).openapi("RejectFilingBody");
+/** POST /filings/{id}/certificate. */
+export const CertificateBody = z
+  .strictObject({ certificateNumber: SafeString.trim().min(1).max(60), issuedOn: LocalDate.optional() })
+  .openapi("CertificateBody");
+/** POST /filings/{id}/use: the investment was made on `on`. */
+export const UseCertificateBody = z.strictObject({ on: LocalDate.optional() }).openapi("UseCertificateBody");
+
+export const FilingParams = z.object({ filingId: Uuid.transform((id) => id.toLowerCase()) });
+
+/** A filing from its stream (`version` = ETag). */
+export const FilingView = z
+  .object({
+    filingId: Uuid,
+    enterprise: z.string(),
+    status: FilingStatus,
+    details: FilingDetails,
+    check: AutomatedCheck,
+    submittedOn: LocalDate,
+    filingNumber: z.string().nullable(),
+    decidedOn: LocalDate.nullable(),
+    reasons: z.array(z.string()),
+    certificate: z
+      .object({ number: z.string(), issuedOn: LocalDate, validUntil: LocalDate, usedOn: LocalDate.nullable() })
+      .nullable(),
+    amendments: z.number().int(),
+    version: StreamVersion,
+  })
+  .openapi("FilingView");
+
+/** GET /filings query: an enterprise's own filings. */
+export const FilingListQuery = z.strictObject({
+  enterprise: FilingEnterprise,
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+/** GET /filings/queue query. */
+export const FilingQueueQuery = z.strictObject({
+  asOf: LocalDate.optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
+/** GET /filings/statistics query. */
+export const FilingStatisticsQuery = z
+  .strictObject({
+    groupBy: z
+      .string()
+      .transform((s) => [
+        ...new Set(
+          s
+            .split(",")
+            .map((p) => p.trim())
+            .filter(Boolean),
+        ),
+      ])
+      .pipe(z.array(z.enum(["route", "country", "industry", "kind"])).max(4))
+      .optional()
+      .openapi({
+        type: "string",
+        description: "Comma-separated: route, country, industry, kind",
+        example: "route,country",
+      }),
+    from: LocalDate.optional(),
+    to: LocalDate.optional(),
+  })
+  .refine((q) => !q.from || !q.to || q.from <= q.to, { message: "from is after to", path: ["from"] });

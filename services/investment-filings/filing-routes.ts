@@ -1,0 +1,312 @@
+/**
+ * HTTP routes of filings: the enterprise submits (`POST /filings`, Idempotency-Key required),
+ * amends and withdraws (If-Match), reports a certificate used; the bureau accepts, refers,
+ * rejects, issues certificates and records lapses (If-Match); queries read the Kafka-fed read
+ * model (an enterprise's filings, the bureau's queue, statistics) or the stream (one filing).
+ * Which role may call which route, and an enterprise seeing only its own filings, is enforced by
+ * the access-control layer.
+ */
+import type { Request } from "express";
+import { ETagHeader, IdempotencyKeyHeader, IfMatchHeader } from "../../contracts/http/common";
+import { problemResponses } from "../../contracts/http/responses";
+import { z } from "../../contracts/http/zod";
+import { filingStream } from "../../contracts/investment-filings/filing-shapes";
+import type { FilingDetails } from "../../contracts/investment-filings/filing-shapes";
+import {
+  AcceptFilingBody,
+  AmendFilingBody,
+  CertificateBody,
+  FilingListQuery,
+  FilingParams,
+  FilingQueueQuery,
+  FilingReasonBody,
+  FilingStatisticsQuery,
+  FilingView,
+  RejectFilingBody,
+  SubmitFilingBody,
+  UseCertificateBody,
+} from "../../contracts/investment-filings/http";
+import { enterpriseFilings, filingQueue, filingStatistics } from "../../projections/filings/filings-queries";
+import { editionInForceOn } from "../../projections/negative-list/negative-list-queries";
+import { commandRoute } from "../api/http/command-route";
+import { formatETag, requireIfMatch, setETag } from "../api/http/etag";
+import { Problems } from "../api/http/problem";
+import { fromReadModelOf } from "../api/http/read-model";
+import { parseParams, parsePart, parseQuery } from "../api/http/validate";
+import type { RouteModule, RouteContext } from "../api/route-module";
+import { chinaHolidayCalendar } from "../platform/calendar/working-days";
+import { chinaDate, chinaToday } from "../platform/china-date";
+import { handleCommand } from "../platform/decider";
+import { checkAgainst } from "../reference-data/negative-list-check";
+import { type FilingCommand, filingDecider } from "./filing-decider";
+import { filingView, loadFiling } from "./filing-repository";
+import { automatedCheck, filingRules, type NegativeListAnswer } from "./filing-rules";
+
+const json = (schema: z.ZodType) => ({ content: { "application/json": { schema } } });
+const etagHeader = z.object({ ETag: ETagHeader });
+const TAG = "investment-filings";
+
+/** The automated check of `details` on `on`, with the negative-list answer for inbound reports. */
+async function checkFor(ctx: RouteContext, details: FilingDetails, on: string) {
+  let negativeList: NegativeListAnswer | null = null;
+  if (details.kind === "inbound_report") {
+    const edition = await fromReadModelOf("negative_list", () =>
+      editionInForceOn(ctx.db, details.insideFtz ? "ftz" : "national", on),
+    );
+    if (edition) {
+      const r = checkAgainst(edition, {
+        industry: details.industryCodes,
+        foreignShare: details.foreignSharePercent,
+        largestForeignInvestor: details.largestForeignInvestorPercent,
+        legalRepresentative: details.legalRepresentativeNationality,
+        insideFtz: details.insideFtz,
+        date: on,
+      });
+      const deciding = r.matches.filter((m) => m.status !== "conditions_met");
+      negativeList = {
+        outcome: r.outcome,
+        editionId: r.edition.editionId,
+        measures: [...new Set(deciding.map((m) => m.measure))],
+        conditionsNotMet: r.conditionsNotMet.map((c) => `measure ${c.measure}: ${c.explanation}`),
+      };
+    }
+  }
+  return automatedCheck(details, on, { rules: filingRules(), calendar: chinaHolidayCalendar(), negativeList });
+}
+
+/** A bureau or enterprise command on one filing: its path, body, and how the body becomes a command. */
+interface Update<S extends z.ZodType> {
+  path: string;
+  summary: string;
+  body: S;
+  toCommand(body: z.output<S>, at: string, ctx: RouteContext): Promise<FilingCommand> | FilingCommand;
+}
+const update = <S extends z.ZodType>(u: Update<S>) => u as unknown as Update<z.ZodType>;
+
+const UPDATES: Update<z.ZodType>[] = [
+  update({
+    path: "amendments",
+    summary: "Amend a pending filing (enterprise); the automated check runs again",
+    body: AmendFilingBody,
+    toCommand: async (b, at, ctx) => ({
+      kind: "amend",
+      details: b.details,
+      reason: b.reason,
+      check: await checkFor(ctx, b.details, chinaDate(at)),
+      at,
+    }),
+  }),
+  update({
+    path: "withdrawal",
+    summary: "Withdraw a pending filing (enterprise)",
+    body: FilingReasonBody,
+    toCommand: (b, at) => ({ kind: "withdraw", reason: b.reason, at }),
+  }),
+  update({
+    path: "acceptance",
+    summary: "Accept with a filing number (bureau); approval routes are referred first",
+    body: AcceptFilingBody,
+    toCommand: (b, at) => ({ kind: "accept", filingNumber: b.filingNumber, at }),
+  }),
+  update({
+    path: "referral",
+    summary: "Refer for approval (bureau)",
+    body: FilingReasonBody,
+    toCommand: (b, at) => ({ kind: "refer", reason: b.reason, at }),
+  }),
+  update({
+    path: "rejection",
+    summary: "Reject with reasons (bureau)",
+    body: RejectFilingBody,
+    toCommand: (b, at) => ({ kind: "reject", reasons: b.reasons, at }),
+  }),
+  update({
+    path: "certificate",
+    summary: "Issue the overseas investment certificate (bureau; outbound investment); valid two years",
+    body: CertificateBody,
+    toCommand: (b, at) => ({
+      kind: "issueCertificate",
+      certificateNumber: b.certificateNumber,
+      issuedOn: b.issuedOn ?? chinaDate(at),
+      validYears: filingRules().mofcom.certificateValidYears.value,
+      at,
+    }),
+  }),
+  update({
+    path: "use",
+    summary: "Report the investment made under the certificate (enterprise)",
+    body: UseCertificateBody,
+    toCommand: (b, at) => ({ kind: "use", on: b.on ?? chinaDate(at), at }),
+  }),
+  update({
+    path: "lapse",
+    summary: "Record that the certificate lapsed unused after two years (bureau)",
+    body: z.strictObject({}),
+    toCommand: (_b, at) => ({ kind: "lapse", at }),
+  }),
+];
+
+/** Submit, update and read filings. */
+export const filingRoutes: RouteModule = {
+  name: "investment-filings",
+  register(router, ctx) {
+    router.get("/filings/queue", async (req, res) => {
+      const q = parseQuery(req, FilingQueueQuery);
+      const asOf = q.asOf ?? chinaToday();
+      res.json({ asOf, items: await fromReadModelOf("filings", () => filingQueue(ctx.db, asOf, q.limit)) });
+    });
+    router.get("/filings/statistics", async (req, res) => {
+      const q = parseQuery(req, FilingStatisticsQuery);
+      const groups = await fromReadModelOf("filings", () => filingStatistics(ctx.db, q.groupBy ?? [], q));
+      res.json({ groups });
+    });
+    router.get("/filings", async (req, res) => {
+      const q = parseQuery(req, FilingListQuery);
+      res.json({ items: await fromReadModelOf("filings", () => enterpriseFilings(ctx.db, q.enterprise, q.limit)) });
+    });
+
+    router.post(
+      "/filings",
+      commandRoute(
+        ctx.commands,
+        async (req, c) => {
+          const body = parsePart(SubmitFilingBody, req.body, "body");
+          const at = new Date().toISOString();
+          const filingId = c.newId("filing");
+          const check = await checkFor(ctx, body.details, chinaDate(at));
+          const r = await handleCommand(
+            ctx.store,
+            filingStream(filingId),
+            filingDecider,
+            { kind: "submit", filingId, enterprise: body.enterprise, details: body.details, check, at },
+            { metadata: c.metadata, eventIds: c.eventIds },
+          );
+          return {
+            status: 201,
+            headers: { Location: `/filings/${filingId}`, ETag: formatETag(r.version) },
+            body: filingView(r.state, r.version),
+          };
+        },
+        { requireIdempotencyKey: true },
+      ),
+    );
+
+    for (const u of UPDATES) {
+      router.post(
+        `/filings/:filingId/${u.path}`,
+        commandRoute(ctx.commands, async (req: Request, c) => {
+          const expected = requireIfMatch(req);
+          const { filingId } = parseParams(req, FilingParams);
+          const body = parsePart(u.body, req.body ?? {}, "body");
+          if ((await ctx.store.streamVersion(filingStream(filingId))) === null) {
+            throw Problems.notFound(`No filing ${filingId}`);
+          }
+          const command = await u.toCommand(body, new Date().toISOString(), ctx);
+          const r = await handleCommand(ctx.store, filingStream(filingId), filingDecider, command, {
+            expected,
+            metadata: c.metadata,
+            eventIds: c.eventIds,
+          });
+          return { status: 200, headers: { ETag: formatETag(r.version) }, body: filingView(r.state, r.version) };
+        }),
+      );
+    }
+
+    router.get("/filings/:filingId", async (req, res) => {
+      const { filingId } = parseParams(req, FilingParams);
+      const f = await loadFiling(ctx.store, filingId);
+      if (f.version === null) throw Problems.notFound(`No filing ${filingId}`);
+      setETag(res, f.version);
+      res.json(filingView(f.state, f.version));
+    });
+  },
+
+  openapi(registry) {
+    registry.registerPath({
+      method: "post",
+      path: "/filings",
+      tags: [TAG],
+      summary: "Submit a filing (enterprise); the automated check is recorded with it",
+      request: { headers: z.object({ "idempotency-key": IdempotencyKeyHeader }), body: json(SubmitFilingBody) },
+      responses: {
+        201: { description: "Submitted", headers: etagHeader, ...json(FilingView) },
+        ...problemResponses(400, 409, 415, 422, 503),
+      },
+    });
+    for (const u of UPDATES) {
+      registry.registerPath({
+        method: "post",
+        path: `/filings/{filingId}/${u.path}`,
+        tags: [TAG],
+        summary: u.summary,
+        request: {
+          params: FilingParams,
+          headers: z.object({ "if-match": IfMatchHeader, "idempotency-key": IdempotencyKeyHeader }),
+          body: json(u.body),
+        },
+        responses: {
+          200: { description: "Updated", headers: etagHeader, ...json(FilingView) },
+          ...problemResponses(400, 404, 409, 412, 415, 422, 428),
+        },
+      });
+    }
+    registry.registerPath({
+      method: "get",
+      path: "/filings/{filingId}",
+      tags: [TAG],
+      summary: "One filing, from its stream",
+      request: { params: FilingParams },
+      responses: {
+        200: { description: "The filing", headers: etagHeader, ...json(FilingView) },
+        ...problemResponses(400, 404),
+      },
+    });
+    const Row = z.record(z.string(), z.unknown());
+    registry.registerPath({
+      method: "get",
+      path: "/filings",
+      tags: [TAG],
+      summary: "An enterprise's own filings (read model), newest first",
+      request: { query: FilingListQuery },
+      responses: {
+        200: { description: "Filings", ...json(z.object({ items: z.array(Row) })) },
+        ...problemResponses(400, 503),
+      },
+    });
+    registry.registerPath({
+      method: "get",
+      path: "/filings/queue",
+      tags: [TAG],
+      summary: "The bureau's queue: pending filings by due date (working days), overdue flagged",
+      request: { query: FilingQueueQuery },
+      responses: {
+        200: { description: "Queue", ...json(z.object({ asOf: z.string(), items: z.array(Row) })) },
+        ...problemResponses(400, 503),
+      },
+    });
+    registry.registerPath({
+      method: "get",
+      path: "/filings/statistics",
+      tags: [TAG],
+      summary: "Filings by status, grouped by route, country, industry (GB/T 4754 division) or kind",
+      request: { query: FilingStatisticsQuery },
+      responses: {
+        200: {
+          description: "Statistics",
+          ...json(
+            z.object({
+              groups: z.array(
+                z.object({
+                  group: z.record(z.string(), z.string().nullable()),
+                  total: z.number().int(),
+                  byStatus: z.record(z.string(), z.number().int()),
+                }),
+              ),
+            }),
+          ),
+        },
+        ...problemResponses(400, 503),
+      },
+    });
+  },
+};
