@@ -1,0 +1,193 @@
+/**
+ * Filings and negative-list editions over HTTP on real PostgreSQL (read models fed from the
+ * store): bad input names the field and stores nothing; the automated check at submission; the
+ * bureau's queue; a check for a date keeps its answer after a new edition is published.
+ */
+import type { Express } from "express";
+import request from "supertest";
+import type { ReadSide } from "../../services/api/read-side";
+import { seedEditions } from "../../services/reference-data/edition-seed";
+import { shippedEditions } from "../../services/reference-data/shipped-editions";
+import { chinaToday } from "../../services/platform/china-date";
+import { eventCount, PROBLEM_JSON } from "../support/api-app";
+import { serverDatabase, type TestDatabase } from "../support/databases";
+import { productApp } from "../support/product-app";
+
+const inbound = (over: Record<string, unknown> = {}) => ({
+  kind: "inbound_report",
+  industryCodes: ["1711"],
+  foreignSharePercent: 60,
+  largestForeignInvestorPercent: 60,
+  legalRepresentativeNationality: "DE",
+  insideFtz: false,
+  investorCountries: ["DE"],
+  investment: { value: 5_000_000, currency: "EUR", usd: 5_400_000 },
+  ...over,
+});
+
+describe("filings API (PostgreSQL)", () => {
+  let t: TestDatabase;
+  let app: Express;
+  let readSide: ReadSide;
+  beforeEach(async () => {
+    t = await serverDatabase();
+    let store;
+    ({ app, readSide, store } = await productApp(t));
+    await seedEditions(store);
+    await readSide.caughtUp();
+  });
+  afterEach(async () => {
+    await readSide.stop();
+    await t.drop();
+  });
+
+  const submit = (enterprise: string, details: unknown, key = `k-${Math.random()}`) =>
+    request(app).post("/filings").set("Idempotency-Key", key).send({ enterprise, details });
+
+  it.each([
+    ["equity above 100", inbound({ foreignSharePercent: 100.5 }), "/body/details/foreignSharePercent"],
+    ["equity below 0", inbound({ foreignSharePercent: -1 }), "/body/details/foreignSharePercent"],
+    ["an unknown industry code", inbound({ industryCodes: ["17x1"] }), "/body/details/industryCodes/0"],
+    ["an invalid country", inbound({ investorCountries: ["XX"] }), "/body/details/investorCountries/0"],
+    [
+      "an invalid currency",
+      inbound({ investment: { value: 1, currency: "EURO", usd: 1 } }),
+      "/body/details/investment/currency",
+    ],
+    [
+      "a negative amount",
+      inbound({ investment: { value: -5, currency: "EUR", usd: 1 } }),
+      "/body/details/investment/value",
+    ],
+    [
+      "a largest investor above all foreign investors",
+      inbound({ largestForeignInvestorPercent: 70 }),
+      "/body/details/largestForeignInvestorPercent",
+    ],
+  ])("refuses %s with a problem naming the field, and stores nothing", async (_what, details, pointer) => {
+    const before = await eventCount(t);
+    const res = await submit("91350200776049653A", details);
+    expect(res.status).toBe(400);
+    expect(res.headers["content-type"]).toMatch(PROBLEM_JSON);
+    expect(res.body.errors.map((e: { pointer: string }) => e.pointer)).toContain(pointer);
+    expect(await eventCount(t)).toBe(before);
+  });
+
+  it("refuses a credit code with a wrong check character, naming the expected one", async () => {
+    const res = await submit("91350200776049653B", inbound());
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([{ pointer: "/body/enterprise", detail: expect.stringContaining("expected A") }]);
+  });
+
+  it("records the automated check at submission and serves the queue with due dates", async () => {
+    const prohibited = await submit(
+      "91350200776049653A",
+      inbound({ industryCodes: ["5128"], foreignSharePercent: 10, largestForeignInvestorPercent: 10 }),
+    );
+    expect(prohibited.status).toBe(201);
+    expect(prohibited.body.check).toMatchObject({
+      recommendation: "reject",
+      negativeList: { outcome: "prohibited", editionId: "national-2024", measures: [7] },
+      dueWorkingDays: 3,
+    });
+    const ftz = await submit(
+      "91350213678251743X",
+      inbound({
+        industryCodes: ["7243"],
+        insideFtz: true,
+        foreignSharePercent: 33,
+        largestForeignInvestorPercent: 33,
+        legalRepresentativeNationality: "CN",
+      }),
+    );
+    expect(ftz.body.check).toMatchObject({
+      recommendation: "accept",
+      negativeList: { outcome: "permitted", editionId: "ftz-2021" },
+    });
+    const history = await t.db.query<{ type: string }>(
+      "SELECT type FROM events WHERE stream_id = $1 ORDER BY stream_version",
+      [`Filing-${prohibited.body.filingId}`],
+    );
+    expect(history.rows.map((r) => r.type)).toEqual(["FilingSubmitted", "AutomatedCheckRecorded"]);
+
+    const rejected = await request(app)
+      .post(`/filings/${prohibited.body.filingId}/rejection`)
+      .set("If-Match", '"1"')
+      .send({ reasons: ["tobacco wholesale is prohibited (national-2024 measure 7)"] });
+    expect(rejected.body.status).toBe("rejected");
+    await readSide.caughtUp();
+    const queue = await request(app).get("/filings/queue?asOf=2099-01-01");
+    expect(queue.body.items).toEqual([
+      expect.objectContaining({ filingId: ftz.body.filingId, overdue: true, dueDate: ftz.body.check.dueDate }),
+    ]);
+    const own = await request(app).get("/filings?enterprise=91350213678251743X");
+    expect(own.body.items.map((f: { filingId: string }) => f.filingId)).toEqual([ftz.body.filingId]);
+    const stats = await request(app).get("/filings/statistics?groupBy=kind,industry");
+    expect(stats.body.groups).toEqual([
+      { group: { kind: "inbound_report", industry: "51" }, total: 1, byStatus: { rejected: 1 } },
+      { group: { kind: "inbound_report", industry: "72" }, total: 1, byStatus: { submitted: 1 } },
+    ]);
+  });
+
+  it("answers a check for a date the same after a newer edition is published, and names the edition", async () => {
+    const ask = (date: string) =>
+      request(app).get(
+        `/negative-list/check?industry=4414&foreignShare=55&largestForeignInvestor=30&legalRepresentative=CN&insideFtz=false&date=${date}`,
+      );
+    const today = chinaToday();
+    const before = await ask(today);
+    expect(before.body).toMatchObject({
+      outcome: "restricted",
+      edition: { editionId: "national-2024" },
+      provisional: false,
+    });
+
+    // A new national edition that drops the nuclear measure, in force from a future date.
+    const national = shippedEditions().find((e) => e.editionId === "national-2024")!;
+    const future = "2099-01-01";
+    const next = {
+      ...national,
+      editionId: "national-2098",
+      title: "test edition",
+      inForceFrom: future,
+      supersedes: "national-2024",
+      measures: national.measures.filter((m) => m.number !== 6),
+      measureCount: national.measures.length - 1,
+    };
+    const backdated = await request(app)
+      .post("/negative-list/editions")
+      .set("Idempotency-Key", "ed-0")
+      .send({ ...next, inForceFrom: today });
+    expect(backdated.status).toBe(422);
+    expect(backdated.body.code).toBe("edition_backdated");
+    const published = await request(app).post("/negative-list/editions").set("Idempotency-Key", "ed-1").send(next);
+    expect(published.status).toBe(201);
+    await readSide.caughtUp();
+
+    const after = await ask(today);
+    expect(after.body.outcome).toBe(before.body.outcome);
+    expect(after.body.edition).toEqual(before.body.edition);
+    const later = await ask(future);
+    expect(later.body).toMatchObject({
+      outcome: "permitted",
+      edition: { editionId: "national-2098" },
+      provisional: true,
+    });
+    const editions = await request(app).get("/negative-list/editions");
+    expect(editions.body.editions.find((e: { editionId: string }) => e.editionId === "national-2024")).toMatchObject({
+      supersededBy: "national-2098",
+      supersededFrom: future,
+    });
+    const none = await ask("2024-10-31");
+    expect(none.status).toBe(422);
+    expect(none.body.code).toBeUndefined();
+    expect(none.body.type).toContain("no-edition-in-force");
+    expect(
+      (
+        await request(app).get(
+          "/negative-list/check?industry=4414&foreignShare=101&largestForeignInvestor=1&legalRepresentative=CN&insideFtz=false",
+        )
+      ).status,
+    ).toBe(400);
+  });
+});
