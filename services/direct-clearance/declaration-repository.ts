@@ -5,37 +5,16 @@
 import type { z } from "../../contracts/http/zod";
 import { declarationStream } from "../../contracts/direct-clearance/events";
 import type { DeclarationView } from "../../contracts/direct-clearance/http";
-import type { EventStore, RecordedEvent } from "../platform/event-store/types";
-import {
-  type DeclarationEvent,
-  type DeclarationState,
-  declarationDecider,
-  NO_DECLARATION,
-  statusOf,
-} from "./declaration-decider";
-
-/** Folds recorded events of one declaration. */
-export function foldDeclaration(events: readonly RecordedEvent[]): DeclarationState {
-  let s = NO_DECLARATION;
-  for (const e of events) {
-    s = declarationDecider.evolve(s, {
-      type: e.type,
-      data: e.data,
-      occurredAt: e.occurredAt.toISOString(),
-    } as DeclarationEvent);
-  }
-  return s;
-}
+import { type LoadedAggregate, loadAggregate } from "../platform/decider";
+import type { EventStore } from "../platform/event-store/types";
+import { type DeclarationState, declarationDecider, statusOf } from "./declaration-decider";
 
 /** A declaration's state and version (`null`: no such stream). */
-export async function loadDeclaration(
+export const loadDeclaration = (
   store: EventStore,
   declarationNumber: string,
-): Promise<{ state: DeclarationState; version: number | null }> {
-  const events = await store.readStream(declarationStream(declarationNumber));
-  const last = events[events.length - 1];
-  return { state: foldDeclaration(events), version: last ? last.streamVersion : null };
-}
+): Promise<LoadedAggregate<DeclarationState>> =>
+  loadAggregate(store, declarationStream(declarationNumber), declarationDecider);
 
 /** The API view of a lodged declaration at `version`. */
 export function declarationView(s: DeclarationState, version: number): z.output<typeof DeclarationView> {

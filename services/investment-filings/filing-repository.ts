@@ -4,25 +4,13 @@
 import type { z } from "../../contracts/http/zod";
 import { filingStream } from "../../contracts/investment-filings/filing-shapes";
 import type { FilingView } from "../../contracts/investment-filings/http";
+import { type LoadedAggregate, loadAggregate } from "../platform/decider";
 import type { EventStore } from "../platform/event-store/types";
-import { type FilingEvent, type FilingState, filingDecider, NO_FILING } from "./filing-decider";
+import { type FilingState, filingDecider } from "./filing-decider";
 
 /** A filing's state and version (`null`: no such stream). */
-export async function loadFiling(
-  store: EventStore,
-  filingId: string,
-): Promise<{ state: FilingState; version: number | null }> {
-  const events = await store.readStream(filingStream(filingId));
-  let state = NO_FILING;
-  for (const e of events) {
-    state = filingDecider.evolve(state, {
-      type: e.type,
-      data: e.data,
-      occurredAt: e.occurredAt.toISOString(),
-    } as FilingEvent);
-  }
-  return { state, version: events.length ? events[events.length - 1]!.streamVersion : null };
-}
+export const loadFiling = (store: EventStore, filingId: string): Promise<LoadedAggregate<FilingState>> =>
+  loadAggregate(store, filingStream(filingId), filingDecider);
 
 /** The API view of a submitted filing at `version`. */
 export function filingView(s: FilingState, version: number): z.output<typeof FilingView> {

@@ -149,3 +149,25 @@ export async function retryOnConflict<T>(attempt: () => Promise<T>, attempts = 6
     }
   }
 }
+
+/** An aggregate as its stream says now: state, stream version (`null`: no stream) and the events. */
+export interface LoadedAggregate<S> {
+  state: S;
+  version: number | null;
+  events: RecordedEvent[];
+}
+
+/** Reads `streamId` and folds it with `decider` (events given to `evolve` with their business time). */
+export async function loadAggregate<E extends DomainEvent, S>(
+  store: EventStore,
+  streamId: string,
+  decider: Decider<unknown, E, S> | Decider<never, E, S>,
+): Promise<LoadedAggregate<S>> {
+  const events = await store.readStream(streamId);
+  const last = events[events.length - 1];
+  return {
+    state: fold(decider as Decider<unknown, E, S>, decider.initialState, events),
+    version: last ? last.streamVersion : null,
+    events,
+  };
+}

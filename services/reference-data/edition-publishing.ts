@@ -8,10 +8,10 @@
  * All three go to the reference-data topic, so partners learn of the publication.
  */
 import { type EditionData, EDITION_CATEGORY, editionStream } from "../../contracts/reference-data/negative-list";
-import { DomainError } from "../platform/decider";
+import { DomainError, type LoadedAggregate, loadAggregate } from "../platform/decider";
 import type { EventMetadata, EventStore, NewEvent, StreamAppend } from "../platform/event-store/types";
 import { uuidV5 } from "../platform/uuid-v5";
-import { type EditionEvent, type EditionState, editionDecider, NO_EDITION, type ScopeEdition } from "./edition-decider";
+import { type EditionState, editionDecider, type ScopeEdition } from "./edition-decider";
 
 /** The scope's index stream (not an edition: its id has no year). */
 export const scopeIndexStream = (scope: string): string => `${EDITION_CATEGORY}-index-${scope}`;
@@ -28,21 +28,8 @@ export async function scopeEditions(
   };
 }
 
-async function loadEdition(
-  store: EventStore,
-  editionId: string,
-): Promise<{ state: EditionState; version: number | null }> {
-  const events = await store.readStream(editionStream(editionId));
-  let state = NO_EDITION;
-  for (const e of events) {
-    state = editionDecider.evolve(state, {
-      type: e.type,
-      data: e.data,
-      occurredAt: e.occurredAt.toISOString(),
-    } as EditionEvent);
-  }
-  return { state, version: events.length ? events[events.length - 1]!.streamVersion : null };
-}
+const loadEdition = (store: EventStore, editionId: string): Promise<LoadedAggregate<EditionState>> =>
+  loadAggregate(store, editionStream(editionId), editionDecider);
 
 /** What publishing did. */
 export interface PublishOutcome {
