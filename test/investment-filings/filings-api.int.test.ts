@@ -31,9 +31,9 @@ describe("filings API (PostgreSQL)", () => {
   let readSide: ReadSide;
   beforeEach(async () => {
     t = await serverDatabase();
-    let store;
-    ({ app, readSide, store } = await productApp(t));
-    await seedEditions(store);
+    const product = await productApp(t);
+    ({ app, readSide } = product);
+    await seedEditions(product.store);
     await readSide.caughtUp();
   });
   afterEach(async () => {
