@@ -3079,9 +3079,9 @@ export interface paths {
                     /** @description Comma-separated GB/T 4754-2017 codes */
                     industry: string;
                     /** @description Foreign investors' total equity, percent */
-                    foreignShare?: number | null;
+                    foreignShare: string;
                     /** @description The largest single foreign investor's equity, percent */
-                    largestForeignInvestor?: number | null;
+                    largestForeignInvestor: string;
                     /** @description Nationality of the legal representative (ISO 3166) */
                     legalRepresentative: string;
                     insideFtz: "true" | "false";

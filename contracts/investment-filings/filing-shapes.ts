@@ -16,6 +16,10 @@ export const Money = z
     currency: Currency,
     usd: z.number().positive().max(1e13).openapi({ description: "USD equivalent used for the thresholds" }),
   })
+  .refine((m) => m.currency !== "USD" || m.usd === m.value, {
+    message: "for an amount in USD, usd must equal value",
+    path: ["usd"],
+  })
   .openapi("Money");
 
 const Percent = z.number().min(0, "a percentage from 0 to 100").max(100, "a percentage from 0 to 100");
@@ -36,6 +40,10 @@ export const InboundReport = z
   .refine((d) => d.largestForeignInvestorPercent <= d.foreignSharePercent, {
     message: "the largest foreign investor cannot hold more than all foreign investors together",
     path: ["largestForeignInvestorPercent"],
+  })
+  .refine((d) => d.foreignSharePercent > 0, {
+    message: "a foreign-investment report needs foreign equity above 0",
+    path: ["foreignSharePercent"],
   });
 
 /** 境外投资: an outbound investment by the enterprise. */

@@ -70,7 +70,10 @@ export const EditionScope = z.enum(["national", "ftz"]).openapi("NegativeListSco
 /** An edition as published (event data of NegativeListEditionPublished). */
 export const NegativeListEditionPublished = z
   .object({
-    editionId: z.string().regex(/^[a-z]+-\d{4}[a-z0-9-]*$/, "like national-2024 or ftz-2021"),
+    editionId: z
+      .string()
+      .max(60)
+      .regex(/^(national|ftz)-\d{4}[a-z0-9-]*$/, "like national-2024 or ftz-2021 (the scope, then the year)"),
     scope: EditionScope,
     title: SafeString.min(1).max(300),
     titleEn: SafeString.max(300).optional(),
@@ -84,6 +87,31 @@ export const NegativeListEditionPublished = z
     supersedes: z.string().optional(),
   })
   .superRefine((e, ctx) => {
+    if (!e.editionId.startsWith(`${e.scope}-`)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["editionId"],
+        message: `a ${e.scope} edition's id starts with ${e.scope}-`,
+      });
+    }
+    e.measures.forEach((m, i) =>
+      m.clauses.forEach((c, j) => {
+        if (m.kind === "prohibited" && c.conditions.length) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["measures", i, "clauses", j, "conditions"],
+            message: "a prohibition has no conditions",
+          });
+        }
+        if (m.kind === "restricted" && !c.conditions.length) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["measures", i, "clauses", j, "conditions"],
+            message: "a restriction needs at least one condition",
+          });
+        }
+      }),
+    );
     if (e.measures.length !== e.measureCount) {
       ctx.addIssue({
         code: "custom",
@@ -110,7 +138,12 @@ export const NegativeListEditionSuperseded = z
 export const EDITION_CATEGORY = "NegativeListEdition";
 export const editionStream = (editionId: string): string => `${EDITION_CATEGORY}-${editionId}`;
 
-const Percent = z.coerce.number().min(0, "a percentage from 0 to 100").max(100, "a percentage from 0 to 100");
+/** A percentage in a query string: a plain decimal 0–100 with at most 4 decimals (no hex, exponents or blanks). */
+const Percent = z
+  .string()
+  .regex(/^\d{1,3}(\.\d{1,4})?$/, "a percentage from 0 to 100 written as a decimal, e.g. 49 or 33.5")
+  .transform(Number)
+  .pipe(z.number().min(0).max(100, "a percentage from 0 to 100"));
 
 /** The question a check answers (GET /negative-list/check query). */
 export const CheckQuery = z
@@ -135,6 +168,10 @@ export const CheckQuery = z
   })
   .refine((q) => q.largestForeignInvestor <= q.foreignShare, {
     message: "the largest foreign investor cannot hold more than all foreign investors together",
+    path: ["largestForeignInvestor"],
+  })
+  .refine((q) => q.foreignShare === 0 || q.largestForeignInvestor > 0, {
+    message: "with foreign equity there is a largest foreign investor holding more than 0",
     path: ["largestForeignInvestor"],
   });
 export type CheckInput = Omit<z.output<typeof CheckQuery>, "date"> & { date: string };

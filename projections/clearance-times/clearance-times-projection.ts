@@ -108,7 +108,7 @@ async function apply(tx: SqlExecutor, e: ProjectionEvent, t: TableNames): Promis
     }
     default:
       // InspectionScheduled carries no stage time; unknown (newer) types are skipped.
-      await set("version = $2", []);
+      return;
   }
 }
 

@@ -10,7 +10,7 @@ import swaggerUi from "swagger-ui-express";
 import type { Database } from "../platform/db/database";
 import type { EventStore } from "../platform/event-store/types";
 import { type IdempotencyOptions, IdempotencyStore } from "./http/idempotency";
-import { jsonBody, requireJsonMediaType } from "./http/json-body";
+import { jsonBody, limitJsonDepth, requireJsonMediaType } from "./http/json-body";
 import { notFoundHandler, problemErrorHandler } from "./http/problem";
 import { requestIdOf } from "./http/request-id";
 import type { RouteContext, RouteModule } from "./route-module";
@@ -74,6 +74,7 @@ export function createApp(deps: ApiDeps): Express {
   );
   app.use(requireJsonMediaType(routes.flatMap((m) => m.uploads ?? [])));
   app.use(jsonBody(deps.bodyLimit ?? "256kb"));
+  app.use(limitJsonDepth);
 
   for (const module of [systemRoutes({ kafkaReady: deps.kafkaReady }), ...routes]) {
     const router = express.Router();

@@ -67,12 +67,16 @@ const ALLOWED_IN: Record<Exclude<FilingCommand["kind"], "submit">, FilingStatus[
   lapse: ["certified"],
 };
 
-/** The date `years` after `date` (YYYY-MM-DD), the day before the anniversary (29 Feb → 28 Feb). */
+/**
+ * The last day of a period of `years` years starting on `date` (YYYY-MM-DD): the anniversary
+ * itself, or the month's last day when it has no such day (29 Feb → 28 Feb), as the Civil Code
+ * counts periods (arts. 201–202: counting starts the next day and ends on the corresponding day).
+ */
 export function yearsLater(date: string, years: number): string {
   const [y, m, d] = date.split("-").map(Number) as [number, number, number];
   const anniversary = new Date(Date.UTC(y + years, m - 1, d));
   if (anniversary.getUTCMonth() !== m - 1) anniversary.setUTCDate(0); // 29 Feb in a common year
-  return new Date(anniversary.getTime() - 86_400_000).toISOString().slice(0, 10);
+  return anniversary.toISOString().slice(0, 10);
 }
 
 function decide(cmd: FilingCommand, s: FilingState): FilingEvent[] {
@@ -119,6 +123,13 @@ function decide(cmd: FilingCommand, s: FilingState): FilingEvent[] {
     case "withdraw":
       return [ev("FilingWithdrawn", { reason: cmd.reason })];
     case "accept":
+      if (s.status === "submitted" && s.check!.recommendation !== "accept" && !isApprovalRoute(s.check!.route)) {
+        throw new DomainError(
+          "check_not_passed",
+          `the automated check recommends ${s.check!.recommendation}: refer the filing (with the reason) before accepting it`,
+          { state: s.status, recommendation: s.check!.recommendation },
+        );
+      }
       if (s.status === "submitted" && isApprovalRoute(s.check!.route)) {
         throw new DomainError(
           "approval_route",

@@ -2,10 +2,11 @@
  * The negative-list edition aggregate: one stream per edition, `NegativeListEdition-<editionId>`,
  * on the reference-data topic so partner systems learn of every publication.
  *
- * - publish: records the edition with its measures. Its `inForceFrom` must be later than the
- *   publishing day (China) unless it is the first edition of its scope in this system (loading
- *   history, e.g. the shipped editions), so that no published edition ever changes the answer
- *   for a date that has already passed (DOMAIN.md §3: a check must be reproducible). It must also
+ * - publish: records the edition with its measures. Its `inForceFrom` must be at least two days
+ *   after the publishing day (China) unless it is the first edition of its scope in this system
+ *   (loading history, e.g. the shipped editions), so that no published edition ever changes the
+ *   answer for a date that has passed or is under way (DOMAIN.md §3: a check must be
+ *   reproducible). `supersedes`, when given, must name the scope's latest edition. It must also
  *   be later than every edition of its scope already published. Those cross-edition facts are
  *   given to `decide` in the command (`scopeEditions`).
  * - supersede: recorded on the older edition when a newer one names it in `supersedes`.

@@ -69,43 +69,49 @@ export function editionInForce<E extends Pick<EditionData, "scope" | "inForceFro
 
 const pct = (n: number) => `${Number(n.toFixed(4))}%`;
 
+/** Percent → ten-thousandths of a percent, so comparisons are exact (100 − 70.3 is not 29.7 in floats). */
+const units = (percent: number) => Math.round(percent * 10_000);
+
 function evaluate(c: Condition, q: CheckInput): ConditionResult {
-  const chinese = 100 - q.foreignShare;
+  const foreign = units(q.foreignShare);
+  const largest = units(q.largestForeignInvestor);
+  const chineseUnits = 1_000_000 - foreign;
+  const chinese = chineseUnits / 10_000;
   switch (c.type) {
     case "chinese_share_min":
       return {
         condition: c,
-        met: chinese >= c.percent,
+        met: chineseUnits >= units(c.percent),
         explanation: `Chinese share at least ${pct(c.percent)}; proposed ${pct(chinese)}`,
       };
     case "chinese_control":
       return {
         condition: c,
-        met: chinese > 50,
+        met: chineseUnits > units(50),
         explanation: `Chinese control (Chinese share above 50%); proposed ${pct(chinese)}`,
       };
     case "chinese_relative_control":
       return {
         condition: c,
-        met: chinese > q.largestForeignInvestor,
+        met: chineseUnits > largest,
         explanation: `Chinese relative control (Chinese share above the largest foreign investor's); proposed ${pct(chinese)} against ${pct(q.largestForeignInvestor)}`,
       };
     case "foreign_share_max":
       return {
         condition: c,
-        met: q.foreignShare <= c.percent,
+        met: foreign <= units(c.percent),
         explanation: `foreign share at most ${pct(c.percent)}; proposed ${pct(q.foreignShare)}`,
       };
     case "single_foreign_investor_max":
       return {
         condition: c,
-        met: q.largestForeignInvestor <= c.percent,
+        met: largest <= units(c.percent),
         explanation: `one foreign investor with affiliates at most ${pct(c.percent)}; proposed ${pct(q.largestForeignInvestor)}`,
       };
     case "joint_venture_only":
       return {
         condition: c,
-        met: q.foreignShare > 0 && q.foreignShare < 100,
+        met: foreign > 0 && foreign < units(100),
         explanation: `joint venture with a Chinese partner only; proposed foreign share ${pct(q.foreignShare)}`,
       };
     case "chinese_legal_representative":
@@ -123,10 +129,12 @@ const RANK = { prohibited: 0, conditions_not_met: 1, conditions_met: 2 } as cons
 /** Checks `q` against `edition` (the one in force on `q.date` for the site). */
 export function checkAgainst(edition: EditionData, q: CheckInput): CheckResult {
   const matches: MeasureMatch[] = [];
+  // No foreign equity: not a foreign investment, so the list does not apply (Foreign Investment Law art. 2).
+  const foreignInvestment = units(q.foreignShare) > 0;
   for (const m of edition.measures) {
     for (const clause of m.clauses) {
       const codes = q.industry.filter((p) => clause.industryCodes.some((l) => overlaps(p, l)));
-      if (codes.length === 0) continue;
+      if (codes.length === 0 || !foreignInvestment) continue;
       const conditions = m.kind === "prohibited" ? [] : clause.conditions.map((c) => evaluate(c, q));
       const status =
         m.kind === "prohibited"

@@ -259,9 +259,9 @@ describe("filing transitions", () => {
       validYears: 2,
       at: "2024-03-01T10:00:00+08:00",
     });
-    expect(certified.certificate).toMatchObject({ issuedOn: "2024-03-01", validUntil: "2026-02-28" });
-    expect(run(certified, { kind: "use", on: "2025-06-01", at: AT }).status).toBe("used");
-    expect(refusal(certified, { kind: "use", on: "2026-03-01", at: AT }).code).toBe("certificate_not_valid_then");
+    expect(certified.certificate).toMatchObject({ issuedOn: "2024-03-01", validUntil: "2026-03-01" });
+    expect(run(certified, { kind: "use", on: "2026-03-01", at: AT }).status).toBe("used");
+    expect(refusal(certified, { kind: "use", on: "2026-03-02", at: AT }).code).toBe("certificate_not_valid_then");
     expect(run(certified, { kind: "lapse", at: AT }).status).toBe("lapsed");
     const fresh = run(run(submitted(), { kind: "accept", filingNumber: "N2", at: AT }), {
       kind: "issueCertificate",
@@ -283,8 +283,39 @@ describe("filing transitions", () => {
     ).toBe("no_certificate");
   });
 
-  it("computes validity to the day before the anniversary, also from 29 February", () => {
-    expect(yearsLater("2026-11-30", 2)).toBe("2028-11-29");
-    expect(yearsLater("2028-02-29", 2)).toBe("2030-02-27");
+  it("ends a validity period on the anniversary, or the month's last day (Civil Code arts. 201–202)", () => {
+    expect(yearsLater("2026-11-30", 2)).toBe("2028-11-30");
+    expect(yearsLater("2028-02-29", 2)).toBe("2030-02-28");
+  });
+
+  it("accepts a filing the automated check did not recommend only after a referral", () => {
+    const inbound: FilingDetails = {
+      kind: "inbound_report",
+      industryCodes: ["5128"],
+      foreignSharePercent: 10,
+      largestForeignInvestorPercent: 10,
+      legalRepresentativeNationality: "CN",
+      insideFtz: false,
+      investorCountries: ["SG"],
+      investment: usd(1_000_000),
+    };
+    const check = automatedCheck(inbound, "2026-11-30", {
+      ...ctx,
+      negativeList: { outcome: "prohibited", editionId: "national-2024", measures: [7], conditionsNotMet: [] },
+    });
+    const s = run(NO_FILING, {
+      kind: "submit",
+      filingId: "5a7e8d4c-1f2b-4c3d-9e8f-0a1b2c3d4e5f",
+      enterprise: "91350200776049653A",
+      details: inbound,
+      check,
+      at: AT,
+    });
+    expect(refusal(s, { kind: "accept", filingNumber: "N", at: AT })).toMatchObject({
+      code: "check_not_passed",
+      details: { recommendation: "reject" },
+    });
+    const referred = run(s, { kind: "refer", reason: "bureau reviews the tobacco activity", at: AT });
+    expect(run(referred, { kind: "accept", filingNumber: "N", at: AT }).status).toBe("accepted");
   });
 });

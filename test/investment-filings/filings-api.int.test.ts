@@ -73,6 +73,17 @@ describe("filings API (PostgreSQL)", () => {
     expect(await eventCount(t)).toBe(before);
   });
 
+  it("refuses a body nested too deeply with 400, not a stack overflow", async () => {
+    let deep = "1";
+    for (let i = 0; i < 100_000; i++) deep = `[${deep}]`;
+    const res = await request(app)
+      .post("/filings")
+      .set({ "Content-Type": "application/json", "Idempotency-Key": "deep" })
+      .send(`{"enterprise":${deep}}`);
+    expect(res.status).toBe(400);
+    expect(res.body.type).toContain("nested-too-deeply");
+  });
+
   it("refuses a credit code with a wrong check character, naming the expected one", async () => {
     const res = await submit("91350200776049653B", inbound());
     expect(res.status).toBe(400);

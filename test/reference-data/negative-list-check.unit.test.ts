@@ -93,6 +93,24 @@ const TABLE: Row[] = [
   ["higher education, foreign principal", { industry: ["8341"], legalRepresentative: "GB" }, "restricted", [20]],
   ["higher education, Chinese-led, Chinese principal", { industry: ["8341"], foreignShare: 40 }, "permitted", []],
   [
+    "higher education, foreign 60% with a Chinese principal (中方主导 is about leadership, not equity)",
+    { industry: ["8341"], foreignShare: 60, largestForeignInvestor: 30 },
+    "permitted",
+    [],
+  ],
+  [
+    "civil airport, Chinese 29.7% equal to the largest foreign 29.7% (no float rounding)",
+    { industry: ["5631"], foreignShare: 70.3, largestForeignInvestor: 29.7 },
+    "restricted",
+    [10],
+  ],
+  [
+    "no foreign equity: the list does not apply",
+    { industry: ["5128"], foreignShare: 0, largestForeignInvestor: 0 },
+    "permitted",
+    [],
+  ],
+  [
     "hospital, foreign 70% (a joint venture)",
     { industry: ["8411"], foreignShare: 70, largestForeignInvestor: 70 },
     "permitted",

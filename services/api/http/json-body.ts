@@ -46,3 +46,36 @@ export function requireJsonMediaType(uploads: readonly UploadRoute[] = []): Requ
 
 /** The JSON body parser with `limit` (bytes, or a string such as "256kb"). Errors become 400/413/415 problems. */
 export const jsonBody = (limit: string | number): RequestHandler => express.json({ limit, type: JSON_MEDIA_TYPES });
+
+/** Deepest nesting of arrays and objects a JSON body may have (no request here needs more than 10). */
+export const MAX_JSON_DEPTH = 64;
+
+/** Nesting depth of a parsed JSON value, counted without recursion (a deep body cannot overflow the stack). */
+export function jsonDepth(value: unknown, limit = Number.POSITIVE_INFINITY): number {
+  let max = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length) {
+    const [v, d] = stack.pop()!;
+    if (v === null || typeof v !== "object") continue;
+    max = Math.max(max, d + 1);
+    if (max > limit) return max;
+    for (const child of Object.values(v)) stack.push([child, d + 1]);
+  }
+  return max;
+}
+
+/** 400 `nested-too-deeply` for a JSON body deeper than MAX_JSON_DEPTH (checked after parsing). */
+export const limitJsonDepth: RequestHandler = (req, _res, next) => {
+  if (req.body !== undefined && !Buffer.isBuffer(req.body) && jsonDepth(req.body, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
+    next(
+      new ProblemError({
+        status: 400,
+        slug: "nested-too-deeply",
+        title: "Body nested too deeply",
+        detail: `JSON bodies may nest arrays and objects at most ${MAX_JSON_DEPTH} deep`,
+      }),
+    );
+    return;
+  }
+  next();
+};
