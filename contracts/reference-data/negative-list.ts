@@ -94,24 +94,17 @@ export const NegativeListEditionPublished = z
         message: `a ${e.scope} edition's id starts with ${e.scope}-`,
       });
     }
-    e.measures.forEach((m, i) =>
-      m.clauses.forEach((c, j) => {
+    for (const [i, m] of e.measures.entries()) {
+      for (const [j, c] of m.clauses.entries()) {
+        const path = ["measures", i, "clauses", j, "conditions"];
         if (m.kind === "prohibited" && c.conditions.length) {
-          ctx.addIssue({
-            code: "custom",
-            path: ["measures", i, "clauses", j, "conditions"],
-            message: "a prohibition has no conditions",
-          });
+          ctx.addIssue({ code: "custom", path, message: "a prohibition has no conditions" });
         }
         if (m.kind === "restricted" && !c.conditions.length) {
-          ctx.addIssue({
-            code: "custom",
-            path: ["measures", i, "clauses", j, "conditions"],
-            message: "a restriction needs at least one condition",
-          });
+          ctx.addIssue({ code: "custom", path, message: "a restriction needs at least one condition" });
         }
-      }),
-    );
+      }
+    }
     if (e.measures.length !== e.measureCount) {
       ctx.addIssue({
         code: "custom",
