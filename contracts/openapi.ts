@@ -37,9 +37,38 @@ export function buildOpenApiDocument(contributors: readonly OpenApiContributor[]
   const registry = new OpenAPIRegistry();
   registry.register("Problem", Problem);
   registry.register("ProblemFieldError", ProblemFieldError);
+  registry.registerComponent("securitySchemes", "bearer", {
+    type: "http",
+    scheme: "bearer",
+    bearerFormat: "JWT",
+    description:
+      "A JWT with claims sub, role (taskforce, enterprise, customs, partner, analyst, admin) and, for enterprises, " +
+      "uscc. Development tokens: npm run token -- --role <role> [--uscc <code>].",
+  });
   for (const c of contributors) c.openapi(registry);
-  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
+  const doc = new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: "3.1.0",
     info: { ...API_INFO },
+    security: [{ bearer: [] }],
   });
+  // Every operation needs a token unless it says `security: []` (health, readiness, the document):
+  // describe the 401 and 403 it can answer.
+  for (const item of Object.values(doc.paths ?? {})) {
+    for (const op of Object.values(
+      item as Record<string, { security?: unknown[]; responses?: Record<string, unknown> }>,
+    )) {
+      if (!op?.responses || (Array.isArray(op.security) && op.security.length === 0)) continue;
+      op.responses["401"] ??= {
+        description: "No bearer token, or an invalid one (WWW-Authenticate says why)",
+        content: { [PROBLEM_MEDIA]: { schema: { $ref: "#/components/schemas/Problem" } } },
+      };
+      op.responses["403"] ??= {
+        description: "The token's role may not use this operation",
+        content: { [PROBLEM_MEDIA]: { schema: { $ref: "#/components/schemas/Problem" } } },
+      };
+    }
+  }
+  return doc;
 }
+
+const PROBLEM_MEDIA = "application/problem+json";

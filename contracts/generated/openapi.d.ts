@@ -185,6 +185,24 @@ export interface paths {
                         };
                     };
                 };
+                /** @description No bearer token, or an invalid one (WWW-Authenticate says why) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The token's role may not use this operation */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         put?: never;
@@ -221,6 +239,24 @@ export interface paths {
                         "application/json": {
                             fields: components["schemas"]["ReformField"][];
                         };
+                    };
+                };
+                /** @description No bearer token, or an invalid one (WWW-Authenticate says why) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The token's role may not use this operation */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
             };
@@ -284,6 +320,24 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description No bearer token, or an invalid one (WWW-Authenticate says why) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The token's role may not use this operation */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description Not ready */
                 503: {
                     headers: {
@@ -326,6 +380,24 @@ export interface paths {
                 };
                 /** @description Malformed request or failed validation (field errors in `errors[]`) */
                 400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No bearer token, or an invalid one (WWW-Authenticate says why) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The token's role may not use this operation */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -406,6 +478,24 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description No bearer token, or an invalid one (WWW-Authenticate says why) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The token's role may not use this operation */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description Not ready */
                 503: {
                     headers: {
@@ -455,6 +545,24 @@ export interface paths {
                 };
                 /** @description Malformed request or failed validation (field errors in `errors[]`) */
                 400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No bearer token, or an invalid one (WWW-Authenticate says why) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The token's role may not use this operation */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -526,6 +634,24 @@ export interface paths {
                 };
                 /** @description Malformed request or failed validation (field errors in `errors[]`) */
                 400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No bearer token, or an invalid one (WWW-Authenticate says why) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The token's role may not use this operation */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -628,6 +754,24 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description No bearer token, or an invalid one (WWW-Authenticate says why) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The token's role may not use this operation */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description Not ready */
                 503: {
                     headers: {
@@ -690,6 +834,24 @@ export interface paths {
                 };
                 /** @description Malformed request or failed validation (field errors in `errors[]`) */
                 400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No bearer token, or an invalid one (WWW-Authenticate says why) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The token's role may not use this operation */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -809,6 +971,24 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description No bearer token, or an invalid one (WWW-Authenticate says why) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The token's role may not use this operation */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description No such resource */
                 404: {
                     headers: {
@@ -914,6 +1094,24 @@ export interface paths {
                 };
                 /** @description Malformed request or failed validation (field errors in `errors[]`) */
                 400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No bearer token, or an invalid one (WWW-Authenticate says why) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The token's role may not use this operation */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1033,6 +1231,24 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description No bearer token, or an invalid one (WWW-Authenticate says why) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The token's role may not use this operation */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description No such resource */
                 404: {
                     headers: {
@@ -1138,6 +1354,24 @@ export interface paths {
                 };
                 /** @description Malformed request or failed validation (field errors in `errors[]`) */
                 400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No bearer token, or an invalid one (WWW-Authenticate says why) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The token's role may not use this operation */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1257,6 +1491,24 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description No bearer token, or an invalid one (WWW-Authenticate says why) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The token's role may not use this operation */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description No such resource */
                 404: {
                     headers: {
@@ -1362,6 +1614,24 @@ export interface paths {
                 };
                 /** @description Malformed request or failed validation (field errors in `errors[]`) */
                 400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No bearer token, or an invalid one (WWW-Authenticate says why) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The token's role may not use this operation */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1481,6 +1751,24 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description No bearer token, or an invalid one (WWW-Authenticate says why) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The token's role may not use this operation */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description No such resource */
                 404: {
                     headers: {
@@ -1586,6 +1874,24 @@ export interface paths {
                 };
                 /** @description Malformed request or failed validation (field errors in `errors[]`) */
                 400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No bearer token, or an invalid one (WWW-Authenticate says why) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The token's role may not use this operation */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1705,6 +2011,24 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description No bearer token, or an invalid one (WWW-Authenticate says why) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The token's role may not use this operation */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description No such resource */
                 404: {
                     headers: {
@@ -1810,6 +2134,24 @@ export interface paths {
                 };
                 /** @description Malformed request or failed validation (field errors in `errors[]`) */
                 400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No bearer token, or an invalid one (WWW-Authenticate says why) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The token's role may not use this operation */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1929,6 +2271,24 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description No bearer token, or an invalid one (WWW-Authenticate says why) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The token's role may not use this operation */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description No such resource */
                 404: {
                     headers: {
@@ -2021,6 +2381,24 @@ export interface paths {
                         "application/json": components["schemas"]["ReformTaskView"];
                     };
                 };
+                /** @description No bearer token, or an invalid one (WWW-Authenticate says why) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The token's role may not use this operation */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description No such resource */
                 404: {
                     headers: {
@@ -2068,6 +2446,24 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["ReformTaskHistory"];
+                    };
+                };
+                /** @description No bearer token, or an invalid one (WWW-Authenticate says why) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The token's role may not use this operation */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
                 /** @description No such resource */
@@ -2141,6 +2537,24 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description No bearer token, or an invalid one (WWW-Authenticate says why) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The token's role may not use this operation */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description Not ready */
                 503: {
                     headers: {
@@ -2183,6 +2597,24 @@ export interface paths {
                 };
                 /** @description Malformed request or failed validation (field errors in `errors[]`) */
                 400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No bearer token, or an invalid one (WWW-Authenticate says why) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The token's role may not use this operation */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2268,6 +2700,24 @@ export interface paths {
                 };
                 /** @description Malformed request or failed validation (field errors in `errors[]`) */
                 400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No bearer token, or an invalid one (WWW-Authenticate says why) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The token's role may not use this operation */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2380,6 +2830,24 @@ export interface paths {
                 };
                 /** @description Malformed request or failed validation (field errors in `errors[]`) */
                 400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No bearer token, or an invalid one (WWW-Authenticate says why) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The token's role may not use this operation */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2513,6 +2981,24 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description No bearer token, or an invalid one (WWW-Authenticate says why) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The token's role may not use this operation */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description No such resource */
                 404: {
                     headers: {
@@ -2605,6 +3091,24 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description No bearer token, or an invalid one (WWW-Authenticate says why) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The token's role may not use this operation */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description No such resource */
                 404: {
                     headers: {
@@ -2669,6 +3173,24 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description No bearer token, or an invalid one (WWW-Authenticate says why) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The token's role may not use this operation */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description Not ready */
                 503: {
                     headers: {
@@ -2726,6 +3248,24 @@ export interface paths {
                 };
                 /** @description Malformed request or failed validation (field errors in `errors[]`) */
                 400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No bearer token, or an invalid one (WWW-Authenticate says why) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The token's role may not use this operation */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2798,6 +3338,24 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description No bearer token, or an invalid one (WWW-Authenticate says why) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The token's role may not use this operation */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description Not ready */
                 503: {
                     headers: {
@@ -2847,6 +3405,24 @@ export interface paths {
                 };
                 /** @description Malformed request or failed validation (field errors in `errors[]`) */
                 400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No bearer token, or an invalid one (WWW-Authenticate says why) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The token's role may not use this operation */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2910,6 +3486,24 @@ export interface paths {
                         };
                     };
                 };
+                /** @description No bearer token, or an invalid one (WWW-Authenticate says why) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The token's role may not use this operation */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description Not ready */
                 503: {
                     headers: {
@@ -2954,6 +3548,24 @@ export interface paths {
                 };
                 /** @description Malformed request or failed validation (field errors in `errors[]`) */
                 400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No bearer token, or an invalid one (WWW-Authenticate says why) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The token's role may not use this operation */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3037,6 +3649,24 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description No bearer token, or an invalid one (WWW-Authenticate says why) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The token's role may not use this operation */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description No such resource */
                 404: {
                     headers: {
@@ -3105,6 +3735,24 @@ export interface paths {
                 };
                 /** @description Malformed request or failed validation (field errors in `errors[]`) */
                 400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No bearer token, or an invalid one (WWW-Authenticate says why) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The token's role may not use this operation */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3183,6 +3831,24 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description No bearer token, or an invalid one (WWW-Authenticate says why) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The token's role may not use this operation */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description Not ready */
                 503: {
                     headers: {
@@ -3225,6 +3891,24 @@ export interface paths {
                 };
                 /** @description Malformed request or failed validation (field errors in `errors[]`) */
                 400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No bearer token, or an invalid one (WWW-Authenticate says why) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The token's role may not use this operation */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3319,6 +4003,24 @@ export interface paths {
                 };
                 /** @description Malformed request or failed validation (field errors in `errors[]`) */
                 400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No bearer token, or an invalid one (WWW-Authenticate says why) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The token's role may not use this operation */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3438,6 +4140,24 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description No bearer token, or an invalid one (WWW-Authenticate says why) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The token's role may not use this operation */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description No such resource */
                 404: {
                     headers: {
@@ -3543,6 +4263,24 @@ export interface paths {
                 };
                 /** @description Malformed request or failed validation (field errors in `errors[]`) */
                 400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No bearer token, or an invalid one (WWW-Authenticate says why) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The token's role may not use this operation */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3662,6 +4400,24 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description No bearer token, or an invalid one (WWW-Authenticate says why) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The token's role may not use this operation */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description No such resource */
                 404: {
                     headers: {
@@ -3767,6 +4523,24 @@ export interface paths {
                 };
                 /** @description Malformed request or failed validation (field errors in `errors[]`) */
                 400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No bearer token, or an invalid one (WWW-Authenticate says why) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The token's role may not use this operation */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3886,6 +4660,24 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description No bearer token, or an invalid one (WWW-Authenticate says why) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The token's role may not use this operation */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description No such resource */
                 404: {
                     headers: {
@@ -3991,6 +4783,24 @@ export interface paths {
                 };
                 /** @description Malformed request or failed validation (field errors in `errors[]`) */
                 400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No bearer token, or an invalid one (WWW-Authenticate says why) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The token's role may not use this operation */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4110,6 +4920,24 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description No bearer token, or an invalid one (WWW-Authenticate says why) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The token's role may not use this operation */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description No such resource */
                 404: {
                     headers: {
@@ -4211,6 +5039,24 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description No bearer token, or an invalid one (WWW-Authenticate says why) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The token's role may not use this operation */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description No such resource */
                 404: {
                     headers: {
@@ -4266,6 +5112,24 @@ export interface paths {
                 };
                 /** @description Malformed request or failed validation (field errors in `errors[]`) */
                 400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No bearer token, or an invalid one (WWW-Authenticate says why) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The token's role may not use this operation */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4342,8 +5206,103 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description No bearer token, or an invalid one (WWW-Authenticate says why) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The token's role may not use this operation */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description Not ready */
                 503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/audit/streams/{streamId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What happened to a stream: every event with its actor and correlation id */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    streamId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The stream's audit trail */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            streamId: string;
+                            events: components["schemas"]["AuditEntry"][];
+                        };
+                    };
+                };
+                /** @description Malformed request or failed validation (field errors in `errors[]`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No bearer token, or an invalid one (WWW-Authenticate says why) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The token's role may not use this operation */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such resource */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5297,6 +6256,20 @@ export interface components {
         UseCertificateBody: {
             /** Format: date */
             on?: string;
+        };
+        AuditEntry: {
+            version: number;
+            globalPosition: number;
+            eventId: string;
+            type: string;
+            occurredAt: string;
+            recordedAt: string;
+            actor: {
+                [key: string]: unknown;
+            } | null;
+            correlationId: string | null;
+            causationId: string | null;
+            data?: unknown;
         };
     };
     responses: never;

@@ -9,6 +9,8 @@ import { pinoHttp } from "pino-http";
 import swaggerUi from "swagger-ui-express";
 import type { Database } from "../platform/db/database";
 import type { EventStore } from "../platform/event-store/types";
+import { authenticate, defaultTokenVerifier } from "./auth/access";
+import type { TokenVerifier } from "./auth/token-verifier";
 import { type IdempotencyOptions, IdempotencyStore } from "./http/idempotency";
 import { jsonBody, limitJsonDepth, requireJsonMediaType } from "./http/json-body";
 import { notFoundHandler, problemErrorHandler } from "./http/problem";
@@ -32,8 +34,10 @@ export interface ApiDeps {
   /** The idempotency-key store; default: one on `db` with `idempotencyOptions`. */
   idempotency?: IdempotencyStore;
   idempotencyOptions?: IdempotencyOptions;
-  /** The principal idempotency keys are scoped to. Default: `anonymous` (until authentication exists). */
+  /** The principal idempotency keys are scoped to. Default: the authenticated subject, else `anonymous`. */
   scopeOf?: (req: Request) => string;
+  /** Bearer-token verifier. Default: `AUTH_JWKS_URL`, else the local development key (auth/access.ts). */
+  verifyToken?: TokenVerifier;
 }
 
 /** The default logger: JSON lines, level from `LOG_LEVEL` (default info), secrets redacted. */
@@ -58,7 +62,7 @@ export function createApp(deps: ApiDeps): Express {
     logger,
     commands: {
       idempotency: deps.idempotency ?? new IdempotencyStore(deps.db, deps.idempotencyOptions),
-      scopeOf: deps.scopeOf ?? (() => "anonymous"),
+      scopeOf: deps.scopeOf ?? ((req) => req.principal?.subject ?? "anonymous"),
     },
   };
 
@@ -72,6 +76,7 @@ export function createApp(deps: ApiDeps): Express {
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? "error" : "info"),
     }),
   );
+  app.use(authenticate(deps.verifyToken ?? defaultTokenVerifier()));
   app.use(requireJsonMediaType(routes.flatMap((m) => m.uploads ?? [])));
   app.use(jsonBody(deps.bodyLimit ?? "256kb"));
   app.use(limitJsonDepth);

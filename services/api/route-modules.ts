@@ -11,6 +11,7 @@ import { negativeListRoutes } from "../reference-data/negative-list-routes";
 import { taskFileRoutes } from "../reform-tasks/task-file-routes";
 import { taskListRoutes } from "../reform-tasks/task-list-routes";
 import { taskRoutes } from "../reform-tasks/task-routes";
+import { auditRoutes } from "./audit-routes";
 import type { RouteModule } from "./route-module";
 import { systemRoutes } from "./system-routes";
 
@@ -24,6 +25,7 @@ export const productRouteModules: readonly RouteModule[] = [
   clearanceTimesRoutes,
   negativeListRoutes,
   filingRoutes,
+  auditRoutes,
 ];
 
 /** The OpenAPI document of an app serving `routes` (system routes first, then `routes`). */

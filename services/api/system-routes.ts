@@ -65,6 +65,7 @@ export function systemRoutes(opts: SystemRoutesOptions = {}): RouteModule {
       registry.registerPath({
         method: "get",
         path: "/health",
+        security: [],
         tags: ["system"],
         summary: "Liveness: the process serves HTTP",
         responses: { 200: { description: "Alive", content: { "application/json": { schema: HealthStatus } } } },
@@ -72,6 +73,7 @@ export function systemRoutes(opts: SystemRoutesOptions = {}): RouteModule {
       registry.registerPath({
         method: "get",
         path: "/ready",
+        security: [],
         tags: ["system"],
         summary: "Readiness: the database (and Kafka, when configured) answer",
         responses: {
@@ -82,6 +84,7 @@ export function systemRoutes(opts: SystemRoutesOptions = {}): RouteModule {
       registry.registerPath({
         method: "get",
         path: "/projections",
+        security: [],
         tags: ["system"],
         summary: "Lag of every projection (events and seconds behind the event store)",
         responses: {
@@ -91,6 +94,7 @@ export function systemRoutes(opts: SystemRoutesOptions = {}): RouteModule {
       registry.registerPath({
         method: "get",
         path: "/openapi.json",
+        security: [],
         tags: ["system"],
         summary: "This OpenAPI 3.1 document",
         responses: { 200: { description: "The OpenAPI document", content: { "application/json": { schema: {} } } } },

@@ -19,6 +19,8 @@ import {
   LodgeDeclarationBody,
   WithdrawDeclarationBody,
 } from "../../contracts/direct-clearance/http";
+import { actsFor, allow, ownedBy } from "../api/auth/access";
+import type { Role } from "../api/auth/principal";
 import { commandRoute } from "../api/http/command-route";
 import { formatETag, parseIfMatch, requireIfMatch, setETag } from "../api/http/etag";
 import { Problems } from "../api/http/problem";
@@ -35,6 +37,8 @@ import { clearanceReferenceData, lodgementReferenceErrors } from "./reference-da
 const json = (schema: z.ZodType) => ({ content: { "application/json": { schema } } });
 const etagHeader = z.object({ ETag: ETagHeader });
 const TAG = "direct-clearance";
+/** Who may read a declaration (an enterprise only its own). */
+const DECLARATION_READERS: Role[] = ["enterprise", "customs", "analyst", "admin", "partner"];
 
 /** The path's declaration number. @throws ProblemError 400 when malformed, 404 when no such declaration. */
 async function mustExist(req: Request, store: EventStore): Promise<string> {
@@ -53,10 +57,12 @@ export const declarationRoutes: RouteModule = {
 
     router.post(
       "/declarations",
+      allow("enterprise"),
       commandRoute(
         ctx.commands,
         async (req, c) => {
           const body = parseBody(req, LodgeDeclarationBody);
+          actsFor(req, body.enterprise);
           const errors = lodgementReferenceErrors(body, ref);
           if (errors.length)
             throw Problems.validationFailed(errors.map((e) => ({ ...e, pointer: `/body${e.pointer}` })));
@@ -83,6 +89,8 @@ export const declarationRoutes: RouteModule = {
       commandRoute(ctx.commands, async (req, c) => {
         const expected = requireIfMatch(req);
         const number = await mustExist(req, ctx.store);
+        const owner = (await loadDeclaration(ctx.store, number)).state.lodgement!.enterprise;
+        ownedBy(req, owner, `No declaration ${number}`);
         const command = toCommand(req);
         if (command.kind === "amend" && (command.changes.port ?? command.changes.transportMode) !== undefined) {
           const current = (await loadDeclaration(ctx.store, number)).state.lodgement!;
@@ -106,6 +114,7 @@ export const declarationRoutes: RouteModule = {
       });
     router.post(
       "/declarations/:declarationNumber/amendments",
+      allow("enterprise"),
       update((req) => {
         const b = parseBody(req, AmendDeclarationBody);
         return { kind: "amend", changes: b.changes, reason: b.reason, at: new Date().toISOString() };
@@ -113,6 +122,7 @@ export const declarationRoutes: RouteModule = {
     );
     router.post(
       "/declarations/:declarationNumber/withdrawal",
+      allow("enterprise"),
       update((req) => ({
         kind: "withdraw",
         reason: parseBody(req, WithdrawDeclarationBody).reason,
@@ -122,6 +132,7 @@ export const declarationRoutes: RouteModule = {
 
     router.post(
       "/declarations/:declarationNumber/milestones",
+      allow("customs"),
       commandRoute(ctx.commands, async (req, c) => {
         const ifMatch = req.get("if-match");
         const expected = ifMatch === undefined ? undefined : parseIfMatch(ifMatch);
@@ -144,16 +155,18 @@ export const declarationRoutes: RouteModule = {
       }),
     );
 
-    router.get("/declarations/:declarationNumber", async (req, res) => {
+    router.get("/declarations/:declarationNumber", allow(...DECLARATION_READERS), async (req, res) => {
       const { declarationNumber } = parseParams(req, DeclarationParams);
       const d = await loadDeclaration(ctx.store, declarationNumber);
       if (d.version === null) throw Problems.notFound(`No declaration ${declarationNumber}`);
+      ownedBy(req, d.state.lodgement!.enterprise, `No declaration ${declarationNumber}`);
       setETag(res, d.version);
       res.json(declarationView(d.state, d.version));
     });
 
-    router.get("/declarations", async (req, res) => {
+    router.get("/declarations", allow("enterprise", "customs", "analyst", "admin"), async (req, res) => {
       const q = parseQuery(req, DeclarationListQuery);
+      ownedBy(req, q.enterprise, `No declarations of ${q.enterprise}`);
       const page = await fromReadModelOf("clearance_times", () =>
         listDeclarations(ctx.db, { enterprise: q.enterprise, limit: q.limit, after: q.cursor }),
       );

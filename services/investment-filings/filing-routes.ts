@@ -28,6 +28,8 @@ import {
 } from "../../contracts/investment-filings/http";
 import { enterpriseFilings, filingQueue, filingStatistics } from "../../projections/filings/filings-queries";
 import { editionInForceOn } from "../../projections/negative-list/negative-list-queries";
+import { actsFor, allow, ownedBy } from "../api/auth/access";
+import type { Role } from "../api/auth/principal";
 import { commandRoute } from "../api/http/command-route";
 import { formatETag, requireIfMatch, setETag } from "../api/http/etag";
 import { Problems } from "../api/http/problem";
@@ -45,6 +47,8 @@ import { automatedCheck, filingRules, type NegativeListAnswer } from "./filing-r
 const json = (schema: z.ZodType) => ({ content: { "application/json": { schema } } });
 const etagHeader = z.object({ ETag: ETagHeader });
 const TAG = "investment-filings";
+/** Who may read filings (an enterprise only its own). */
+const FILING_READERS: Role[] = ["enterprise", "admin", "analyst"];
 
 /** The automated check of `details` on `on`, with the negative-list answer for inbound reports. */
 async function checkFor(ctx: RouteContext, details: FilingDetails, on: string) {
@@ -78,6 +82,8 @@ async function checkFor(ctx: RouteContext, details: FilingDetails, on: string) {
 interface Update<S extends z.ZodType> {
   path: string;
   summary: string;
+  /** `enterprise` (its own filings only) or `admin` (the bureau). */
+  role: "enterprise" | "admin";
   body: S;
   toCommand(body: z.output<S>, at: string, ctx: RouteContext): Promise<FilingCommand> | FilingCommand;
 }
@@ -86,6 +92,7 @@ const update = <S extends z.ZodType>(u: Update<S>) => u as unknown as Update<z.Z
 const UPDATES: Update<z.ZodType>[] = [
   update({
     path: "amendments",
+    role: "enterprise",
     summary: "Amend a pending filing (enterprise); the automated check runs again",
     body: AmendFilingBody,
     toCommand: async (b, at, ctx) => ({
@@ -98,30 +105,35 @@ const UPDATES: Update<z.ZodType>[] = [
   }),
   update({
     path: "withdrawal",
+    role: "enterprise",
     summary: "Withdraw a pending filing (enterprise)",
     body: FilingReasonBody,
     toCommand: (b, at) => ({ kind: "withdraw", reason: b.reason, at }),
   }),
   update({
     path: "acceptance",
+    role: "admin",
     summary: "Accept with a filing number (bureau); approval routes are referred first",
     body: AcceptFilingBody,
     toCommand: (b, at) => ({ kind: "accept", filingNumber: b.filingNumber, at }),
   }),
   update({
     path: "referral",
+    role: "admin",
     summary: "Refer for approval (bureau)",
     body: FilingReasonBody,
     toCommand: (b, at) => ({ kind: "refer", reason: b.reason, at }),
   }),
   update({
     path: "rejection",
+    role: "admin",
     summary: "Reject with reasons (bureau)",
     body: RejectFilingBody,
     toCommand: (b, at) => ({ kind: "reject", reasons: b.reasons, at }),
   }),
   update({
     path: "certificate",
+    role: "admin",
     summary: "Issue the overseas investment certificate (bureau; outbound investment); valid two years",
     body: CertificateBody,
     toCommand: (b, at) => ({
@@ -134,12 +146,14 @@ const UPDATES: Update<z.ZodType>[] = [
   }),
   update({
     path: "use",
+    role: "enterprise",
     summary: "Report the investment made under the certificate (enterprise)",
     body: UseCertificateBody,
     toCommand: (b, at) => ({ kind: "use", on: b.on ?? chinaDate(at), at }),
   }),
   update({
     path: "lapse",
+    role: "admin",
     summary: "Record that the certificate lapsed unused after two years (bureau)",
     body: z.strictObject({}),
     toCommand: (_b, at) => ({ kind: "lapse", at }),
@@ -150,27 +164,30 @@ const UPDATES: Update<z.ZodType>[] = [
 export const filingRoutes: RouteModule = {
   name: "investment-filings",
   register(router, ctx) {
-    router.get("/filings/queue", async (req, res) => {
+    router.get("/filings/queue", allow("admin", "analyst"), async (req, res) => {
       const q = parseQuery(req, FilingQueueQuery);
       const asOf = q.asOf ?? chinaToday();
       res.json({ asOf, items: await fromReadModelOf("filings", () => filingQueue(ctx.db, asOf, q.limit)) });
     });
-    router.get("/filings/statistics", async (req, res) => {
+    router.get("/filings/statistics", allow("admin", "analyst"), async (req, res) => {
       const q = parseQuery(req, FilingStatisticsQuery);
       const groups = await fromReadModelOf("filings", () => filingStatistics(ctx.db, q.groupBy ?? [], q));
       res.json({ groups });
     });
-    router.get("/filings", async (req, res) => {
+    router.get("/filings", allow(...FILING_READERS), async (req, res) => {
       const q = parseQuery(req, FilingListQuery);
+      ownedBy(req, q.enterprise, `No filings of ${q.enterprise}`);
       res.json({ items: await fromReadModelOf("filings", () => enterpriseFilings(ctx.db, q.enterprise, q.limit)) });
     });
 
     router.post(
       "/filings",
+      allow("enterprise"),
       commandRoute(
         ctx.commands,
         async (req, c) => {
           const body = parsePart(SubmitFilingBody, req.body, "body");
+          actsFor(req, body.enterprise);
           const at = new Date().toISOString();
           const filingId = c.newId("filing");
           const check = await checkFor(ctx, body.details, chinaDate(at));
@@ -194,13 +211,14 @@ export const filingRoutes: RouteModule = {
     for (const u of UPDATES) {
       router.post(
         `/filings/:filingId/${u.path}`,
+        allow(u.role),
         commandRoute(ctx.commands, async (req: Request, c) => {
           const expected = requireIfMatch(req);
           const { filingId } = parseParams(req, FilingParams);
           const body = parsePart(u.body, req.body ?? {}, "body");
-          if ((await ctx.store.streamVersion(filingStream(filingId))) === null) {
-            throw Problems.notFound(`No filing ${filingId}`);
-          }
+          const current = await loadFiling(ctx.store, filingId);
+          if (current.version === null) throw Problems.notFound(`No filing ${filingId}`);
+          ownedBy(req, current.state.enterprise!, `No filing ${filingId}`);
           const command = await u.toCommand(body, new Date().toISOString(), ctx);
           const r = await handleCommand(ctx.store, filingStream(filingId), filingDecider, command, {
             expected,
@@ -212,10 +230,11 @@ export const filingRoutes: RouteModule = {
       );
     }
 
-    router.get("/filings/:filingId", async (req, res) => {
+    router.get("/filings/:filingId", allow(...FILING_READERS), async (req, res) => {
       const { filingId } = parseParams(req, FilingParams);
       const f = await loadFiling(ctx.store, filingId);
       if (f.version === null) throw Problems.notFound(`No filing ${filingId}`);
+      ownedBy(req, f.state.enterprise!, `No filing ${filingId}`);
       setETag(res, f.version);
       res.json(filingView(f.state, f.version));
     });

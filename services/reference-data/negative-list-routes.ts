@@ -8,6 +8,7 @@ import { problemResponses } from "../../contracts/http/responses";
 import { z } from "../../contracts/http/zod";
 import { CheckQuery, Measure, NegativeListEditionPublished } from "../../contracts/reference-data/negative-list";
 import { editionInForceOn, getEdition, listEditions } from "../../projections/negative-list/negative-list-queries";
+import { ANY_ROLE, allow } from "../api/auth/access";
 import { commandRoute } from "../api/http/command-route";
 import { Problems, ProblemError } from "../api/http/problem";
 import { fromReadModelOf } from "../api/http/read-model";
@@ -84,6 +85,7 @@ export const negativeListRoutes: RouteModule = {
   register(router, ctx) {
     router.post(
       "/negative-list/editions",
+      allow("admin"),
       commandRoute(
         ctx.commands,
         async (req, c) => {
@@ -101,18 +103,18 @@ export const negativeListRoutes: RouteModule = {
       ),
     );
 
-    router.get("/negative-list/editions", async (_req, res) => {
+    router.get("/negative-list/editions", allow(...ANY_ROLE), async (_req, res) => {
       res.json({ editions: await readModel(() => listEditions(ctx.db)) });
     });
 
-    router.get("/negative-list/editions/:editionId", async (req, res) => {
+    router.get("/negative-list/editions/:editionId", allow(...ANY_ROLE), async (req, res) => {
       const { editionId } = parseParams(req, EditionParams);
       const found = await readModel(() => getEdition(ctx.db, editionId));
       if (!found) throw Problems.notFound(`No edition ${editionId}`);
       res.json(found);
     });
 
-    router.get("/negative-list/check", async (req, res) => {
+    router.get("/negative-list/check", allow(...ANY_ROLE), async (req, res) => {
       const q = parseQuery(req, CheckQuery);
       const today = chinaToday();
       const date = q.date ?? today;

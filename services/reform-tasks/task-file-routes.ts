@@ -10,6 +10,7 @@ import { problemResponse, problemResponses } from "../../contracts/http/response
 import { z } from "../../contracts/http/zod";
 import { ImportOutcomeView, ImportQuery, TaskExportQuery } from "../../contracts/reform-tasks/http";
 import { allTasks, refsOfYear, type TaskListItem } from "../../projections/task-list/task-list-queries";
+import { ANY_ROLE, allow } from "../api/auth/access";
 import { commandRoute } from "../api/http/command-route";
 import { ProblemError } from "../api/http/problem";
 import { uploadBody } from "../api/http/upload-body";
@@ -78,6 +79,7 @@ export const taskFileRoutes: RouteModule = {
 
     router.post(
       "/reform-tasks/imports",
+      allow("taskforce"),
       ...uploadBody(Object.values(MEDIA_TYPES), MAX_UPLOAD),
       commandRoute(
         ctx.commands,
@@ -114,7 +116,7 @@ export const taskFileRoutes: RouteModule = {
       ),
     );
 
-    router.get("/reform-tasks/export", async (req, res) => {
+    router.get("/reform-tasks/export", allow(...ANY_ROLE), async (req, res) => {
       const { format, ...filter } = parseQuery(req, TaskExportQuery);
       const asOf = filter.asOf ?? chinaToday();
       const tasks = await fromReadModel(() => allTasks(ctx.db, { ...filter, asOf }));

@@ -20,6 +20,7 @@ import {
   replicationRates,
 } from "../../projections/task-list/task-list-queries";
 import { Problems } from "../api/http/problem";
+import { ANY_ROLE, allow } from "../api/auth/access";
 import { fromReadModelOf } from "../api/http/read-model";
 import { parseQuery } from "../api/http/validate";
 import type { RouteModule } from "../api/route-module";
@@ -38,14 +39,14 @@ export const taskListRoutes: RouteModule = {
   register(router, ctx) {
     const ref = reformReferenceData();
 
-    router.get("/reform-tasks/departments", (_req, res) => {
+    router.get("/reform-tasks/departments", allow(...ANY_ROLE), (_req, res) => {
       res.json({ departments: ref.departments.entries });
     });
-    router.get("/reform-tasks/fields", (_req, res) => {
+    router.get("/reform-tasks/fields", allow(...ANY_ROLE), (_req, res) => {
       res.json({ fields: ref.fields.entries });
     });
 
-    router.get("/reform-tasks", async (req, res) => {
+    router.get("/reform-tasks", allow(...ANY_ROLE), async (req, res) => {
       const { limit, cursor, ...filter } = parseQuery(req, TaskListQuery);
       const after = cursor === undefined ? undefined : decodeCursor(cursor);
       if (after === null) {
@@ -56,7 +57,7 @@ export const taskListRoutes: RouteModule = {
       res.json({ asOf, ...page });
     });
 
-    router.get("/reform-tasks/scoreboard", async (req, res) => {
+    router.get("/reform-tasks/scoreboard", allow(...ANY_ROLE), async (req, res) => {
       const q = parseQuery(req, ScoreboardQuery);
       const asOf = q.asOf ?? chinaToday();
       const scores = await fromReadModel(() => departmentScoreboard(ctx.db, { year: q.year, asOf }));
@@ -70,7 +71,7 @@ export const taskListRoutes: RouteModule = {
       });
     });
 
-    router.get("/reform-tasks/replication-rates", async (req, res) => {
+    router.get("/reform-tasks/replication-rates", allow(...ANY_ROLE), async (req, res) => {
       const q = parseQuery(req, ScoreboardQuery.pick({ asOf: true }));
       const asOf = q.asOf ?? chinaToday();
       res.json({ asOf, years: await fromReadModel(() => replicationRates(ctx.db, { asOf })) });

@@ -23,6 +23,7 @@ import {
   TaskView,
   UnblockBody,
 } from "../../contracts/reform-tasks/http";
+import { ANY_ROLE, allow } from "../api/auth/access";
 import { commandRoute } from "../api/http/command-route";
 import { formatETag, requireIfMatch, setETag } from "../api/http/etag";
 import { Problems } from "../api/http/problem";
@@ -184,6 +185,7 @@ export const taskRoutes: RouteModule = {
 
     router.post(
       "/reform-tasks",
+      allow("taskforce"),
       commandRoute(
         ctx.commands,
         async (req, c) => {
@@ -211,6 +213,7 @@ export const taskRoutes: RouteModule = {
     for (const u of UPDATES) {
       router.post(
         `/reform-tasks/:taskId/${u.path}`,
+        allow("taskforce"),
         commandRoute(ctx.commands, async (req: Request, c) => {
           const expected = requireIfMatch(req);
           const { taskId } = parseParams(req, TaskIdParams);
@@ -229,7 +232,7 @@ export const taskRoutes: RouteModule = {
       );
     }
 
-    router.get("/reform-tasks/:taskId", async (req, res) => {
+    router.get("/reform-tasks/:taskId", allow(...ANY_ROLE), async (req, res) => {
       const { taskId } = parseParams(req, TaskIdParams);
       const t = await loadTask(ctx.store, taskId);
       if (t.version === null) throw Problems.notFound(`No reform task ${taskId}`);
@@ -237,7 +240,7 @@ export const taskRoutes: RouteModule = {
       res.json(taskView(t.state, t.version));
     });
 
-    router.get("/reform-tasks/:taskId/history", async (req, res) => {
+    router.get("/reform-tasks/:taskId/history", allow(...ANY_ROLE), async (req, res) => {
       const { taskId } = parseParams(req, TaskIdParams);
       const t = await loadTask(ctx.store, taskId);
       if (t.version === null) throw Problems.notFound(`No reform task ${taskId}`);

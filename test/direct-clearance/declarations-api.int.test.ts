@@ -4,10 +4,10 @@
  * duplicates), amendment and withdrawal with If-Match; the figures endpoints.
  */
 import type { Express } from "express";
-import request from "supertest";
 import type { ReadSide } from "../../services/api/read-side";
 import { generateDeclarations } from "../../services/direct-clearance/sample-declarations";
 import { eventCount, PROBLEM_JSON } from "../support/api-app";
+import { type AuthedClient, as } from "../support/auth";
 import { serverDatabase, type TestDatabase } from "../support/databases";
 import { productApp } from "../support/product-app";
 
@@ -40,9 +40,13 @@ describe("direct-clearance API (PostgreSQL)", () => {
   let t: TestDatabase;
   let app: Express;
   let readSide: ReadSide;
+  let enterprise: AuthedClient;
+  let customs: AuthedClient;
+  let analyst: AuthedClient;
   beforeEach(async () => {
     t = await serverDatabase();
     ({ app, readSide } = await productApp(t));
+    [enterprise, customs, analyst] = await Promise.all([as(app, "enterprise"), as(app, "customs"), as(app, "analyst")]);
   });
   afterEach(async () => {
     await readSide.stop();
@@ -50,12 +54,12 @@ describe("direct-clearance API (PostgreSQL)", () => {
   });
 
   const lodge = (b: unknown, key = `k-${Math.random()}`) =>
-    request(app)
+    enterprise
       .post("/declarations")
       .set("Idempotency-Key", key)
       .send(b as object);
   const milestone = (n: string, m: unknown, headers: Record<string, string> = {}) =>
-    request(app)
+    customs
       .post(`/declarations/${n}/milestones`)
       .set(headers)
       .send(m as object);
@@ -120,7 +124,7 @@ describe("direct-clearance API (PostgreSQL)", () => {
       const res = await milestone(n, m);
       expect({ m, status: res.status }).toEqual({ m, status });
     }
-    const decl = await request(app).get(`/declarations/${n}`);
+    const decl = await enterprise.get(`/declarations/${n}`);
     expect(decl.body.status).toBe("exited");
     expect(decl.headers.etag).toBe('"6"');
     expect(decl.body.timeline.map((e: { type: string }) => e.type)).toEqual([
@@ -140,14 +144,12 @@ describe("direct-clearance API (PostgreSQL)", () => {
     expect(stale.status).toBe(412);
 
     await readSide.caughtUp();
-    const times = await request(app).get(`/clearance-times/declarations/${n}`);
+    const times = await analyst.get(`/clearance-times/declarations/${n}`);
     expect(times.body.stages.total).toEqual({ hours: 22.5, minutes: 1350, label: "22 h 30 min" });
     expect(times.body.stages.inspection_to_recognition.label).toBe("18 h 00 min");
-    const list = await request(app).get("/declarations?enterprise=91350200776049653A");
+    const list = await enterprise.get("/declarations?enterprise=91350200776049653A");
     expect(list.body.items).toEqual([expect.objectContaining({ declarationNumber: n, status: "exited" })]);
-    const figures = await request(app).get(
-      "/clearance-times?groupBy=port,clearanceModel&from=2026-09-01&to=2026-09-30",
-    );
+    const figures = await analyst.get("/clearance-times?groupBy=port,clearanceModel&from=2026-09-01&to=2026-09-30");
     expect(figures.status).toBe(200);
     expect(figures.body.unit).toBe("hours");
     expect(figures.body.groups[0]).toMatchObject({
@@ -155,36 +157,34 @@ describe("direct-clearance API (PostgreSQL)", () => {
       declarations: 1,
       stages: { total: { count: 1, median: { label: "22 h 30 min" } } },
     });
-    expect((await request(app).get("/clearance-times?groupBy=colour")).status).toBe(400);
-    expect((await request(app).get("/clearance-times?from=2026-10-01&to=2026-09-01")).status).toBe(400);
+    expect((await analyst.get("/clearance-times?groupBy=colour")).status).toBe(400);
+    expect((await analyst.get("/clearance-times?from=2026-10-01&to=2026-09-01")).status).toBe(400);
   });
 
   it("amends and withdraws with If-Match before release; not after", async () => {
     const n = (await lodge(body())).body.declarationNumber as string;
     const url = `/declarations/${n}`;
-    const noMatch = await request(app)
-      .post(`${url}/amendments`)
-      .send({ changes: { port: "alashankou" }, reason: "r" });
+    const noMatch = await enterprise.post(`${url}/amendments`).send({ changes: { port: "alashankou" }, reason: "r" });
     expect(noMatch.status).toBe(428);
-    const amended = await request(app)
+    const amended = await enterprise
       .post(`${url}/amendments`)
       .set("If-Match", '"0"')
       .send({ changes: { port: "alashankou" }, reason: "route changed" });
     expect(amended.status).toBe(200);
     expect(amended.body).toMatchObject({ port: "alashankou", amendments: 1, version: 1 });
-    const badPort = await request(app)
+    const badPort = await enterprise
       .post(`${url}/amendments`)
       .set("If-Match", '"1"')
       .send({ changes: { port: "korla" }, reason: "x" });
     expect(badPort.status).toBe(400);
     expect(badPort.body.errors[0].pointer).toBe("/body/changes/port");
-    const withdrawn = await request(app).post(`${url}/withdrawal`).set("If-Match", '"1"').send({ reason: "cancelled" });
+    const withdrawn = await enterprise.post(`${url}/withdrawal`).set("If-Match", '"1"').send({ reason: "cancelled" });
     expect(withdrawn.body.status).toBe("withdrawn");
-    const after = await request(app).post(`${url}/withdrawal`).set("If-Match", '"2"').send({ reason: "again" });
+    const after = await enterprise.post(`${url}/withdrawal`).set("If-Match", '"2"').send({ reason: "again" });
     expect(after.status).toBe(409);
     expect(after.body.state).toBe("withdrawn");
-    expect((await request(app).get("/declarations/123")).status).toBe(400);
-    expect((await request(app).get("/declarations/949920260000009999")).status).toBe(404);
+    expect((await enterprise.get("/declarations/123")).status).toBe(400);
+    expect((await enterprise.get("/declarations/949920260000009999")).status).toBe(404);
   });
 });
 

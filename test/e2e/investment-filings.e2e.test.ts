@@ -4,12 +4,12 @@
  * queue; the partner-visible topics carry the edition and the filing events.
  */
 import pino from "pino";
-import request from "supertest";
 import { filingsProjection } from "../../projections/filings/filings-projection";
 import { negativeListProjection } from "../../projections/negative-list/negative-list-projection";
 import { createApp } from "../../services/api/app";
 import { seedEditions } from "../../services/reference-data/edition-seed";
 import { TOPICS, topicName } from "../../contracts/topics";
+import { as, ENTERPRISE_A } from "../support/auth";
 import { describeWithKafka } from "../support/kafka";
 import { type Pipeline, pipeline } from "../support/pipeline";
 import { waitFor } from "../support/wait";
@@ -27,16 +27,17 @@ describeWithKafka("investment filings on real PostgreSQL and Kafka", () => {
     await p.feed(filingsProjection);
     await seedEditions(p.store);
     const app = createApp({ db: p.t.db, store: p.store, logger: pino({ level: "silent" }) });
+    const [admin, enterprise] = await Promise.all([as(app, "admin"), as(app, "enterprise", ENTERPRISE_A)]);
     await waitFor("editions in the Kafka-fed read model", async () => {
-      const res = await request(app).get("/negative-list/editions");
+      const res = await admin.get("/negative-list/editions");
       return res.body.editions?.length === 2;
     });
-    const check = await request(app).get(
+    const check = await enterprise.get(
       "/negative-list/check?industry=5611&foreignShare=49&largestForeignInvestor=26&legalRepresentative=CN&insideFtz=false",
     );
     expect(check.body).toMatchObject({ outcome: "restricted", edition: { editionId: "national-2024" } });
 
-    const filed = await request(app)
+    const filed = await enterprise
       .post("/filings")
       .set("Idempotency-Key", "e2e-filing")
       .send({
@@ -55,7 +56,7 @@ describeWithKafka("investment filings on real PostgreSQL and Kafka", () => {
     expect(filed.status).toBe(201);
     expect(filed.body.check.recommendation).toBe("refer_for_approval");
     const queued = await waitFor("the filing in the Kafka-fed queue", async () => {
-      const res = await request(app).get("/filings/queue");
+      const res = await admin.get("/filings/queue");
       return res.body.items?.find((f: { filingId: string }) => f.filingId === filed.body.filingId);
     });
     expect(queued).toMatchObject({

@@ -2,11 +2,11 @@
  * End to end on real PostgreSQL and Kafka: HTTP commands → event store → relay → Kafka →
  * Kafka-fed task-list read model → HTTP list. The list equals a rebuild from the store.
  */
-import request from "supertest";
 import pino from "pino";
 import { rebuildProjection } from "../../projections/runner/rebuild";
 import { taskListProjection } from "../../projections/task-list/task-list-projection";
 import { createApp } from "../../services/api/app";
+import { as } from "../support/auth";
 import { describeWithKafka } from "../support/kafka";
 import { type Pipeline, pipeline } from "../support/pipeline";
 import { waitFor } from "../support/wait";
@@ -22,8 +22,9 @@ describeWithKafka("reform tasks on real PostgreSQL and Kafka", () => {
     p.relay().start();
     await p.feed(taskListProjection);
     const app = createApp({ db: p.t.db, store: p.store, logger: pino({ level: "silent" }) });
+    const tf = await as(app, "taskforce");
 
-    const planned = await request(app)
+    const planned = await tf
       .post("/reform-tasks")
       .set("Idempotency-Key", "e2e-plan")
       .send({
@@ -48,7 +49,7 @@ describeWithKafka("reform tasks on real PostgreSQL and Kafka", () => {
       ["departments", { leadDepartment: "commerce", cooperatingDepartments: ["customs-korla", "transport"] }],
     ];
     for (const [i, [cmd, body]] of steps.entries()) {
-      const res = await request(app)
+      const res = await tf
         .post(`/reform-tasks/${id}/${cmd}`)
         .set("If-Match", `"${i}"`)
         .send(body as object);
@@ -56,7 +57,7 @@ describeWithKafka("reform tasks on real PostgreSQL and Kafka", () => {
     }
 
     const item = await waitFor("the task list shows version 4", async () => {
-      const res = await request(app).get("/reform-tasks?q=E2E-1");
+      const res = await tf.get("/reform-tasks?q=E2E-1");
       const found = res.body.items?.[0];
       return found?.version === 4 ? found : undefined;
     });

@@ -4,12 +4,12 @@
  * bureau's queue; a check for a date keeps its answer after a new edition is published.
  */
 import type { Express } from "express";
-import request from "supertest";
 import type { ReadSide } from "../../services/api/read-side";
 import { seedEditions } from "../../services/reference-data/edition-seed";
 import { shippedEditions } from "../../services/reference-data/shipped-editions";
 import { chinaToday } from "../../services/platform/china-date";
 import { eventCount, PROBLEM_JSON } from "../support/api-app";
+import { type AuthedClient, as, ENTERPRISE_A, ENTERPRISE_B } from "../support/auth";
 import { serverDatabase, type TestDatabase } from "../support/databases";
 import { productApp } from "../support/product-app";
 
@@ -29,11 +29,15 @@ describe("filings API (PostgreSQL)", () => {
   let t: TestDatabase;
   let app: Express;
   let readSide: ReadSide;
+  let admin: AuthedClient;
+  const enterpriseOf: Record<string, AuthedClient> = {};
   beforeEach(async () => {
     t = await serverDatabase();
     const product = await productApp(t);
     ({ app, readSide } = product);
     await seedEditions(product.store);
+    admin = await as(app, "admin");
+    for (const uscc of [ENTERPRISE_A, ENTERPRISE_B]) enterpriseOf[uscc] = await as(app, "enterprise", uscc);
     await readSide.caughtUp();
   });
   afterEach(async () => {
@@ -42,7 +46,10 @@ describe("filings API (PostgreSQL)", () => {
   });
 
   const submit = (enterprise: string, details: unknown, key = `k-${Math.random()}`) =>
-    request(app).post("/filings").set("Idempotency-Key", key).send({ enterprise, details });
+    (enterpriseOf[enterprise] ?? enterpriseOf[ENTERPRISE_A]!)
+      .post("/filings")
+      .set("Idempotency-Key", key)
+      .send({ enterprise, details });
 
   it.each([
     ["equity above 100", inbound({ foreignSharePercent: 100.5 }), "/body/details/foreignSharePercent"],
@@ -76,8 +83,7 @@ describe("filings API (PostgreSQL)", () => {
   it("refuses a body nested too deeply with 400, not a stack overflow", async () => {
     let deep = "1";
     for (let i = 0; i < 100_000; i++) deep = `[${deep}]`;
-    const res = await request(app)
-      .post("/filings")
+    const res = await enterpriseOf[ENTERPRISE_A]!.post("/filings")
       .set({ "Content-Type": "application/json", "Idempotency-Key": "deep" })
       .send(`{"enterprise":${deep}}`);
     expect(res.status).toBe(400);
@@ -121,19 +127,19 @@ describe("filings API (PostgreSQL)", () => {
     );
     expect(history.rows.map((r) => r.type)).toEqual(["FilingSubmitted", "AutomatedCheckRecorded"]);
 
-    const rejected = await request(app)
+    const rejected = await admin
       .post(`/filings/${prohibited.body.filingId}/rejection`)
       .set("If-Match", '"1"')
       .send({ reasons: ["tobacco wholesale is prohibited (national-2024 measure 7)"] });
     expect(rejected.body.status).toBe("rejected");
     await readSide.caughtUp();
-    const queue = await request(app).get("/filings/queue?asOf=2099-01-01");
+    const queue = await admin.get("/filings/queue?asOf=2099-01-01");
     expect(queue.body.items).toEqual([
       expect.objectContaining({ filingId: ftz.body.filingId, overdue: true, dueDate: ftz.body.check.dueDate }),
     ]);
-    const own = await request(app).get("/filings?enterprise=91350213678251743X");
+    const own = await enterpriseOf[ENTERPRISE_B]!.get("/filings?enterprise=91350213678251743X");
     expect(own.body.items.map((f: { filingId: string }) => f.filingId)).toEqual([ftz.body.filingId]);
-    const stats = await request(app).get("/filings/statistics?groupBy=kind,industry");
+    const stats = await admin.get("/filings/statistics?groupBy=kind,industry");
     expect(stats.body.groups).toEqual([
       { group: { kind: "inbound_report", industry: "51" }, total: 1, byStatus: { rejected: 1 } },
       { group: { kind: "inbound_report", industry: "72" }, total: 1, byStatus: { submitted: 1 } },
@@ -142,7 +148,7 @@ describe("filings API (PostgreSQL)", () => {
 
   it("answers a check for a date the same after a newer edition is published, and names the edition", async () => {
     const ask = (date: string) =>
-      request(app).get(
+      admin.get(
         `/negative-list/check?industry=4414&foreignShare=55&largestForeignInvestor=30&legalRepresentative=CN&insideFtz=false&date=${date}`,
       );
     const today = chinaToday();
@@ -165,13 +171,13 @@ describe("filings API (PostgreSQL)", () => {
       measures: national.measures.filter((m) => m.number !== 6),
       measureCount: national.measures.length - 1,
     };
-    const backdated = await request(app)
+    const backdated = await admin
       .post("/negative-list/editions")
       .set("Idempotency-Key", "ed-0")
       .send({ ...next, inForceFrom: today });
     expect(backdated.status).toBe(422);
     expect(backdated.body.code).toBe("edition_backdated");
-    const published = await request(app).post("/negative-list/editions").set("Idempotency-Key", "ed-1").send(next);
+    const published = await admin.post("/negative-list/editions").set("Idempotency-Key", "ed-1").send(next);
     expect(published.status).toBe(201);
     await readSide.caughtUp();
 
@@ -184,7 +190,7 @@ describe("filings API (PostgreSQL)", () => {
       edition: { editionId: "national-2098" },
       provisional: true,
     });
-    const editions = await request(app).get("/negative-list/editions");
+    const editions = await admin.get("/negative-list/editions");
     expect(editions.body.editions.find((e: { editionId: string }) => e.editionId === "national-2024")).toMatchObject({
       supersededBy: "national-2098",
       supersededFrom: future,
@@ -195,7 +201,7 @@ describe("filings API (PostgreSQL)", () => {
     expect(none.body.type).toContain("no-edition-in-force");
     expect(
       (
-        await request(app).get(
+        await admin.get(
           "/negative-list/check?industry=4414&foreignShare=101&largestForeignInvestor=1&legalRepresentative=CN&insideFtz=false",
         )
       ).status,

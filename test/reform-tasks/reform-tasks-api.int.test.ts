@@ -7,11 +7,12 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { Express } from "express";
-import request from "supertest";
+import type request from "supertest";
 import type { ReadSide } from "../../services/api/read-side";
 import { SEED_LIST } from "../../services/reform-tasks/seed";
 import { MEDIA_TYPES } from "../../services/reform-tasks/task-list-file";
 import { eventCount, PROBLEM_JSON } from "../support/api-app";
+import { type AuthedClient, as } from "../support/auth";
 import { serverDatabase, type TestDatabase } from "../support/databases";
 import { productApp } from "../support/product-app";
 
@@ -34,9 +35,11 @@ describe("reform tasks API (PostgreSQL)", () => {
   let t: TestDatabase;
   let app: Express;
   let readSide: ReadSide;
+  let tf: AuthedClient;
   beforeEach(async () => {
     t = await serverDatabase();
     ({ app, readSide } = await productApp(t));
+    tf = await as(app, "taskforce");
   });
   afterEach(async () => {
     await readSide.stop();
@@ -44,7 +47,7 @@ describe("reform tasks API (PostgreSQL)", () => {
   });
 
   const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
-    request(app)
+    tf
       .post(url)
       .set(headers)
       .send(body as object);
@@ -104,7 +107,7 @@ describe("reform tasks API (PostgreSQL)", () => {
     expect(lost.body).toMatchObject({ status: 412, actualVersion: 1 });
     const won = a.status === 200 ? a : b;
     expect(won.headers.etag).toBe('"1"');
-    const task = await request(app).get(`/reform-tasks/${body.taskId}`);
+    const task = await tf.get(`/reform-tasks/${body.taskId}`);
     expect(task.body).toMatchObject({ version: 1, reschedules: 1, originalDeadline: "2026-06-30" });
     expect(task.body.deadline).toBe(won.body.deadline);
     const missing = await post(url, { to: "2027-01-31", reason: "x" });
@@ -126,7 +129,7 @@ describe("reform tasks API (PostgreSQL)", () => {
     expect(fixed.headers["idempotent-replayed"]).toBeUndefined();
     expect(fixed.body).toMatchObject({ code: "illegal_transition", state: "blocked" });
     // A command whose fields are all optional needs no body.
-    const unblocked = await request(app).post(url.replace("/block", "/unblock")).set("If-Match", '"1"');
+    const unblocked = await tf.post(url.replace("/block", "/unblock")).set("If-Match", '"1"');
     expect(unblocked.status).toBe(200);
     expect(unblocked.body.status).toBe("planned");
   });
@@ -140,7 +143,7 @@ describe("reform tasks API (PostgreSQL)", () => {
       [2026, "a", "------------------------------------"],
       { year: 2026 },
     ]) {
-      const res = await request(app).get(`/reform-tasks?cursor=${forge(v)}`);
+      const res = await tf.get(`/reform-tasks?cursor=${forge(v)}`);
       expect({ v, status: res.status }).toEqual({ v, status: 400 });
     }
   });
@@ -176,7 +179,7 @@ describe("reform tasks API (PostgreSQL)", () => {
     await step("archive", { reason: "并入2027年清单" });
     await step("reopen", { reason: "x" }, 409);
 
-    const history = await request(app).get(`/reform-tasks/${id}/history`);
+    const history = await tf.get(`/reform-tasks/${id}/history`);
     expect(history.status).toBe(200);
     expect(history.body.events.map((e: { type: string }) => e.type)).toEqual([
       "TaskPlanned",
@@ -191,8 +194,7 @@ describe("reform tasks API (PostgreSQL)", () => {
     expect(history.body.events[1].correlationId).toEqual(expect.any(String));
     expect(history.headers.etag).toBe(`"${version}"`);
     expect(
-      (await request(app).get(`/reform-tasks/${id}/history`.replace(id, "00000000-0000-4000-8000-000000000000")))
-        .status,
+      (await tf.get(`/reform-tasks/${id}/history`.replace(id, "00000000-0000-4000-8000-000000000000"))).status,
     ).toBe(404);
   });
 
@@ -217,7 +219,7 @@ describe("reform tasks API (PostgreSQL)", () => {
     await post(`/reform-tasks/${ids[4]}/not-applicable`, { reason: "无相关业务" }, { "If-Match": '"0"' });
     await readSide.caughtUp();
 
-    const list = (q: string) => request(app).get(`/reform-tasks?${q}`);
+    const list = (q: string) => tf.get(`/reform-tasks?${q}`);
     const refs = (res: request.Response) => res.body.items.map((x: { ref: string }) => x.ref);
     const page1 = await list("year=2026&limit=2&asOf=2026-06-30");
     expect(refs(page1)).toEqual(["T-001", "T-002"]);
@@ -237,7 +239,7 @@ describe("reform tasks API (PostgreSQL)", () => {
     expect((await list("status=done")).status).toBe(400);
     expect((await list("cursor=bm9wZQ")).body.errors[0].pointer).toBe("/query/cursor");
 
-    const board = await request(app).get("/reform-tasks/scoreboard?year=2026&asOf=2026-06-30");
+    const board = await tf.get("/reform-tasks/scoreboard?year=2026&asOf=2026-06-30");
     const tax = board.body.departments.find((d: { department: string }) => d.department === "tax");
     expect(tax).toMatchObject({
       nameZh: expect.stringContaining("税务局"),
@@ -248,7 +250,7 @@ describe("reform tasks API (PostgreSQL)", () => {
       replicatedOnTime: 1,
       onTimeRatePercent: 33.3,
     });
-    const rates = await request(app).get("/reform-tasks/replication-rates?asOf=2026-06-30");
+    const rates = await tf.get("/reform-tasks/replication-rates?asOf=2026-06-30");
     expect(rates.body.years).toEqual([
       {
         year: 2026,
@@ -265,7 +267,7 @@ describe("reform tasks API (PostgreSQL)", () => {
 
   it("imports over HTTP (rejected file → 422 naming row and column; accepted → tasks), then exports CSV and XLSX", async () => {
     const bad = readFileSync(path.join(__dirname, "../fixtures/reform-tasks/task-list-with-errors.csv"));
-    const rejected = await request(app)
+    const rejected = await tf
       .post("/reform-tasks/imports?year=2026")
       .set({ "Content-Type": "text/csv", "Idempotency-Key": "imp-0" })
       .send(bad);
@@ -280,32 +282,32 @@ describe("reform tasks API (PostgreSQL)", () => {
     expect(await eventCount(t)).toBe(0);
 
     const shipped = readFileSync(SEED_LIST.file);
-    const wrongType = await request(app)
+    const wrongType = await tf
       .post("/reform-tasks/imports?year=2026")
       .set({ "Content-Type": "application/pdf", "Idempotency-Key": "imp-x" })
       .send(shipped);
     expect(wrongType.status).toBe(415);
     expect(wrongType.headers["accept-post"]).toContain("text/csv");
-    const imported = await request(app)
+    const imported = await tf
       .post("/reform-tasks/imports?year=2026")
       .set({ "Content-Type": "text/csv", "Idempotency-Key": "imp-1" })
       .send(shipped);
     expect(imported.status).toBe(200);
     expect(imported.body.created).toBeGreaterThanOrEqual(30);
-    const otherYear = await request(app)
+    const otherYear = await tf
       .post("/reform-tasks/imports?year=2027")
       .set({ "Content-Type": "text/csv", "Idempotency-Key": "imp-1" })
       .send(shipped);
     expect(otherYear.status).toBe(422); // same key, other options: a different payload
     await readSide.caughtUp();
 
-    const csv = await request(app).get("/reform-tasks/export?year=2026&format=csv&asOf=2026-11-30").buffer(true);
+    const csv = await tf.get("/reform-tasks/export?year=2026&format=csv&asOf=2026-11-30").buffer(true);
     expect(csv.status).toBe(200);
     expect(csv.headers["content-disposition"]).toBe('attachment; filename="reform-tasks-2026-as-of-2026-11-30.csv"');
     const text = csv.text;
     expect(text.charCodeAt(0)).toBe(0xfeff);
     expect(text.split("\r\n")[0]).toContain("status,started_on,progress_percent");
-    const xlsx = await request(app)
+    const xlsx = await tf
       .get("/reform-tasks/export?format=xlsx")
       .buffer(true)
       .parse((res, cb) => {
@@ -320,10 +322,7 @@ describe("reform tasks API (PostgreSQL)", () => {
       [Buffer.from(text, "utf8"), "text/csv"],
       [xlsx.body as Buffer, MEDIA_TYPES.xlsx],
     ] as const) {
-      const again = await request(app)
-        .post("/reform-tasks/imports?year=2026&dryRun=true")
-        .set("Content-Type", type)
-        .send(bytes);
+      const again = await tf.post("/reform-tasks/imports?year=2026&dryRun=true").set("Content-Type", type).send(bytes);
       expect(again.status).toBe(200);
       expect(again.body).toMatchObject({ updated: 0, created: 0, unchanged: imported.body.created });
     }

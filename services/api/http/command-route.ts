@@ -21,6 +21,7 @@ import {
   requestFingerprint,
   type StoredResponse,
 } from "./idempotency";
+import { actorOf } from "../auth/access";
 import { problemResponse, toProblemError } from "./problem";
 
 /** What a command handler answers: status, extra headers (e.g. `ETag`, `Location`) and a JSON body. */
@@ -44,7 +45,7 @@ export interface CommandContext {
   eventIds?: (index: number) => string;
   /** A new id for something the command creates: derived from the key and body when keyed, else random. */
   newId(purpose: string): string;
-  /** Metadata for the events: correlation and causation ids (the request id). */
+  /** Metadata for the events: correlation and causation ids (the request id) and the actor (who). */
   metadata: EventMetadata;
 }
 
@@ -75,7 +76,7 @@ export function commandContext(req: Request, keyed?: { ref: IdempotencyKeyRef; f
     idempotencyKey: keyed?.ref,
     eventIds: keyed ? (i) => eventIdFor(keyed.ref, keyed.fingerprint, i) : undefined,
     newId: (purpose) => (keyed ? derivedIdFor(keyed.ref, keyed.fingerprint, purpose) : randomUUID()),
-    metadata: { correlationId: requestId, causationId: requestId },
+    metadata: { correlationId: requestId, causationId: requestId, actor: actorOf(req.principal) },
   };
 }
 

@@ -1,0 +1,264 @@
+/**
+ * Access control on real PostgreSQL: every operation of the OpenAPI document against every role
+ * (table-driven; an operation missing from the table fails the test), tokens that must be
+ * refused (expired, wrong audience, wrong issuer, unsigned, HS/RS confusion), an enterprise kept
+ * to its own declarations and filings (another's answers 404), and the actor on every event.
+ */
+import { createHmac } from "node:crypto";
+import type { Express } from "express";
+import { SignJWT, importJWK } from "jose";
+import request from "supertest";
+import type { ReadSide } from "../../services/api/read-side";
+import { applicationOpenApiDocument } from "../../services/api/route-modules";
+import { devKeyPair, mintDevToken } from "../../services/api/auth/dev-key";
+import { ROLES, type Role } from "../../services/api/auth/principal";
+import { as, ENTERPRISE_A, ENTERPRISE_B, tokenFor } from "../support/auth";
+import { serverDatabase, type TestDatabase } from "../support/databases";
+import { productApp } from "../support/product-app";
+
+const ALL = [...ROLES];
+const READ_DECLARATION: Role[] = ["enterprise", "customs", "analyst", "admin", "partner"];
+const FIGURES: Role[] = ["analyst", "customs", "admin", "taskforce", "partner"];
+const FILING_READERS: Role[] = ["enterprise", "admin", "analyst"];
+
+/** Who may use each operation, written out independently of the routes. */
+const ALLOWED: Record<string, Role[]> = {
+  "GET /reform-tasks/departments": ALL,
+  "GET /reform-tasks/fields": ALL,
+  "GET /reform-tasks": ALL,
+  "GET /reform-tasks/scoreboard": ALL,
+  "GET /reform-tasks/replication-rates": ALL,
+  "POST /reform-tasks/imports": ["taskforce"],
+  "GET /reform-tasks/export": ALL,
+  "POST /reform-tasks": ["taskforce"],
+  "GET /reform-tasks/{taskId}": ALL,
+  "GET /reform-tasks/{taskId}/history": ALL,
+  "POST /declarations": ["enterprise"],
+  "GET /declarations": ["enterprise", "customs", "analyst", "admin"],
+  "POST /declarations/{declarationNumber}/amendments": ["enterprise"],
+  "POST /declarations/{declarationNumber}/withdrawal": ["enterprise"],
+  "POST /declarations/{declarationNumber}/milestones": ["customs"],
+  "GET /declarations/{declarationNumber}": READ_DECLARATION,
+  "GET /clearance-times": FIGURES,
+  "GET /clearance-times/comparison": FIGURES,
+  "GET /clearance-times/outliers": FIGURES,
+  "GET /clearance-times/declarations/{declarationNumber}": ["analyst", "customs", "admin"],
+  "POST /negative-list/editions": ["admin"],
+  "GET /negative-list/editions": ALL,
+  "GET /negative-list/editions/{editionId}": ALL,
+  "GET /negative-list/check": ALL,
+  "POST /filings": ["enterprise"],
+  "GET /filings": FILING_READERS,
+  "GET /filings/queue": ["admin", "analyst"],
+  "GET /filings/statistics": ["admin", "analyst"],
+  "GET /filings/{filingId}": FILING_READERS,
+  "POST /filings/{filingId}/amendments": ["enterprise"],
+  "POST /filings/{filingId}/withdrawal": ["enterprise"],
+  "POST /filings/{filingId}/use": ["enterprise"],
+  "POST /filings/{filingId}/acceptance": ["admin"],
+  "POST /filings/{filingId}/referral": ["admin"],
+  "POST /filings/{filingId}/rejection": ["admin"],
+  "POST /filings/{filingId}/certificate": ["admin"],
+  "POST /filings/{filingId}/lapse": ["admin"],
+  "GET /audit/streams/{streamId}": ALL,
+};
+for (const cmd of [
+  "revisions",
+  "departments",
+  "start",
+  "progress-reports",
+  "reschedules",
+  "replication",
+  "not-applicable",
+  "block",
+  "unblock",
+  "reopen",
+  "evaluations",
+  "archive",
+]) {
+  ALLOWED[`POST /reform-tasks/{taskId}/${cmd}`] = ["taskforce"];
+}
+
+const PARAMS: Record<string, string> = {
+  taskId: "00000000-0000-4000-8000-000000000001",
+  declarationNumber: "949920260000000001",
+  filingId: "00000000-0000-4000-8000-000000000002",
+  editionId: "national-2024",
+  streamId: "ReformTask-00000000-0000-4000-8000-000000000001",
+};
+
+/** The guarded operations of the application's OpenAPI document, as "METHOD /path". */
+function operations(): string[] {
+  const doc = applicationOpenApiDocument();
+  const out: string[] = [];
+  for (const [path, item] of Object.entries(doc.paths ?? {})) {
+    for (const [method, op] of Object.entries(item as Record<string, { security?: unknown[] }>)) {
+      if (Array.isArray(op.security) && op.security.length === 0) continue;
+      out.push(`${method.toUpperCase()} ${path}`);
+    }
+  }
+  return out;
+}
+
+describe("access control (PostgreSQL)", () => {
+  let t: TestDatabase;
+  let app: Express;
+  let readSide: ReadSide;
+  const tokens = {} as Record<Role, string>;
+  beforeAll(async () => {
+    t = await serverDatabase();
+    ({ app, readSide } = await productApp(t));
+    for (const role of ROLES) tokens[role] = await tokenFor(role);
+  });
+  afterAll(async () => {
+    await readSide.stop();
+    await t.drop();
+  });
+
+  const call = (op: string, token?: string) => {
+    const [method, path] = op.split(" ") as [string, string];
+    const url = path.replace(/\{(\w+)\}/g, (_, name: string) => PARAMS[name]!);
+    const req = method === "GET" ? request(app).get(url) : request(app).post(url).send({});
+    return token ? req.set("Authorization", `Bearer ${token}`) : req;
+  };
+
+  it("the table covers every guarded operation of the OpenAPI document", () => {
+    expect(operations().sort()).toEqual(Object.keys(ALLOWED).sort());
+  });
+
+  const cases = Object.keys(ALLOWED).flatMap((op) => ROLES.map((role) => [op, role] as const));
+  it.each(cases)("%s as %s", async (op, role) => {
+    const res = await call(op, tokens[role]);
+    if (ALLOWED[op]!.includes(role)) expect([401, 403]).not.toContain(res.status);
+    else {
+      expect(res.status).toBe(403);
+      expect(res.body.type).toContain("forbidden");
+    }
+  });
+
+  it.each(Object.keys(ALLOWED))("%s without a token is 401 with WWW-Authenticate", async (op) => {
+    const res = await call(op);
+    expect(res.status).toBe(401);
+    expect(res.headers["www-authenticate"]).toBe('Bearer realm="ftz"');
+  });
+
+  it("refuses expired, wrong-audience, wrong-issuer, unsigned and HS/RS-confused tokens", async () => {
+    const pair = await devKeyPair();
+    const key = await importJWK(pair.privateJwk, "ES256");
+    const sign = (claims: { iss?: string; aud?: string; exp?: number }) =>
+      new SignJWT({ role: "admin" })
+        .setProtectedHeader({ alg: "ES256", kid: pair.privateJwk.kid })
+        .setSubject("attacker")
+        .setIssuer(claims.iss ?? "ftz-backend-dev")
+        .setAudience(claims.aud ?? "ftz-api")
+        .setExpirationTime(claims.exp ?? Math.floor(Date.now() / 1000) + 600)
+        .sign(key);
+    const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
+    const payload = {
+      sub: "attacker",
+      role: "admin",
+      iss: "ftz-backend-dev",
+      aud: "ftz-api",
+      exp: Math.floor(Date.now() / 1000) + 600,
+    };
+    const unsigned = `${b64({ alg: "none", typ: "JWT" })}.${b64(payload)}.`;
+    const hsInput = `${b64({ alg: "HS256", typ: "JWT", kid: pair.publicJwk.kid })}.${b64(payload)}`;
+    const confused = `${hsInput}.${createHmac("sha256", JSON.stringify(pair.publicJwk)).update(hsInput).digest("base64url")}`;
+    const bad: [string, string, string][] = [
+      ["expired", await sign({ exp: Math.floor(Date.now() / 1000) - 60 }), "expired"],
+      ["wrong audience", await sign({ aud: "someone-else" }), "claim aud"],
+      ["wrong issuer", await sign({ iss: "https://evil.example" }), "claim iss"],
+      ["unsigned (alg none)", unsigned, ""],
+      ["HS256 signed with the public key", confused, ""],
+      ["garbage", "not.a.jwt", ""],
+    ];
+    for (const [what, token, why] of bad) {
+      const res = await request(app).get("/filings/queue").set("Authorization", `Bearer ${token}`);
+      expect({ what, status: res.status }).toEqual({ what, status: 401 });
+      expect(res.headers["www-authenticate"]).toContain('error="invalid_token"');
+      expect(res.headers["www-authenticate"]).toContain(why);
+    }
+    const noBearer = await request(app).get("/filings/queue").set("Authorization", "Basic YWRtaW46YWRtaW4=");
+    expect(noBearer.status).toBe(401);
+    const enterpriseWithoutCode = await mintDevToken({ role: "enterprise" });
+    expect(
+      (await request(app).get("/filings/queue").set("Authorization", `Bearer ${enterpriseWithoutCode}`)).status,
+    ).toBe(401);
+  });
+
+  it("keeps an enterprise to its own declarations and filings (another's is 404), and records the actor", async () => {
+    const [a, b, customs] = await Promise.all([
+      as(app, "enterprise", ENTERPRISE_A),
+      as(app, "enterprise", ENTERPRISE_B),
+      as(app, "customs"),
+    ]);
+    const declaration = {
+      declarationNumber: "949920260000000777",
+      enterprise: ENTERPRISE_A,
+      direction: "export",
+      clearanceModel: "direct",
+      declaringOffice: "9499",
+      port: "horgos",
+      transportMode: "rail",
+      goods: [
+        {
+          lineNo: 1,
+          hsCode: "5205120000",
+          description: "cotton yarn",
+          quantity: 1000,
+          unit: "KGM",
+          value: 3000,
+          currency: "USD",
+          country: "KZ",
+        },
+      ],
+      lodgedAt: "2026-09-10T09:00:00+08:00",
+    };
+    const forOther = await b.post("/declarations").set("Idempotency-Key", "b-1").send(declaration);
+    expect(forOther.status).toBe(403);
+    const lodged = await a.post("/declarations").set("Idempotency-Key", "a-1").send(declaration);
+    expect(lodged.status).toBe(201);
+    const n = declaration.declarationNumber;
+    expect((await a.get(`/declarations/${n}`)).status).toBe(200);
+    const hidden = await b.get(`/declarations/${n}`);
+    expect(hidden.status).toBe(404);
+    expect(hidden.body.detail).toBe(`No declaration ${n}`);
+    expect((await b.post(`/declarations/${n}/withdrawal`).set("If-Match", '"0"').send({ reason: "x" })).status).toBe(
+      404,
+    );
+    expect((await b.get(`/declarations?enterprise=${ENTERPRISE_A}`)).status).toBe(404);
+    expect((await customs.get(`/declarations/${n}`)).status).toBe(200);
+
+    const filed = await a
+      .post("/filings")
+      .set("Idempotency-Key", "a-2")
+      .send({
+        enterprise: ENTERPRISE_A,
+        details: {
+          kind: "outbound_investment",
+          destinationCountry: "KZ",
+          industryCodes: ["1711"],
+          investment: { value: 1_000_000, currency: "USD", usd: 1_000_000 },
+          sensitiveIndustry: false,
+          description: "mill",
+        },
+      });
+    expect(filed.status).toBe(201);
+    expect((await b.get(`/filings/${filed.body.filingId}`)).status).toBe(404);
+    expect(
+      (await b.post(`/filings/${filed.body.filingId}/withdrawal`).set("If-Match", '"1"').send({ reason: "x" })).status,
+    ).toBe(404);
+    expect((await a.get(`/filings/${filed.body.filingId}`)).status).toBe(200);
+
+    const audit = await a.get(`/audit/streams/Declaration-${n}`);
+    expect(audit.status).toBe(200);
+    expect(audit.body.events[0]).toMatchObject({
+      type: "DeclarationLodged",
+      actor: { role: "enterprise", enterprise: ENTERPRISE_A, subject: `enterprise:${ENTERPRISE_A}` },
+      correlationId: expect.any(String),
+    });
+    expect((await b.get(`/audit/streams/Declaration-${n}`)).status).toBe(404);
+    expect((await customs.get(`/audit/streams/Filing-${filed.body.filingId}`)).status).toBe(404);
+    expect((await (await as(app, "analyst")).get(`/audit/streams/Filing-${filed.body.filingId}`)).status).toBe(200);
+  });
+});
