@@ -4,6 +4,7 @@
  * an RFC 9457 problem (DESIGN.md §7).
  */
 import express, { type Express, type Request } from "express";
+import helmet from "helmet";
 import pino, { type Logger } from "pino";
 import { pinoHttp } from "pino-http";
 import swaggerUi from "swagger-ui-express";
@@ -12,6 +13,8 @@ import type { EventStore } from "../platform/event-store/types";
 import { authenticate, defaultTokenVerifier } from "./auth/access";
 import type { TokenVerifier } from "./auth/token-verifier";
 import { type IdempotencyOptions, IdempotencyStore } from "./http/idempotency";
+import { createMetrics } from "./http/metrics";
+import { clientRateLimit, defaultRateLimit } from "./http/rate-limit";
 import { jsonBody, limitJsonDepth, requireJsonMediaType } from "./http/json-body";
 import { notFoundHandler, problemErrorHandler } from "./http/problem";
 import { requestIdOf } from "./http/request-id";
@@ -38,6 +41,8 @@ export interface ApiDeps {
   scopeOf?: (req: Request) => string;
   /** Bearer-token verifier. Default: `AUTH_JWKS_URL`, else the local development key (auth/access.ts). */
   verifyToken?: TokenVerifier;
+  /** Requests per minute per client, or false for none. Default `RATE_LIMIT_PER_MINUTE` (1200). */
+  rateLimitPerMinute?: number | false;
 }
 
 /** The default logger: JSON lines, level from `LOG_LEVEL` (default info), secrets redacted. */
@@ -67,6 +72,7 @@ export function createApp(deps: ApiDeps): Express {
   };
 
   const app = express();
+  const metrics = createMetrics(deps.db);
   app.disable("x-powered-by");
   app.set("etag", false); // ETags are stream versions, set by the routes that have them
   app.use(
@@ -76,11 +82,25 @@ export function createApp(deps: ApiDeps): Express {
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? "error" : "info"),
     }),
   );
+  app.use(metrics.record);
+  app.use(
+    helmet({
+      // The docs UI (swagger-ui) uses inline styles and data: images; nothing else needs more than 'self'.
+      contentSecurityPolicy: {
+        directives: { "style-src": ["'self'", "'unsafe-inline'"], "img-src": ["'self'", "data:"] },
+      },
+    }),
+  );
   app.use(authenticate(deps.verifyToken ?? defaultTokenVerifier()));
+  const perMinute = deps.rateLimitPerMinute ?? defaultRateLimit();
+  if (perMinute !== false) app.use(clientRateLimit(perMinute));
   app.use(requireJsonMediaType(routes.flatMap((m) => m.uploads ?? [])));
   app.use(jsonBody(deps.bodyLimit ?? "256kb"));
   app.use(limitJsonDepth);
 
+  const metricsRouter = express.Router();
+  metrics.mount(metricsRouter);
+  app.use(metricsRouter);
   for (const module of [systemRoutes({ kafkaReady: deps.kafkaReady }), ...routes]) {
     const router = express.Router();
     module.register(router, ctx);

@@ -4,6 +4,7 @@
  * 503 problem otherwise, so a load balancer stops sending traffic).
  */
 import type { OpenAPIRegistry } from "@asteasolutions/zod-to-openapi";
+import { z } from "../../contracts/http/zod";
 import { problemResponses } from "../../contracts/http/responses";
 import { HealthStatus, ProjectionsStatus, ReadyStatus } from "../../contracts/http/system";
 import { PROJECTIONS } from "../../projections/registry";
@@ -89,6 +90,16 @@ export function systemRoutes(opts: SystemRoutesOptions = {}): RouteModule {
         summary: "Lag of every projection (events and seconds behind the event store)",
         responses: {
           200: { description: "Lag figures", content: { "application/json": { schema: ProjectionsStatus } } },
+        },
+      });
+      registry.registerPath({
+        method: "get",
+        path: "/metrics",
+        security: [],
+        tags: ["system"],
+        summary: "Prometheus metrics: request latency, command outcomes, relay and projection lag",
+        responses: {
+          200: { description: "Prometheus text format", content: { "text/plain": { schema: z.string() } } },
         },
       });
       registry.registerPath({
