@@ -32,7 +32,7 @@ export const DeclarationNumber = z
       });
     }
   })
-  .openapi({ example: "790820260000012345" });
+  .openapi({ example: "949920260000012345" });
 
 /** Import or export. */
 export const Direction = z.enum(["import", "export"]).openapi("Direction");

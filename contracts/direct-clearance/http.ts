@@ -19,9 +19,9 @@ import {
 import { DeclarationAmended, DeclarationLodged } from "./events";
 
 /** POST /declarations: lodge. `lodgedAt` defaults to now. */
-export const LodgeDeclarationBody = DeclarationLodged.extend({ lodgedAt: BusinessTime.optional() }).openapi(
-  "LodgeDeclarationBody",
-);
+export const LodgeDeclarationBody = z
+  .strictObject({ ...DeclarationLodged.shape, lodgedAt: BusinessTime.optional() })
+  .openapi("LodgeDeclarationBody");
 
 /** POST /declarations/{number}/amendments (before release). */
 export const AmendDeclarationBody = DeclarationAmended.refine(

@@ -5841,9 +5841,8 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
-        LodgeDeclarationBody: components["schemas"]["DeclarationLodged"] & Record<string, never>;
-        DeclarationLodged: {
-            /** @example 790820260000012345 */
+        LodgeDeclarationBody: {
+            /** @example 949920260000012345 */
             declarationNumber: string;
             /**
              * @description Unified social credit code (GB 32100-2015)
@@ -5860,7 +5859,7 @@ export interface components {
              * Format: date-time
              * @example 2026-03-01T09:30:00+08:00
              */
-            lodgedAt: string;
+            lodgedAt?: string;
         };
         AmendDeclarationBody: {
             changes: components["schemas"]["DeclarationChanges"];

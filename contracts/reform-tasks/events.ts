@@ -18,7 +18,7 @@ import {
 } from "./task-shapes";
 
 /** A task entered its year's list. */
-export const TaskPlanned = TaskDefinition.extend({ taskId: Uuid }).openapi("TaskPlanned");
+export const TaskPlanned = z.strictObject({ ...TaskDefinition.shape, taskId: Uuid }).openapi("TaskPlanned");
 
 /** Changed definition fields only (departments and deadline have their own events). */
 export const TaskRevised = z
