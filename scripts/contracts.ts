@@ -8,6 +8,7 @@
  *                                       difference when the committed files are out of date
  */
 import { readFileSync, writeFileSync } from "node:fs";
+import { renderAsyncApiYaml, validateAsyncApi } from "../contracts/asyncapi";
 import { mkdir } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { OpenApiDocument } from "../contracts/openapi";
@@ -20,6 +21,7 @@ export const REPO_ROOT = join(__dirname, "..");
 export const CONTRACT_FILES = {
   openapi: "contracts/openapi.json",
   types: "contracts/generated/openapi.d.ts",
+  asyncapi: "contracts/asyncapi.yaml",
 } as const;
 
 const TYPES_HEADER =
@@ -48,7 +50,11 @@ export async function renderContracts(
   document: OpenApiDocument = applicationOpenApiDocument(),
 ): Promise<Record<string, string>> {
   const json = renderOpenApiJson(document);
-  return { [CONTRACT_FILES.openapi]: json, [CONTRACT_FILES.types]: await renderOpenApiTypes(json) };
+  return {
+    [CONTRACT_FILES.openapi]: json,
+    [CONTRACT_FILES.types]: await renderOpenApiTypes(json),
+    [CONTRACT_FILES.asyncapi]: renderAsyncApiYaml(),
+  };
 }
 
 /** Writes the generated files under `root`. Returns the paths written. */
@@ -120,11 +126,14 @@ async function main(command: string | undefined): Promise<number> {
   }
   if (command === "check") {
     const drift = await checkContracts();
-    if (drift.length === 0) {
-      console.log("contracts: up to date");
+    const invalid = await validateAsyncApi(readFileSync(join(REPO_ROOT, CONTRACT_FILES.asyncapi), "utf8"));
+    if (invalid.length)
+      console.error(`${CONTRACT_FILES.asyncapi} is not valid AsyncAPI 3.0:\n  ${invalid.join("\n  ")}`);
+    if (drift.length === 0 && invalid.length === 0) {
+      console.log("contracts: up to date (OpenAPI 3.1, generated types, AsyncAPI 3.0 validated by @asyncapi/parser)");
       return 0;
     }
-    console.error(describeDrift(drift));
+    if (drift.length) console.error(describeDrift(drift));
     return 1;
   }
   console.error("usage: tsx scripts/contracts.ts generate|check");
