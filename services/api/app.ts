@@ -10,11 +10,11 @@ import { pinoHttp } from "pino-http";
 import swaggerUi from "swagger-ui-express";
 import type { Database } from "../platform/db/database";
 import type { EventStore } from "../platform/event-store/types";
-import { authenticate, defaultTokenVerifier } from "./auth/access";
+import { authenticate, defaultTokenVerifier, principalScope } from "./auth/access";
 import type { TokenVerifier } from "./auth/token-verifier";
 import { type IdempotencyOptions, IdempotencyStore } from "./http/idempotency";
 import { createMetrics } from "./http/metrics";
-import { clientRateLimit, defaultRateLimit } from "./http/rate-limit";
+import { clientRateLimit, defaultRateLimit, failedAuthRateLimit } from "./http/rate-limit";
 import { jsonBody, limitJsonDepth, requireJsonMediaType } from "./http/json-body";
 import { notFoundHandler, problemErrorHandler } from "./http/problem";
 import { requestIdOf } from "./http/request-id";
@@ -67,11 +67,14 @@ export function createApp(deps: ApiDeps): Express {
     logger,
     commands: {
       idempotency: deps.idempotency ?? new IdempotencyStore(deps.db, deps.idempotencyOptions),
-      scopeOf: deps.scopeOf ?? ((req) => req.principal?.subject ?? "anonymous"),
+      scopeOf: deps.scopeOf ?? principalScope,
     },
   };
 
   const app = express();
+  // Behind a reverse proxy, TRUST_PROXY (the number of proxy hops) makes req.ip the client's
+  // address for rate limits; unset, X-Forwarded-For is ignored (it could be spoofed).
+  if (process.env.TRUST_PROXY) app.set("trust proxy", Number(process.env.TRUST_PROXY));
   const metrics = createMetrics(deps.db);
   app.disable("x-powered-by");
   app.set("etag", false); // ETags are stream versions, set by the routes that have them
@@ -91,8 +94,9 @@ export function createApp(deps: ApiDeps): Express {
       },
     }),
   );
-  app.use(authenticate(deps.verifyToken ?? defaultTokenVerifier()));
   const perMinute = deps.rateLimitPerMinute ?? defaultRateLimit();
+  if (perMinute !== false) app.use(failedAuthRateLimit(perMinute));
+  app.use(authenticate(deps.verifyToken ?? defaultTokenVerifier()));
   if (perMinute !== false) app.use(clientRateLimit(perMinute));
   app.use(requireJsonMediaType(routes.flatMap((m) => m.uploads ?? [])));
   app.use(jsonBody(deps.bodyLimit ?? "256kb"));

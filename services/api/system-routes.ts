@@ -5,6 +5,7 @@
  */
 import type { OpenAPIRegistry } from "@asteasolutions/zod-to-openapi";
 import { z } from "../../contracts/http/zod";
+import { allow } from "./auth/access";
 import { problemResponses } from "../../contracts/http/responses";
 import { HealthStatus, ProjectionsStatus, ReadyStatus } from "../../contracts/http/system";
 import { PROJECTIONS } from "../../projections/registry";
@@ -50,7 +51,7 @@ export function systemRoutes(opts: SystemRoutesOptions = {}): RouteModule {
         if (down.length > 0) throw Problems.notReady(`Not ready: ${down.join(", ")} unavailable`, checks);
         res.set("Cache-Control", "no-store").json({ status: "ready", checks });
       });
-      router.get("/projections", async (_req, res) => {
+      router.get("/projections", allow("admin", "analyst"), async (_req, res) => {
         const { rows } = await ctx.db.query<{ projection: string }>(
           "SELECT projection FROM projection_status WHERE projection NOT LIKE '%\\_\\_rebuild' ORDER BY projection",
         );
@@ -85,7 +86,6 @@ export function systemRoutes(opts: SystemRoutesOptions = {}): RouteModule {
       registry.registerPath({
         method: "get",
         path: "/projections",
-        security: [],
         tags: ["system"],
         summary: "Lag of every projection (events and seconds behind the event store)",
         responses: {
@@ -95,7 +95,6 @@ export function systemRoutes(opts: SystemRoutesOptions = {}): RouteModule {
       registry.registerPath({
         method: "get",
         path: "/metrics",
-        security: [],
         tags: ["system"],
         summary: "Prometheus metrics: request latency, command outcomes, relay and projection lag",
         responses: {

@@ -23,7 +23,7 @@ import { actsFor, allow, ownedBy } from "../api/auth/access";
 import type { Role } from "../api/auth/principal";
 import { commandRoute } from "../api/http/command-route";
 import { formatETag, parseIfMatch, requireIfMatch, setETag } from "../api/http/etag";
-import { Problems } from "../api/http/problem";
+import { ProblemError, Problems } from "../api/http/problem";
 import { fromReadModelOf } from "../api/http/read-model";
 import { parseBody, parseParams, parseQuery } from "../api/http/validate";
 import type { RouteModule } from "../api/route-module";
@@ -66,6 +66,17 @@ export const declarationRoutes: RouteModule = {
           const errors = lodgementReferenceErrors(body, ref);
           if (errors.length)
             throw Problems.validationFailed(errors.map((e) => ({ ...e, pointer: `/body${e.pointer}` })));
+          const existing = await loadDeclaration(ctx.store, body.declarationNumber);
+          if (existing.version !== null && existing.state.lodgement!.enterprise !== body.enterprise) {
+            // Taken by another declarant: say only that, not its state or owner.
+            throw new ProblemError({
+              status: 409,
+              slug: "declaration-number-unavailable",
+              title: "Declaration number unavailable",
+              detail: `Declaration number ${body.declarationNumber} cannot be lodged`,
+              extensions: { field: "declarationNumber" },
+            });
+          }
           const now = new Date().toISOString();
           const lodgement = { ...body, lodgedAt: body.lodgedAt ?? now };
           const r = await handleCommand(

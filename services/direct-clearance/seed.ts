@@ -23,7 +23,7 @@ export async function seedDeclarations(
   const samples = generateDeclarations({ ...SEED_SAMPLE, now: new Date() });
   const outcome = await loadSampleDeclarations(store, samples, {
     seed: SEED_SAMPLE.seed,
-    metadata: { correlationId: "seed", causationId: "seed", actor: { subject: "system:seed", role: "customs" } },
+    metadata: { correlationId: "seed", causationId: "seed", actor: { subject: "system:seed", role: "admin" } },
   });
   logger?.info(outcome, "seeded generated sample declarations");
   return outcome;

@@ -245,6 +245,8 @@ export const taskRoutes: RouteModule = {
       const t = await loadTask(ctx.store, taskId);
       if (t.version === null) throw Problems.notFound(`No reform task ${taskId}`);
       setETag(res, t.version);
+      // Who did it is shown to the roles that may audit reform tasks (audit-routes.ts).
+      const auditable = ["taskforce", "admin", "analyst", "partner"].includes(req.principal!.role);
       res.json({
         taskId,
         version: t.version,
@@ -256,8 +258,8 @@ export const taskRoutes: RouteModule = {
           recordedAt: e.recordedAt.toISOString(),
           globalPosition: e.globalPosition,
           data: e.data as Record<string, unknown>,
-          correlationId: e.metadata.correlationId ?? null,
-          actor: (e.metadata.actor as Record<string, unknown> | undefined) ?? null,
+          correlationId: auditable ? (e.metadata.correlationId ?? null) : null,
+          actor: auditable ? ((e.metadata.actor as Record<string, unknown> | undefined) ?? null) : null,
         })),
       });
     });

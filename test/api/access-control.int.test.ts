@@ -61,6 +61,8 @@ const ALLOWED: Record<string, Role[]> = {
   "POST /filings/{filingId}/certificate": ["admin"],
   "POST /filings/{filingId}/lapse": ["admin"],
   "GET /audit/streams/{streamId}": ALL,
+  "GET /projections": ["admin", "analyst"],
+  "GET /metrics": ["admin", "analyst"],
 };
 for (const cmd of [
   "revisions",
@@ -151,6 +153,7 @@ describe("access control (PostgreSQL)", () => {
         .setSubject("attacker")
         .setIssuer(claims.iss ?? "ftz-backend-dev")
         .setAudience(claims.aud ?? "ftz-api")
+        .setIssuedAt(claims.exp !== undefined ? claims.exp - 600 : undefined)
         .setExpirationTime(claims.exp ?? Math.floor(Date.now() / 1000) + 600)
         .sign(key);
     const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
@@ -180,6 +183,26 @@ describe("access control (PostgreSQL)", () => {
     }
     const noBearer = await request(app).get("/filings/queue").set("Authorization", "Basic YWRtaW46YWRtaW4=");
     expect(noBearer.status).toBe(401);
+    expect((await request(app).get("/health").set("Authorization", "Basic YWRtaW46YWRtaW4=")).status).toBe(200);
+    const lower = await request(app).get("/filings/queue").set("Authorization", `bearer ${tokens.admin}`);
+    expect(lower.status).toBe(200);
+    const now = Math.floor(Date.now() / 1000);
+    const claims = (extra: { sub?: string; iat?: number }) =>
+      new SignJWT({ role: "admin" })
+        .setProtectedHeader({ alg: "ES256", kid: pair.privateJwk.kid })
+        .setSubject(extra.sub ?? "someone")
+        .setIssuer("ftz-backend-dev")
+        .setAudience("ftz-api")
+        .setIssuedAt(extra.iat ?? now)
+        .setExpirationTime(now + 600)
+        .sign(key);
+    for (const token of [
+      await claims({ sub: "" }),
+      await claims({ iat: now + 3600 }),
+      await claims({ iat: now - 2 * 86_400 }),
+    ]) {
+      expect((await request(app).get("/filings/queue").set("Authorization", `Bearer ${token}`)).status).toBe(401);
+    }
     const enterpriseWithoutCode = await mintDevToken({ role: "enterprise" });
     expect(
       (await request(app).get("/filings/queue").set("Authorization", `Bearer ${enterpriseWithoutCode}`)).status,
@@ -218,6 +241,27 @@ describe("access control (PostgreSQL)", () => {
     expect(forOther.status).toBe(403);
     const lodged = await a.post("/declarations").set("Idempotency-Key", "a-1").send(declaration);
     expect(lodged.status).toBe(201);
+    // B cannot learn A's declaration's state by lodging its number, nor replay A's key.
+    const taken = await b
+      .post("/declarations")
+      .set("Idempotency-Key", "b-2")
+      .send({ ...declaration, enterprise: ENTERPRISE_B });
+    expect(taken.status).toBe(409);
+    expect(taken.body).toEqual(expect.not.objectContaining({ state: expect.anything() }));
+    expect(taken.body.type).toContain("declaration-number-unavailable");
+    const sharedSub = async (uscc: string) =>
+      `Bearer ${await mintDevToken({ role: "enterprise", uscc, subject: "shared-user" })}`;
+    const byA = await request(app)
+      .post("/declarations")
+      .set({ Authorization: await sharedSub(ENTERPRISE_A), "Idempotency-Key": "same-key" })
+      .send({ ...declaration, declarationNumber: "949920260000000778" });
+    expect(byA.status).toBe(201);
+    const byB = await request(app)
+      .post("/declarations")
+      .set({ Authorization: await sharedSub(ENTERPRISE_B), "Idempotency-Key": "same-key" })
+      .send({ ...declaration, declarationNumber: "949920260000000778" });
+    expect(byB.status).toBe(403);
+    expect(byB.headers["idempotent-replayed"]).toBeUndefined();
     const n = declaration.declarationNumber;
     expect((await a.get(`/declarations/${n}`)).status).toBe(200);
     const hidden = await b.get(`/declarations/${n}`);

@@ -25,7 +25,8 @@ describe("operations (PostgreSQL)", () => {
       await tf.get("/reform-tasks");
       await tf.post("/reform-tasks").set("Idempotency-Key", "m-1").send({});
       await readSide.caughtUp();
-      const res = await request(app).get("/metrics");
+      expect((await request(app).get("/metrics")).status).toBe(401);
+      const res = await (await as(app, "admin")).get("/metrics");
       expect(res.status).toBe(200);
       expect(res.headers["content-type"]).toContain("text/plain");
       expect(res.text).toMatch(
@@ -67,7 +68,21 @@ describe("operations (PostgreSQL)", () => {
     expect(Number(limited.headers["retry-after"])).toBeGreaterThan(0);
     expect(Number(limited.headers["retry-after"])).toBeLessThanOrEqual(60);
     expect(limited.body.type).toContain("too-many-requests");
-    // Another client has its own budget.
+    // Another client has its own budget, and the probes are never limited.
     expect((await admin.get("/negative-list/editions")).status).not.toBe(429);
+    expect((await request(app).get("/health")).status).toBe(200);
+  });
+
+  it("limits failed authentication per IP before verifying tokens", async () => {
+    const app = createApp({
+      db: t.db,
+      store: new PostgresEventStore(t.db),
+      logger: pino({ level: "silent" }),
+      rateLimitPerMinute: 3,
+    });
+    const forged = () => request(app).get("/filings/queue").set("Authorization", "Bearer xx.yy.zz");
+    const statuses = [];
+    for (let i = 0; i < 5; i++) statuses.push((await forged()).status);
+    expect(statuses).toEqual([401, 401, 401, 429, 429]);
   });
 });

@@ -8,6 +8,7 @@ import { promisify } from "node:util";
 import { randomUUID } from "node:crypto";
 import request from "supertest";
 import { startStoreFeed } from "../../projections/runner/store-feed";
+import { tokenFor } from "../support/auth";
 import { PostgresEventStore } from "../../services/platform/event-store/postgres-event-store";
 import { counterProjection } from "../support/counter-projection";
 import { checkContracts, describeDrift, REPO_ROOT } from "../../scripts/contracts";
@@ -58,7 +59,11 @@ describe("system endpoints", () => {
       [{ eventId: randomUUID(), type: "CounterIncremented", data: { by: 1 }, occurredAt: at }],
       0,
     );
-    const res = await request(app).get("/projections").expect(200);
+    expect((await request(app).get("/projections")).status).toBe(401);
+    const res = await request(app)
+      .get("/projections")
+      .set("Authorization", `Bearer ${await tokenFor("analyst")}`)
+      .expect(200);
     expect(res.body).toEqual({
       projections: [
         {

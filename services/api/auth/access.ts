@@ -29,8 +29,9 @@ const unauthorized = (detail: string, error?: "invalid_token" | "invalid_request
 export function authenticate(verify: TokenVerifier): RequestHandler {
   return async (req, _res, next) => {
     const header = req.get("authorization");
-    if (header === undefined) return next();
-    const m = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(header.trim());
+    // Another scheme (e.g. Basic for a proxy) is not ours: treated as no token.
+    if (header === undefined || !/^bearer\s/i.test(header.trim())) return next();
+    const m = /^bearer +([A-Za-z0-9._~+/-]+=*)$/i.exec(header.trim());
     if (!m) return next(unauthorized("Authorization must be: Bearer <token>", "invalid_request"));
     try {
       req.principal = await verify(m[1]!);
@@ -88,6 +89,15 @@ export function actsFor(req: Request, enterprise: string): void {
     });
   }
 }
+
+/**
+ * The scope idempotency keys live in: issuer-independent but per principal (role, enterprise and
+ * subject), so two principals sharing a subject cannot replay each other's stored responses.
+ */
+export const principalScope = (req: Request): string => {
+  const p = req.principal;
+  return p ? JSON.stringify([p.role, p.enterprise ?? "", p.subject]) : "anonymous";
+};
 
 /** The event actor of a principal (`undefined` for unauthenticated routes). */
 export const actorOf = (p: Principal | undefined) =>

@@ -23,7 +23,7 @@ export interface TokenVerifierOptions {
 /** Why a token was refused (for the 401's `error_description`). */
 export class InvalidTokenError extends Error {}
 
-/** Verifies a compact JWT; returns the principal. @throws InvalidTokenError */
+/** Verifies a compact JWT (issued at most 24 h ago); returns the principal. @throws InvalidTokenError */
 export type TokenVerifier = (token: string) => Promise<Principal>;
 
 /** Builds a verifier. */
@@ -39,7 +39,9 @@ export function createTokenVerifier(opts: TokenVerifierOptions): TokenVerifier {
         issuer: opts.issuer,
         audience: opts.audience,
         algorithms: ALLOWED_ALGORITHMS,
-        requiredClaims: ["exp", "sub"],
+        requiredClaims: ["exp", "sub", "iat"],
+        // Tokens are short-lived: refuse one issued more than a day ago (or in the future).
+        maxTokenAge: "24h",
       }));
     } catch (err) {
       const why =
@@ -56,7 +58,10 @@ export function createTokenVerifier(opts: TokenVerifierOptions): TokenVerifier {
     if (typeof role !== "string" || !ROLES.includes(role as Role)) {
       throw new InvalidTokenError(`role must be one of ${ROLES.join(", ")}`);
     }
-    const principal: Principal = { subject: String(payload.sub), role: role as Role };
+    if (typeof payload.sub !== "string" || payload.sub.trim() === "" || payload.sub.length > 200) {
+      throw new InvalidTokenError("sub must be a non-empty string");
+    }
+    const principal: Principal = { subject: payload.sub, role: role as Role };
     if (role === "enterprise") {
       const uscc = payload.uscc;
       if (typeof uscc !== "string" || usccProblem(uscc)) {

@@ -1,5 +1,6 @@
 /**
- * Prometheus metrics (prom-client) at `GET /metrics`: HTTP request latency histograms by method,
+ * Prometheus metrics (prom-client) at `GET /metrics` (roles admin and analyst; Prometheus sends a
+ * bearer token): HTTP request latency histograms by method,
  * route pattern and status; command outcomes (POST routes by status class); relay lag (events
  * stored after the relay's checkpoint); projection lag (events and seconds behind, per
  * projection). Lags are read from the database at scrape time. Each app has its own registry, so
@@ -10,6 +11,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom
 import { PROJECTIONS } from "../../../projections/registry";
 import { projectionLag } from "../../../projections/runner/lag";
 import type { SqlExecutor } from "../../platform/db/database";
+import { allow } from "../auth/access";
 
 /** The app's metrics and the middleware that records requests. */
 export interface ApiMetrics {
@@ -99,7 +101,7 @@ export function createMetrics(db: SqlExecutor, opts: { defaultMetrics?: boolean 
     registry,
     record,
     mount(router) {
-      router.get("/metrics", async (_req, res) => {
+      router.get("/metrics", allow("admin", "analyst"), async (_req, res) => {
         res.set("Content-Type", registry.contentType).send(await registry.metrics());
       });
     },
