@@ -4,7 +4,7 @@
  * verifies them when no `AUTH_JWKS_URL` is set. Never use it in production.
  */
 import { randomUUID } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { exportJWK, generateKeyPair, importJWK, type JWK, SignJWT } from "jose";
 import type { Role } from "./principal";
@@ -34,8 +34,16 @@ export async function devKeyPair(file = keyFile()): Promise<KeyFile> {
     mkdirSync(path.dirname(file), { recursive: true });
     const tmp = `${file}.${process.pid}.${randomUUID()}.tmp`;
     writeFileSync(tmp, JSON.stringify(pair), { mode: 0o600 });
-    renameSync(tmp, file);
-    // Another process may have won the race: use whatever the file now holds.
+    try {
+      // link() never replaces an existing file: the first process to create the key wins, and
+      // every other one (a parallel test worker) reads that key instead of overwriting it with its
+      // own, which would invalidate tokens already signed or verifiers already built.
+      linkSync(tmp, file);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+    } finally {
+      rmSync(tmp, { force: true });
+    }
     return JSON.parse(readFileSync(file, "utf8")) as KeyFile;
   }
 }
