@@ -54,12 +54,29 @@ export async function getEdition(
   return r ? { ...toSummary(r), edition: r.data as EditionData } : null;
 }
 
+/**
+ * Published editions never change (a new one supersedes them from a later date), so their data is
+ * kept in memory once read: a check then costs one indexed lookup of the edition id, not the
+ * transfer and parse of the whole edition.
+ */
+const editionCache = new Map<string, EditionData>();
+
 /** The edition of `scope` in force on `date`, or null when none was yet. */
 export async function editionInForceOn(db: SqlExecutor, scope: string, date: string): Promise<EditionData | null> {
-  const { rows } = await db.query<{ data: EditionData }>(
-    `SELECT data FROM ${EDITIONS_TABLE} WHERE scope = $1 AND in_force_from <= $2::date
+  const { rows } = await db.query<{ edition_id: string }>(
+    `SELECT edition_id FROM ${EDITIONS_TABLE} WHERE scope = $1 AND in_force_from <= $2::date
      ORDER BY in_force_from DESC LIMIT 1`,
     [scope, date],
   );
-  return rows[0]?.data ?? null;
+  const id = rows[0]?.edition_id;
+  if (!id) return null;
+  const cached = editionCache.get(id);
+  if (cached) return cached;
+  const { rows: data } = await db.query<{ data: EditionData }>(
+    `SELECT data FROM ${EDITIONS_TABLE} WHERE edition_id = $1`,
+    [id],
+  );
+  const edition = data[0]?.data ?? null;
+  if (edition) editionCache.set(id, edition);
+  return edition;
 }

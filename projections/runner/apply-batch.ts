@@ -8,6 +8,7 @@
  * projection cannot apply is parked with the reason (table `parked_events`) and the batch goes on.
  */
 import type { SqlExecutor } from "../../services/platform/db/database";
+import { streamCategory } from "../../contracts/topics";
 import type { Projection, ProjectionEvent, TableNames } from "./projection";
 
 /** Counts of one applied batch. */
@@ -45,7 +46,12 @@ export async function applyBatch(
   await tx.query("INSERT INTO projection_status (projection) VALUES ($1) ON CONFLICT DO NOTHING", [name]);
   await tx.query("SELECT 1 FROM projection_status WHERE projection = $1 FOR UPDATE", [name]);
   const outcome: BatchOutcome = { applied: 0, skipped: 0, parked: 0, gaps: 0 };
-  const streams = [...new Set(events.map((e) => e.streamId))];
+  // Events of categories the projection does not read (the store feed reads the whole global log)
+  // cost nothing: no savepoint, no apply, no progress row; the position still advances below.
+  const all = projection.categories.includes("*");
+  const wanted = new Set(projection.categories);
+  const mine = all ? events : events.filter((e) => wanted.has(streamCategory(e.streamId)));
+  const streams = [...new Set(mine.map((e) => e.streamId))];
   const { rows } = await tx.query<{ stream_id: string; version: string }>(
     "SELECT stream_id, version FROM projection_streams WHERE projection = $1 AND stream_id = ANY($2::text[])",
     [name, streams],
@@ -53,7 +59,7 @@ export async function applyBatch(
   const applied = new Map(rows.map((r) => [r.stream_id, Number(r.version)]));
   const touched = new Set<string>();
   let last: ProjectionEvent | undefined;
-  for (const e of events) {
+  for (const e of mine) {
     const prev = applied.get(e.streamId) ?? -1;
     if (e.streamVersion <= prev) {
       outcome.skipped++;
