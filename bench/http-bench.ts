@@ -102,7 +102,7 @@ export async function httpReads(
   const bodies: Record<string, string> = {};
   for (const [k, p] of Object.entries(paths)) {
     // The read models catch up after start (the editions are published on start): wait for a 200.
-    const deadline = Date.now() + 60_000;
+    const deadline = Date.now() + 180_000;
     for (;;) {
       const res = await fetch(`http://127.0.0.1:${api.port}${p}`, { headers });
       if (res.ok) {
