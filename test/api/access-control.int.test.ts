@@ -14,6 +14,7 @@ import { devKeyPair, mintDevToken } from "../../services/api/auth/dev-key";
 import { ROLES, type Role } from "../../services/api/auth/principal";
 import { as, ENTERPRISE_A, ENTERPRISE_B, tokenFor } from "../support/auth";
 import { serverDatabase, type TestDatabase } from "../support/databases";
+import { cottonYarnLine } from "../support/declarations";
 import { productApp } from "../support/product-app";
 
 const ALL = [...ROLES];
@@ -223,18 +224,7 @@ describe("access control (PostgreSQL)", () => {
       declaringOffice: "9499",
       port: "horgos",
       transportMode: "rail",
-      goods: [
-        {
-          lineNo: 1,
-          hsCode: "5205120000",
-          description: "cotton yarn",
-          quantity: 1000,
-          unit: "KGM",
-          value: 3000,
-          currency: "USD",
-          country: "KZ",
-        },
-      ],
+      goods: [cottonYarnLine],
       lodgedAt: "2026-09-10T09:00:00+08:00",
     };
     const forOther = await b.post("/declarations").set("Idempotency-Key", "b-1").send(declaration);

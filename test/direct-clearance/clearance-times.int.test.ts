@@ -27,6 +27,7 @@ import {
 import { handleCommand } from "../../services/platform/decider";
 import { PostgresEventStore } from "../../services/platform/event-store/postgres-event-store";
 import { serverDatabase, type TestDatabase } from "../support/databases";
+import { cottonYarnLine } from "../support/declarations";
 
 const BASE = Date.parse("2026-03-02T00:00:00Z");
 const at = (hours: number, day = 0) => new Date(BASE + (day * 24 + hours) * 3_600_000).toISOString();
@@ -40,18 +41,7 @@ function lodgement(n: number, model: "direct" | "conventional", day: number): Lo
     declaringOffice: "9499",
     port: n % 2 ? "horgos" : "alashankou",
     transportMode: "rail",
-    goods: [
-      {
-        lineNo: 1,
-        hsCode: "5205120000",
-        description: "cotton yarn",
-        quantity: 1000,
-        unit: "KGM",
-        value: 3000,
-        currency: "USD",
-        country: "KZ",
-      },
-    ],
+    goods: [cottonYarnLine],
     lodgedAt: at(0, day),
   };
 }

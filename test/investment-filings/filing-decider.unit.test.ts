@@ -32,6 +32,17 @@ const outbound = (over: Partial<Extract<FilingDetails, { kind: "outbound_investm
   description: "spinning mill",
   ...over,
 });
+/** An inbound report for tobacco wholesale (prohibited by national-2024 measure 7). */
+const inbound: FilingDetails = {
+  kind: "inbound_report",
+  industryCodes: ["5128"],
+  foreignSharePercent: 10,
+  largestForeignInvestorPercent: 10,
+  legalRepresentativeNationality: "CN",
+  insideFtz: false,
+  investorCountries: ["SG"],
+  investment: usd(1_000_000),
+};
 const contracting = (over: Partial<Extract<FilingDetails, { kind: "overseas_contracting" }>> = {}): FilingDetails => ({
   kind: "overseas_contracting",
   country: "UZ",
@@ -140,16 +151,6 @@ describe("filing routes (automated check)", () => {
   });
 
   it("inbound reports follow the negative-list answer", () => {
-    const inbound: FilingDetails = {
-      kind: "inbound_report",
-      industryCodes: ["5128"],
-      foreignSharePercent: 10,
-      largestForeignInvestorPercent: 10,
-      legalRepresentativeNationality: "CN",
-      insideFtz: false,
-      investorCountries: ["SG"],
-      investment: usd(1_000_000),
-    };
     const prohibited = {
       outcome: "prohibited" as const,
       editionId: "national-2024",
@@ -289,16 +290,6 @@ describe("filing transitions", () => {
   });
 
   it("accepts a filing the automated check did not recommend only after a referral", () => {
-    const inbound: FilingDetails = {
-      kind: "inbound_report",
-      industryCodes: ["5128"],
-      foreignSharePercent: 10,
-      largestForeignInvestorPercent: 10,
-      legalRepresentativeNationality: "CN",
-      insideFtz: false,
-      investorCountries: ["SG"],
-      investment: usd(1_000_000),
-    };
     const check = automatedCheck(inbound, "2026-11-30", {
       ...ctx,
       negativeList: { outcome: "prohibited", editionId: "national-2024", measures: [7], conditionsNotMet: [] },
