@@ -86,7 +86,7 @@ async function main() {
   console.log("  single appends done");
   const batch = await rounds(ROUNDS, (r) => batchAppends(store, raw, peer, r));
   console.log("  batch appends done");
-  const reads = await rounds(ROUNDS, () => globalReads(db, store, raw));
+  const reads = await rounds(ROUNDS, () => globalReads(store, raw));
   console.log("  global reads done");
 
   const seeded = await seedRebuildData(store, REBUILD_EVENTS);

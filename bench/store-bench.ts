@@ -8,7 +8,6 @@ import { randomUUID } from "node:crypto";
 import type { Pool } from "pg";
 import type { PostgresEventStore } from "../services/platform/event-store/postgres-event-store";
 import { type GlobalCheckpoint, START } from "../services/platform/event-store/types";
-import type { PgDatabase } from "../services/platform/db/database";
 
 const at = "2026-11-30T10:00:00+08:00";
 const payload = (i: number) => ({
@@ -32,6 +31,18 @@ async function concurrently(
   );
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   return (writers * perWriter) / seconds;
+}
+
+/** Runs `sql` statements in one transaction on a pooled connection (the raw baseline's append). */
+async function rawTransaction(pool: Pool, sql: string, params: unknown[]): Promise<void> {
+  const c = await pool.connect();
+  try {
+    await c.query("BEGIN");
+    await c.query(sql, params);
+    await c.query("COMMIT");
+  } finally {
+    c.release();
+  }
 }
 
 /** The raw baseline's table: what an append minimally writes. */
@@ -89,17 +100,11 @@ export async function singleAppends(
     );
   });
   const rawRate = await concurrently(writers, perWriter, async (w, i) => {
-    const c = await raw.connect();
-    try {
-      await c.query("BEGIN");
-      await c.query(
-        "INSERT INTO raw.events (stream_id, stream_version, event_id, type, data, occurred_at) VALUES ($1,$2,$3,$4,$5,$6)",
-        [`BenchSingle-${tag}-${w}`, i, randomUUID(), "ProgressReported", JSON.stringify(payload(i)), at],
-      );
-      await c.query("COMMIT");
-    } finally {
-      c.release();
-    }
+    await rawTransaction(
+      raw,
+      "INSERT INTO raw.events (stream_id, stream_version, event_id, type, data, occurred_at) VALUES ($1,$2,$3,$4,$5,$6)",
+      [`BenchSingle-${tag}-${w}`, i, randomUUID(), "ProgressReported", JSON.stringify(payload(i)), at],
+    );
   });
   const peerRate = peer.ok
     ? await concurrently(writers, perWriter, async (w, i) => {
@@ -135,24 +140,18 @@ export async function batchAppends(
   const rawRate =
     (await concurrently(writers, batches, async (w, b) => {
       const rows = batch(b);
-      const c = await raw.connect();
-      try {
-        await c.query("BEGIN");
-        await c.query(
-          `INSERT INTO raw.events (stream_id, stream_version, event_id, type, data, occurred_at)
-           SELECT $1, v, id, 'ProgressReported', d::jsonb, $5 FROM unnest($2::bigint[], $3::uuid[], $4::text[]) AS x(v, id, d)`,
-          [
-            `BenchBatch-${tag}-${w}`,
-            rows.map((_, i) => b * 100 + i),
-            rows.map(() => randomUUID()),
-            rows.map((r) => JSON.stringify(r)),
-            at,
-          ],
-        );
-        await c.query("COMMIT");
-      } finally {
-        c.release();
-      }
+      await rawTransaction(
+        raw,
+        `INSERT INTO raw.events (stream_id, stream_version, event_id, type, data, occurred_at)
+         SELECT $1, v, id, 'ProgressReported', d::jsonb, $5 FROM unnest($2::bigint[], $3::uuid[], $4::text[]) AS x(v, id, d)`,
+        [
+          `BenchBatch-${tag}-${w}`,
+          rows.map((_, i) => b * 100 + i),
+          rows.map(() => randomUUID()),
+          rows.map((r) => JSON.stringify(r)),
+          at,
+        ],
+      );
     })) * 100;
   const peerRate = peer.ok
     ? (await concurrently(writers, batches, async (w, b) => {
@@ -168,7 +167,6 @@ export async function batchAppends(
 
 /** Global-log read rate (events/s): the store's reader against a raw keyset SELECT of the same rows. */
 export async function globalReads(
-  db: PgDatabase,
   ours: PostgresEventStore,
   raw: Pool,
   batchSize = 1000,
@@ -198,6 +196,5 @@ export async function globalReads(
     after = Number(rows[rows.length - 1]!.global_position);
   }
   const rawRate = m / (Number(process.hrtime.bigint() - t0) / 1e9);
-  void db;
   return { ours: oursRate, raw: rawRate, events: n };
 }
