@@ -4,8 +4,9 @@
  *
  * Duplicates are dropped by stream revision: an event whose `streamVersion` is not above the
  * revision this projection last applied for its stream has been applied already (a consumer
- * redelivery, or the relay re-sending after a crash). Each event runs in a savepoint; an event the
- * projection cannot apply is parked with the reason (table `parked_events`) and the batch goes on.
+ * redelivery, or the relay re-sending after a crash). The batch runs in one savepoint; when an event
+ * fails it is re-run event by event, and an event the projection cannot apply is parked with the
+ * reason (table `parked_events`) while the batch goes on.
  */
 import type { SqlExecutor } from "../../services/platform/db/database";
 import { streamCategory } from "../../contracts/topics";
@@ -57,8 +58,8 @@ export async function applyBatch(
     [name, streams],
   );
   const applied = new Map(rows.map((r) => [r.stream_id, Number(r.version)]));
-  const touched = new Set<string>();
-  let last: ProjectionEvent | undefined;
+  // Duplicates (already applied for their stream) are dropped first; the rest are applied.
+  const fresh: ProjectionEvent[] = [];
   for (const e of mine) {
     const prev = applied.get(e.streamId) ?? -1;
     if (e.streamVersion <= prev) {
@@ -66,25 +67,46 @@ export async function applyBatch(
       continue;
     }
     if (e.streamVersion > prev + 1) outcome.gaps++;
-    await tx.query("SAVEPOINT apply_event");
+    applied.set(e.streamId, e.streamVersion);
+    fresh.push(e);
+  }
+  // Optimistic path: the whole batch under one savepoint (two statements per batch instead of two
+  // per event). Only when some event fails is the batch undone and re-run event by event, each in
+  // its own savepoint, to park exactly the events that fail.
+  let parkedOnly = false;
+  if (fresh.length) {
+    await tx.query("SAVEPOINT apply_batch");
     try {
-      await projection.apply(tx, e, opts.tables);
-      await tx.query("RELEASE SAVEPOINT apply_event");
-      outcome.applied++;
+      for (const e of fresh) await projection.apply(tx, e, opts.tables);
+      await tx.query("RELEASE SAVEPOINT apply_batch");
+      outcome.applied += fresh.length;
     } catch (err) {
       if (isTransient(err)) throw err;
-      await tx.query("ROLLBACK TO SAVEPOINT apply_event");
-      await tx.query(
-        `INSERT INTO parked_events (projection, event_id, stream_id, stream_version, type, reason)
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
-        [name, e.eventId, e.streamId, e.streamVersion, e.type, String((err as Error)?.message ?? err).slice(0, 2000)],
-      );
-      outcome.parked++;
+      await tx.query("ROLLBACK TO SAVEPOINT apply_batch");
+      parkedOnly = true;
     }
-    applied.set(e.streamId, e.streamVersion);
-    touched.add(e.streamId);
-    last = e;
   }
+  if (parkedOnly) {
+    for (const e of fresh) {
+      await tx.query("SAVEPOINT apply_event");
+      try {
+        await projection.apply(tx, e, opts.tables);
+        await tx.query("RELEASE SAVEPOINT apply_event");
+        outcome.applied++;
+      } catch (err) {
+        if (isTransient(err)) throw err;
+        await tx.query("ROLLBACK TO SAVEPOINT apply_event");
+        await tx.query(
+          `INSERT INTO parked_events (projection, event_id, stream_id, stream_version, type, reason)
+           VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
+          [name, e.eventId, e.streamId, e.streamVersion, e.type, String((err as Error)?.message ?? err).slice(0, 2000)],
+        );
+        outcome.parked++;
+      }
+    }
+  }
+  const touched = new Set(fresh.map((e) => e.streamId));
+  const last = fresh.at(-1);
   const maxPosition = events.length ? Math.max(...events.map((e) => e.globalPosition)) : undefined;
   if (touched.size) {
     const ids = [...touched];

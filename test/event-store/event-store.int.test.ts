@@ -248,6 +248,21 @@ describe("event store on the PostgreSQL server: concurrent sessions", () => {
     expect((await store.readStream("Race-new")).length).toBe(1);
   });
 
+  it("refuses, with a retryable 40001, an appendIn whose transaction wrote before the stream's last writer", async () => {
+    await store.append("Order-1", [ev("A", {})], "no_stream");
+    const attempt = t.db.transaction(async (tx) => {
+      // This transaction gets its id now, by writing, before the other writer appends below.
+      await tx.query("INSERT INTO checkpoints (name, transaction_id, global_position) VALUES ('early', '0', 0)");
+      await store.append("Order-1", [ev("A", { later: true })], 0);
+      await store.appendIn(tx, "Order-1", [ev("A", { early: true })], 1);
+    });
+    await expect(attempt).rejects.toMatchObject({ code: "40001" });
+    const stored = await store.readStream("Order-1");
+    expect(stored.map((e) => e.data)).toEqual([{}, { later: true }]);
+    const { rows } = await t.db.query("SELECT 1 FROM checkpoints WHERE name = 'early'");
+    expect(rows).toHaveLength(0);
+  });
+
   it("stores one copy when the same batch is retried concurrently", async () => {
     const batch = [ev("A", { n: 1 })];
     const results = await Promise.all([1, 2, 3, 4].map(() => store.append("Retry-1", batch, "any")));

@@ -67,7 +67,8 @@ export class PostgresEventStore implements EventStore {
   async append(streamId: string, events: NewEvent[], expected: ExpectedVersion): Promise<AppendResult> {
     const prepared = this.prepare(streamId, events, expected);
     try {
-      return await this.db.transaction((tx) => this.appendPrepared(tx, streamId, prepared, expected, false));
+      // One statement, so one implicit transaction and one round trip (004_append_function.sql).
+      return await this.appendPrepared(this.db, streamId, prepared, expected, false);
     } catch (err) {
       // A concurrent retry of the same events won the race: answer with what it stored.
       if (isUniqueViolation(err, "events_event_id_key")) {
@@ -115,7 +116,14 @@ export class PostgresEventStore implements EventStore {
     return this.appendPrepared(tx, streamId, prepared, expected, true);
   }
 
-  /** The append itself. `callerMayHaveWritten`: the transaction is the caller's and may already hold an id. */
+  /**
+   * The append itself: one call of `append_to_stream` (infra/migrations/004_append_function.sql),
+   * which takes the stream's advisory lock before writing anything, so writers of one stream
+   * queue there and each writer's transaction id is assigned after the previous one committed.
+   * `callerMayHaveWritten`: the transaction is the caller's and may already hold an older id,
+   * which the function refuses with SQLSTATE 40001 (retry the whole transaction).
+   * Throws WrongExpectedVersionError, DuplicateEventIdError.
+   */
   private async appendPrepared(
     tx: SqlExecutor,
     streamId: string,
@@ -123,30 +131,17 @@ export class PostgresEventStore implements EventStore {
     expected: ExpectedVersion,
     callerMayHaveWritten: boolean,
   ): Promise<AppendResult> {
-    // Writers of one stream queue here, before this transaction writes anything: taking an
-    // advisory lock assigns no transaction id, so each writer's id is assigned after the previous
-    // writer committed and the global log's (transaction_id, global_position) order keeps every
-    // stream's revisions in order. A concurrent retry of the same events then finds them stored.
-    await tx.query("SELECT pg_advisory_xact_lock($1::bigint)", [streamLockKey(streamId)]);
-    // A transaction that wrote before taking the lock has an older id: check it (append's own does not).
-    if (callerMayHaveWritten) await assertTransactionOrder(tx, streamId);
-    const replay = await this.replayOf(tx, streamId, prepared);
-    if (replay) return replay;
-    const last = await reserve(tx, streamId, expected, prepared.length);
-    if (prepared.length === 0) {
-      return { streamId, nextExpectedVersion: last, globalPositions: [], idempotentReplay: false };
-    }
-    const first = last - prepared.length + 1;
-    const { rows } = await tx.query<{ global_position: string | number }>(
-      `INSERT INTO events (stream_id, stream_version, event_id, type, schema_version, data, metadata, occurred_at)
-       SELECT $1, v, id, t, sv, d::jsonb, m::jsonb, o
-       FROM unnest($2::bigint[], $3::uuid[], $4::text[], $5::int[], $6::text[], $7::text[], $8::timestamptz[])
-         AS x(v, id, t, sv, d, m, o)
-       ORDER BY v
-       RETURNING global_position`,
+    const { rows } = await tx.query<{
+      outcome: "ok" | "replay" | "wrong_version";
+      last_version: string | number | null;
+      global_positions: (string | number)[] | null;
+    }>(
+      "SELECT outcome, last_version, global_positions FROM append_to_stream($1, $2::bigint, $3, $4, $5::uuid[], $6::text[], $7::int[], $8::text[], $9::text[], $10::timestamptz[])",
       [
         streamId,
-        prepared.map((_, i) => first + i),
+        streamLockKey(streamId),
+        String(expected),
+        callerMayHaveWritten,
         prepared.map((e) => e.eventId),
         prepared.map((e) => e.type),
         prepared.map((e) => e.schemaVersion),
@@ -155,10 +150,23 @@ export class PostgresEventStore implements EventStore {
         prepared.map((e) => e.occurredAt),
       ],
     );
+    const row = rows[0]!;
+    if (row.outcome === "replay") {
+      const replay = await this.replayOf(tx, streamId, prepared);
+      if (replay) return replay;
+      throw new DuplicateEventIdError(prepared[0]!.eventId, "stored concurrently; retry the append");
+    }
+    if (row.outcome === "wrong_version") {
+      throw new WrongExpectedVersionError(
+        streamId,
+        expected,
+        row.last_version === null ? "no_stream" : Number(row.last_version),
+      );
+    }
     return {
       streamId,
-      nextExpectedVersion: last,
-      globalPositions: rows.map((r) => Number(r.global_position)).sort((a, b) => a - b),
+      nextExpectedVersion: Number(row.last_version),
+      globalPositions: (row.global_positions ?? []).map(Number),
       idempotentReplay: false,
     };
   }
@@ -321,71 +329,6 @@ function validateStreamId(streamId: string): void {
 
 /** 64-bit advisory-lock key of a stream's writers: the first 8 bytes of SHA-256(`stream:<id>`), stable across processes. */
 export const streamLockKey = (streamId: string): string => advisoryLockKey("stream", streamId);
-
-/**
- * Refuses to append when this transaction already had an id older than the stream's last writer's
- * (possible only in `appendIn` when the caller wrote before appending): its events would sort
- * before revisions they follow. SQLSTATE 40001 so callers retry the whole transaction.
- */
-async function assertTransactionOrder(tx: SqlExecutor, streamId: string): Promise<void> {
-  const { rows } = await tx.query<{ behind: boolean }>(
-    `SELECT pg_current_xact_id_if_assigned() < transaction_id AS behind
-       FROM events WHERE stream_id = $1 ORDER BY stream_version DESC LIMIT 1`,
-    [streamId],
-  );
-  if (rows[0]?.behind) {
-    throw Object.assign(
-      new Error(`stream ${streamId}: this transaction started writing before the stream's last append; retry it`),
-      {
-        code: "40001",
-      },
-    );
-  }
-}
-
-/**
- * Moves the stream's revision by `count` if it is at `expected`; returns the new revision
- * (the revision of the last event to append). Runs inside the append transaction.
- */
-async function reserve(tx: SqlExecutor, streamId: string, expected: ExpectedVersion, count: number): Promise<number> {
-  let rows: { version: string | number }[];
-  if (expected === "any") {
-    if (count === 0) return (await currentVersion(tx, streamId)) ?? -1;
-    ({ rows } = await tx.query<{ version: string }>(
-      `INSERT INTO streams (stream_id, version) VALUES ($1, $2 - 1)
-       ON CONFLICT (stream_id) DO UPDATE SET version = streams.version + $2 RETURNING version`,
-      [streamId, count],
-    ));
-  } else if (expected === "no_stream") {
-    if (count === 0) {
-      const actual = await currentVersion(tx, streamId);
-      if (actual !== null) throw new WrongExpectedVersionError(streamId, expected, actual);
-      return -1;
-    }
-    ({ rows } = await tx.query<{ version: string }>(
-      "INSERT INTO streams (stream_id, version) VALUES ($1, $2 - 1) ON CONFLICT (stream_id) DO NOTHING RETURNING version",
-      [streamId, count],
-    ));
-  } else if (expected === "stream_exists") {
-    ({ rows } = await tx.query<{ version: string }>(
-      "UPDATE streams SET version = version + $2 WHERE stream_id = $1 RETURNING version",
-      [streamId, count],
-    ));
-  } else {
-    ({ rows } = await tx.query<{ version: string }>(
-      "UPDATE streams SET version = version + $3 WHERE stream_id = $1 AND version = $2 RETURNING version",
-      [streamId, expected, count],
-    ));
-  }
-  if (rows[0]) return Number(rows[0].version);
-  const actual = await currentVersion(tx, streamId);
-  throw new WrongExpectedVersionError(streamId, expected, actual ?? "no_stream");
-}
-
-async function currentVersion(tx: SqlExecutor, streamId: string): Promise<number | null> {
-  const { rows } = await tx.query<{ version: string }>("SELECT version FROM streams WHERE stream_id = $1", [streamId]);
-  return rows[0] ? Number(rows[0].version) : null;
-}
 
 /** True for PostgreSQL's unique_violation (23505), optionally on one constraint. */
 export function isUniqueViolation(err: unknown, constraint?: string): boolean {
