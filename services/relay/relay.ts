@@ -29,7 +29,7 @@ export interface RelayOptions {
   topicPrefix?: string;
   topics?: readonly TopicSpec[];
   batchSize?: number;
-  /** Wait when the log has nothing new. Default 100 ms. */
+  /** Wait when the log has nothing new; an append through `store` in this process ends it early. Default 100 ms. */
   idlePollMs?: number;
   /** How often a stand-by tries the lock. Default 1000 ms. */
   standbyPollMs?: number;
@@ -68,6 +68,10 @@ export class Relay {
   private readonly o: Required<Omit<RelayOptions, "afterAck" | "log">> & Pick<RelayOptions, "afterAck" | "log">;
   private readonly abort = new AbortController();
   private running?: Promise<void>;
+  /** Ends the current idle wait (set while waiting). */
+  private wake?: () => void;
+  /** An in-process append committed since the last read began. */
+  private appended = false;
 
   constructor(opts: RelayOptions) {
     this.o = {
@@ -84,7 +88,12 @@ export class Relay {
 
   /** Starts the loop in the background; resolves at once. */
   start(): void {
-    this.running ??= this.loop();
+    if (this.running) return;
+    const unsubscribe = this.o.store.onAppended?.(() => {
+      this.appended = true;
+      this.wake?.();
+    });
+    this.running = this.loop().finally(() => unsubscribe?.());
   }
 
   /** Stops after the current batch and releases the lock. */
@@ -142,9 +151,12 @@ export class Relay {
     try {
       let cp = await loadCheckpoint(session, this.o.name);
       while (!signal.aborted && !isBroken()) {
+        this.appended = false;
         const batch = await this.o.store.readAll(cp, { batchSize: this.o.batchSize });
         if (batch.length === 0) {
-          await sleep(this.o.idlePollMs, signal);
+          // An append that committed during the read may sit behind a transaction that was still
+          // open (the xmin bound): poll again soon rather than waiting the full interval.
+          await this.idle(signal, this.appended ? 5 : this.o.idlePollMs);
           continue;
         }
         await producer.sendBatch({ acks: -1, topicMessages: this.group(batch) });
@@ -159,6 +171,18 @@ export class Relay {
     } finally {
       await producer.disconnect().catch(() => {});
     }
+  }
+
+  /** Waits `ms`, or less when an in-process append or `stop` ends the wait. */
+  private idle(signal: AbortSignal, ms: number): Promise<void> {
+    const wait = new AbortController();
+    const onStop = () => wait.abort();
+    signal.addEventListener("abort", onStop);
+    this.wake = onStop;
+    return sleep(ms, wait.signal).finally(() => {
+      this.wake = undefined;
+      signal.removeEventListener("abort", onStop);
+    });
   }
 
   /** Groups a batch by topic, keeping global-log order within each topic (hence per stream). */

@@ -55,6 +55,7 @@ interface EventRow {
 export class PostgresEventStore implements EventStore {
   readonly maxEventBytes: number;
   readonly upcasters: UpcasterRegistry;
+  private readonly appendListeners = new Set<() => void>();
 
   constructor(
     readonly db: Database,
@@ -68,7 +69,9 @@ export class PostgresEventStore implements EventStore {
     const prepared = this.prepare(streamId, events, expected);
     try {
       // One statement, so one implicit transaction and one round trip (004_append_function.sql).
-      return await this.appendPrepared(this.db, streamId, prepared, expected, false);
+      const result = await this.appendPrepared(this.db, streamId, prepared, expected, false);
+      if (result.globalPositions.length && !result.idempotentReplay) this.notifyAppended();
+      return result;
     } catch (err) {
       // A concurrent retry of the same events won the race: answer with what it stored.
       if (isUniqueViolation(err, "events_event_id_key")) {
@@ -92,7 +95,7 @@ export class PostgresEventStore implements EventStore {
       prepared: this.prepare(a.streamId, a.events, a.expected),
     }));
     prepared.sort((a, b) => (a.streamId < b.streamId ? -1 : a.streamId > b.streamId ? 1 : 0));
-    return this.db.transaction(async (tx) => {
+    const results = await this.db.transaction(async (tx) => {
       for (const a of prepared) await tx.query("SELECT pg_advisory_xact_lock($1::bigint)", [streamLockKey(a.streamId)]);
       const results: AppendResult[] = new Array(appends.length);
       for (const a of prepared) {
@@ -100,6 +103,24 @@ export class PostgresEventStore implements EventStore {
       }
       return results;
     });
+    if (results.some((r) => r.globalPositions.length && !r.idempotentReplay)) this.notifyAppended();
+    return results;
+  }
+
+  /** See `EventStore.onAppended`. Listeners run synchronously after commit; one that throws is ignored. */
+  onAppended(listener: () => void): () => void {
+    this.appendListeners.add(listener);
+    return () => this.appendListeners.delete(listener);
+  }
+
+  private notifyAppended(): void {
+    for (const l of this.appendListeners) {
+      try {
+        l();
+      } catch {
+        // a listener's failure is its own; the append has committed
+      }
+    }
   }
 
   /**

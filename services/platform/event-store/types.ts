@@ -114,4 +114,10 @@ export interface EventStore {
   readAll(after: GlobalCheckpoint, opts?: { batchSize?: number }): Promise<RecordedEvent[]>;
   /** The newest global position and its recorded time, for lag figures; `null` when empty. */
   head(): Promise<{ globalPosition: number; recordedAt: Date } | null>;
+  /**
+   * Registers `listener`, called after each append through this instance committed (in-process
+   * readers such as the relay wake at once instead of waiting for their next poll; readers in other
+   * processes still poll). Returns the function that unregisters it.
+   */
+  onAppended?(listener: () => void): () => void;
 }
