@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: sets up its own data in a fresh database `ftz_bench` on the PostgreSQL server
  * (DATABASE_URL's server; default 127.0.0.1:5432) and uses the Kafka broker at KAFKA_BROKERS
- * (bench/run.sh starts the local one). Each figure is measured next to its baseline in the same
+ * (scripts/with-kafka.sh starts the local one). Each figure is measured next to its baseline in the same
  * run; ratios are what matter on a shared 2-core machine. Rounds: BENCH_ROUNDS (default 3),
  * median with min and max; rebuilds BENCH_REBUILD_ROUNDS (default 1) over BENCH_REBUILD_EVENTS
  * (default 200,000) events. Writes bench/results/latest.json (with core count and versions) and

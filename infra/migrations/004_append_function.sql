@@ -21,7 +21,10 @@ CREATE OR REPLACE FUNCTION append_to_stream(
   p_metadata text[],
   p_occurred_at timestamptz[]
 ) RETURNS TABLE (outcome text, last_version bigint, global_positions bigint[])
-LANGUAGE plpgsql AS $$
+-- Custom plans on every call: PL/pgSQL caches a generic plan per session after five calls, and one
+-- made while `events` was small scans the whole table for the replay probe forever after (seen:
+-- 25 ms instead of 1 ms per append on a pool session that had started on an empty store).
+LANGUAGE plpgsql SET plan_cache_mode = force_custom_plan AS $$
 #variable_conflict use_column
 DECLARE
   n integer := coalesce(array_length(p_event_ids, 1), 0);

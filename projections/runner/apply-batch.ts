@@ -10,6 +10,7 @@
  */
 import type { SqlExecutor } from "../../services/platform/db/database";
 import { streamCategory } from "../../contracts/topics";
+import { isTransient } from "../../services/platform/db/transient";
 import type { Projection, ProjectionEvent, TableNames } from "./projection";
 
 /** Counts of one applied batch. */
@@ -18,19 +19,6 @@ export interface BatchOutcome {
   skipped: number;
   parked: number;
   gaps: number;
-}
-
-/** PostgreSQL SQLSTATE classes that mean the connection or server failed, not the event. */
-const TRANSIENT = /^(08|53|57|58|40)/;
-
-/** True when `err` is a connection/server failure (retry the batch) rather than a poison event. */
-export function isTransient(err: unknown): boolean {
-  const e = err as { code?: string; message?: string };
-  if (typeof e?.code === "string" && TRANSIENT.test(e.code)) return true;
-  const m = String(e?.message ?? "");
-  return /Connection terminated|ECONNREFUSED|ECONNRESET|terminating connection|Client has encountered a connection error|not queryable/i.test(
-    m,
-  );
 }
 
 /**

@@ -4,6 +4,8 @@
  * transaction with the partition's next offset (table `projection_offsets`); the offset is committed
  * to Kafka only after that transaction commits. A crash in between redelivers the batch, and the
  * stream-revision check in `applyBatch` drops what was applied, so the effect is exactly once.
+ * A record that is not a readable event of ours is parked in `parked_records` (topic, partition,
+ * offset, reason, raw bytes) in that same transaction.
  */
 import type { Consumer, Kafka } from "kafkajs";
 import { TOPICS, type TopicSpec, topicFor, topicName } from "../../contracts/topics";
@@ -42,25 +44,45 @@ export async function startKafkaFeed(
     eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
       if (!isRunning() || isStale() || batch.messages.length === 0) return;
       const events: ProjectionEvent[] = [];
+      const unreadable: { offset: string; key: string | null; reason: string; payload: Buffer | null }[] = [];
       for (const m of batch.messages) {
         try {
           events.push(fromKafkaMessage(m));
         } catch (err) {
-          opts.onError?.(new Error(`unreadable record ${batch.topic}/${batch.partition}@${m.offset}: ${String(err)}`));
+          const reason = String((err as Error)?.message ?? err).slice(0, 2000);
+          unreadable.push({ offset: m.offset, key: m.key?.toString("utf8") ?? null, reason, payload: m.value });
+          opts.onError?.(new Error(`unreadable record ${batch.topic}/${batch.partition}@${m.offset}: ${reason}`));
         }
       }
       const next = (BigInt(batch.lastOffset()) + 1n).toString();
       await db.transaction((tx) =>
         applyBatch(tx, projection, events, {
           tables: LIVE,
-          progress: (t) =>
-            t
-              .query(
-                `INSERT INTO projection_offsets (projection, topic, partition, next_offset) VALUES ($1, $2, $3, $4)
-                 ON CONFLICT (projection, topic, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset`,
-                [projection.name, batch.topic, batch.partition, next],
-              )
-              .then(() => undefined),
+          progress: async (t) => {
+            // Records that are not events of ours are parked by their coordinates, in the same
+            // transaction that moves the offset past them: skipped visibly, never silently.
+            if (unreadable.length) {
+              await t.query(
+                `INSERT INTO parked_records (projection, topic, partition, record_offset, record_key, reason, payload)
+                 SELECT $1, $2, $3, o, k, r, p FROM unnest($4::bigint[], $5::text[], $6::text[], $7::bytea[]) AS x(o, k, r, p)
+                 ON CONFLICT DO NOTHING`,
+                [
+                  projection.name,
+                  batch.topic,
+                  batch.partition,
+                  unreadable.map((u) => u.offset),
+                  unreadable.map((u) => u.key),
+                  unreadable.map((u) => u.reason),
+                  unreadable.map((u) => u.payload),
+                ],
+              );
+            }
+            await t.query(
+              `INSERT INTO projection_offsets (projection, topic, partition, next_offset) VALUES ($1, $2, $3, $4)
+               ON CONFLICT (projection, topic, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset`,
+              [projection.name, batch.topic, batch.partition, next],
+            );
+          },
         }),
       );
       resolveOffset(batch.lastOffset());

@@ -6,7 +6,8 @@
 import type { Database } from "../../services/platform/db/database";
 import { checkpointOf, loadCheckpoint, saveCheckpoint } from "../../services/platform/event-store/checkpoints";
 import type { PostgresEventStore } from "../../services/platform/event-store/postgres-event-store";
-import { applyBatch, isTransient } from "./apply-batch";
+import { isTransient } from "../../services/platform/db/transient";
+import { applyBatch } from "./apply-batch";
 import { LIVE, type Projection } from "./projection";
 
 export const storeCheckpointName = (projection: string) => `projection:${projection}`;

@@ -3,7 +3,7 @@
  * bearer token): HTTP request latency histograms by method,
  * route pattern and status; command outcomes (POST routes by status class); relay lag (events
  * stored after the relay's checkpoint); projection lag (events and seconds behind, per
- * projection). Lags are read from the database at scrape time. Each app has its own registry, so
+ * projection); alert gauges `projection_parked_events` and `projection_gaps_seen`. Lags are read from the database at scrape time. Each app has its own registry, so
  * several apps in one process (tests) do not collide.
  */
 import type { Request, RequestHandler, Router } from "express";
@@ -85,6 +85,34 @@ export function createMetrics(db: SqlExecutor, opts: { defaultMetrics?: boolean 
     registers: [registry],
     async collect() {
       for (const l of await lags()) this.set({ projection: l.name }, l.seconds);
+    },
+  });
+  // Alert metrics: anything parked needs an operator (the event is missing from a read model), and
+  // a gap means a projection saw a stream revision skip (an event it never received).
+  new Gauge({
+    name: "projection_parked_events",
+    help: "Events and Kafka records a projection could not apply and parked (alert when > 0)",
+    labelNames: ["projection", "kind"],
+    registers: [registry],
+    async collect() {
+      const { rows } = await db.query<{ projection: string; kind: string; n: string }>(
+        `SELECT projection, 'event' AS kind, count(*)::text AS n FROM parked_events GROUP BY projection
+         UNION ALL SELECT projection, 'record', count(*)::text FROM parked_records GROUP BY projection`,
+      );
+      for (const p of PROJECTIONS) for (const kind of ["event", "record"]) this.set({ projection: p.name, kind }, 0);
+      for (const r of rows) this.set({ projection: r.projection, kind: r.kind }, Number(r.n));
+    },
+  });
+  new Gauge({
+    name: "projection_gaps_seen",
+    help: "Stream revisions a projection found skipped (an event it never received; alert when > 0)",
+    labelNames: ["projection"],
+    registers: [registry],
+    async collect() {
+      const { rows } = await db.query<{ projection: string; gaps: string }>(
+        "SELECT projection, gaps_seen::text AS gaps FROM projection_status WHERE projection NOT LIKE '%\\_\\_rebuild'",
+      );
+      for (const r of rows) this.set({ projection: r.projection }, Number(r.gaps));
     },
   });
   const record: RequestHandler = (req, res, next) => {

@@ -8,6 +8,7 @@ import type { ErrorRequestHandler, Request, RequestHandler, Response } from "exp
 import { ZodError } from "zod";
 import type { ProblemDocument } from "../../../contracts/http/common";
 import { PROBLEM_MEDIA_TYPE } from "../../../contracts/http/responses";
+import { isTransient } from "../../platform/db/transient";
 import { DomainError } from "../../platform/decider";
 import {
   DuplicateEventIdError,
@@ -130,6 +131,8 @@ const isBodyParserError = (err: unknown): err is BodyParserError =>
  *   `InvalidAppendError` → 400; `DuplicateEventIdError` → 409;
  * - `DomainError` → its status (409 or 422) with its `code` (slug and member) and `details` as members (e.g. `state`);
  * - body-parser errors → 400 malformed JSON, 413 too large, 415 unsupported charset/encoding;
+ * - transient database errors (connection lost, server restarting, serialisation race; see
+ *   `isTransient`) → 503 `database-unavailable` with `Retry-After: 1`;
  * - anything else → 500 `internal-error` with no internals in the document.
  */
 export function toProblemError(err: unknown, req?: Request): ProblemError {
@@ -200,6 +203,19 @@ export function toProblemError(err: unknown, req?: Request): ProblemError {
     });
   }
   if (isBodyParserError(err)) return bodyParserProblem(err);
+  if (isTransient(err)) {
+    // Almost always nothing was applied (the transaction did not commit); only a connection lost
+    // while COMMIT was in flight leaves the outcome unknown, which a retry with the same
+    // Idempotency-Key (or If-Match) resolves without applying the command twice.
+    return new ProblemError({
+      status: 503,
+      slug: "database-unavailable",
+      title: "Database unavailable",
+      detail:
+        "The database could not complete the request (restart, connection loss or a lost race); retry with the same Idempotency-Key or If-Match",
+      headers: { "Retry-After": "1" },
+    });
+  }
   return new ProblemError({
     status: 500,
     slug: "internal-error",

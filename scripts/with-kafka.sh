@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# npm run bench: make sure dependencies and a Kafka broker are there, then run the benchmarks
-# (bench/run.ts). Uses KAFKA_BROKERS when set; otherwise starts the local broker (infra/kafka)
-# and stops it again afterwards if it was not running before.
+# Runs a command with a Kafka broker (npm run bench, npm run soak): installs dependencies when
+# missing; uses KAFKA_BROKERS when set, otherwise starts the local broker (infra/kafka) and stops
+# it again afterwards if it was not running before.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -d node_modules ] || npm ci --no-audit --no-fund
@@ -14,4 +14,4 @@ if [ -z "${KAFKA_BROKERS:-}" ]; then
   export KAFKA_BROKERS=127.0.0.1:9092
 fi
 trap '[ -n "$started" ] && bash infra/kafka/kafka.sh stop >/dev/null || true' EXIT
-node --import tsx bench/run.ts
+"$@"
