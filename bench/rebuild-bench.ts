@@ -6,7 +6,6 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Pool } from "pg";
-import { reformTaskStream } from "../contracts/reform-tasks/events";
 import { rebuildProjection } from "../projections/runner/rebuild";
 import { clearanceTimesProjection } from "../projections/clearance-times/clearance-times-projection";
 import { taskListProjection } from "../projections/task-list/task-list-projection";
@@ -19,9 +18,7 @@ import {
 import type { PgDatabase } from "../services/platform/db/database";
 import type { PostgresEventStore } from "../services/platform/event-store/postgres-event-store";
 import type { StreamAppend } from "../services/platform/event-store/types";
-import { uuidV5 } from "../services/platform/uuid-v5";
-
-const at = "2026-06-01T10:00:00+08:00";
+import { syntheticTask } from "../test/stack/synthetic-tasks";
 
 /** Appends about `target` events (half declarations, half tasks); returns the count stored. */
 export async function seedRebuildData(store: PostgresEventStore, target: number): Promise<number> {
@@ -68,34 +65,7 @@ export async function seedRebuildData(store: PostgresEventStore, target: number)
   const tasks = Math.round((target - stored) / 5);
   pending = [];
   for (let i = 0; i < tasks; i++) {
-    const taskId = uuidV5(`bench-task:${i}`);
-    const ref = `B-${String(i).padStart(6, "0")}`;
-    const ev = (type: string, data: unknown) => ({ eventId: randomUUID(), type, data, occurredAt: at });
-    pending.push({
-      streamId: reformTaskStream(taskId),
-      events: [
-        ev("TaskPlanned", {
-          taskId,
-          year: 2026,
-          ref,
-          title: { zh: `复制推广任务 ${i}`, en: `Replication task ${i}` },
-          field: "trade-facilitation",
-          scope: "nationwide",
-          source: { batch: "SC-FTZ-7", citation: "国函〔2023〕56号" },
-          coreContent: "核心内容",
-          leadDepartment: i % 2 ? "commerce" : "customs-korla",
-          cooperatingDepartments: [],
-          deadline: "2026-12-31",
-          implementationPath: "实施路径",
-          assumed: [],
-        }),
-        ev("TaskStarted", { on: "2026-03-01" }),
-        ev("ProgressReported", { percent: 50, narrative: "", evidence: [], asOf: "2026-05-01" }),
-        ev("TaskRescheduled", { from: "2026-12-31", to: "2027-03-31", reason: "bench" }),
-        ev("TaskReplicated", { on: "2026-06-01", summary: "", evidence: [] }),
-      ],
-      expected: "no_stream",
-    });
+    pending.push(syntheticTask("bench-task", i));
     stored += 5;
     if (pending.length >= 500) await flush(pending);
   }

@@ -13,6 +13,7 @@ runWorkerProcess("projection-worker", async ({ db, kafka, prefix, log }) => {
       startKafkaFeed(db, kafka, p, {
         topicPrefix: prefix,
         onError: (err) => log.error({ err, projection: p.name }, "projection error"),
+        testPauseMs: Number(process.env.WORKER_TEST_PAUSE_MS ?? 0),
       }),
     ),
   );

@@ -3,6 +3,7 @@
 # one from infra/kafka when KAFKA_BROKERS is unset and Java + Maven are present), then runs every
 # test tier against PostgreSQL (TEST_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test).
 # Without a broker the Kafka suites skip with a notice; KAFKA_REQUIRED=1 (CI) makes that a failure.
+# Then the fault suite runs alone (see below).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-deps.sh
@@ -14,4 +15,18 @@ if [ -z "${KAFKA_BROKERS:-}" ]; then
   fi
 fi
 export NODE_OPTIONS="${NODE_OPTIONS:-} --experimental-vm-modules --no-warnings=ExperimentalWarning"
-exec node node_modules/.bin/jest "$@"
+jest() { node node_modules/.bin/jest "$@"; }
+# The fault suite (test/faults) restarts PostgreSQL and kills processes, so it runs alone, in band,
+# after the others: always when no test path is given, or when a given path names it. FAULTS=0 skips it.
+wants_faults=0; only_options=1
+for a in "$@"; do
+  case "$a" in *test/faults*) wants_faults=1 ;; -*) ;; *) only_options=0 ;; esac
+done
+if [ "$wants_faults" = 1 ]; then
+  FAULT_SUITE=1 jest --runInBand "$@"
+  exit
+fi
+jest "$@"
+if [ "$only_options" = 1 ] && [ "${FAULTS:-1}" != 0 ]; then
+  FAULT_SUITE=1 jest --runInBand "$@" test/faults
+fi

@@ -25,8 +25,19 @@ export async function startKafkaFeed(
   db: Database,
   kafka: Kafka,
   projection: Projection,
-  opts: { topicPrefix?: string; topics?: readonly TopicSpec[]; onError?: (err: unknown) => void } = {},
+  opts: {
+    topicPrefix?: string;
+    topics?: readonly TopicSpec[];
+    onError?: (err: unknown) => void;
+    /**
+     * Fault-injection point for the fault suite (test/faults), default 0: ms to hold each batch,
+     * half inside its transaction (a crash rolls it back) and half between the commit and the
+     * Kafka offset commit (a crash makes Kafka redeliver what was applied).
+     */
+    testPauseMs?: number;
+  } = {},
 ): Promise<Feed & { consumer: Consumer }> {
+  const pause = () => new Promise((r) => setTimeout(r, (opts.testPauseMs ?? 0) / 2));
   const prefix = opts.topicPrefix ?? "";
   await db.transaction((tx) => projection.setup(tx, LIVE));
   const consumer = kafka.consumer({
@@ -55,8 +66,8 @@ export async function startKafkaFeed(
         }
       }
       const next = (BigInt(batch.lastOffset()) + 1n).toString();
-      await db.transaction((tx) =>
-        applyBatch(tx, projection, events, {
+      await db.transaction(async (tx) => {
+        const outcome = await applyBatch(tx, projection, events, {
           tables: LIVE,
           progress: async (t) => {
             // Records that are not events of ours are parked by their coordinates, in the same
@@ -83,8 +94,11 @@ export async function startKafkaFeed(
               [projection.name, batch.topic, batch.partition, next],
             );
           },
-        }),
-      );
+        });
+        if (opts.testPauseMs) await pause();
+        return outcome;
+      });
+      if (opts.testPauseMs) await pause();
       resolveOffset(batch.lastOffset());
       await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
       await heartbeat();

@@ -7,6 +7,9 @@ import { PostgresEventStore } from "../platform/event-store/postgres-event-store
 import { runWorkerProcess } from "../platform/worker-process";
 import { Relay } from "./relay";
 
+/** Test only: ms to wait after each acknowledged batch (`RELAY_TEST_PAUSE_AFTER_ACK_MS`, default 0). */
+const pauseAfterAck = Number(process.env.RELAY_TEST_PAUSE_AFTER_ACK_MS ?? 0);
+
 runWorkerProcess("relay", async ({ db, kafka, prefix, log }) => {
   const relay = new Relay({
     db,
@@ -15,6 +18,9 @@ runWorkerProcess("relay", async ({ db, kafka, prefix, log }) => {
     topicPrefix: prefix,
     name: process.env.RELAY_NAME ?? "relay",
     log: (msg, fields) => log.info(fields ?? {}, msg),
+    // Fault-injection point for the fault suite (test/faults): hold each batch between the
+    // broker's acknowledgement and the checkpoint, the window where a crash makes the relay re-send.
+    afterAck: pauseAfterAck ? () => new Promise((r) => setTimeout(r, pauseAfterAck)) : undefined,
   });
   relay.start();
   log.info("relay started (active once it holds the lock)");
