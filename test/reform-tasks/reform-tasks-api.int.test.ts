@@ -288,6 +288,14 @@ describe("reform tasks API (PostgreSQL)", () => {
       .send(shipped);
     expect(wrongType.status).toBe(415);
     expect(wrongType.headers["accept-post"]).toContain("text/csv");
+    // JSON is not one of the file types either (it was parsed as JSON and answered 400 malformed-json).
+    const asJson = await tf
+      .post("/reform-tasks/imports?year=2026")
+      .set({ "Content-Type": "application/json", "Idempotency-Key": "imp-j" })
+      .send(shipped);
+    expect(asJson.status).toBe(415);
+    expect(asJson.headers["content-type"]).toMatch(PROBLEM_JSON);
+    expect(asJson.headers["accept-post"]).toContain("text/csv");
     const imported = await tf
       .post("/reform-tasks/imports?year=2026")
       .set({ "Content-Type": "text/csv", "Idempotency-Key": "imp-1" })
