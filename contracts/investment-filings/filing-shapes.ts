@@ -54,7 +54,7 @@ export const OutboundInvestment = z.strictObject({
   investment: Money,
   /** Declared by the enterprise: export-controlled products or technology, weapons, cross-border water, news media. */
   sensitiveIndustry: z.boolean(),
-  description: SafeString.trim().min(1).max(2000),
+  description: SafeString.max(2000).trim().min(1),
 });
 
 /** 对外承包工程: an overseas contracting project. */
@@ -65,7 +65,7 @@ export const OverseasContracting = z.strictObject({
   /** Flags that make a project "specific" (商务部令2024年第2号 Art. 2) besides the country. */
   involvesSeveralCountries: z.boolean(),
   highRisk: z.boolean(),
-  description: SafeString.trim().min(1).max(2000),
+  description: SafeString.max(2000).trim().min(1),
 });
 
 /** What is filed, by kind. */
