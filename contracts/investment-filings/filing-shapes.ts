@@ -20,7 +20,7 @@ export const Money = z
     message: "for an amount in USD, usd must equal value",
     path: ["usd"],
   })
-  .openapi("Money");
+  .openapi("Money", { example: { value: 1_000_000, currency: "USD", usd: 1_000_000 } });
 
 const Percent = z.number().min(0, "a percentage from 0 to 100").max(100, "a percentage from 0 to 100");
 const Industries = z.array(IndustryCode).min(1).max(20);
@@ -30,8 +30,8 @@ export const InboundReport = z
   .strictObject({
     kind: z.literal("inbound_report"),
     industryCodes: Industries,
-    foreignSharePercent: Percent,
-    largestForeignInvestorPercent: Percent,
+    foreignSharePercent: Percent.openapi({ example: 49 }),
+    largestForeignInvestorPercent: Percent.openapi({ example: 30 }),
     legalRepresentativeNationality: CountryCode,
     insideFtz: z.boolean(),
     investorCountries: z.array(CountryCode).min(1).max(20),
