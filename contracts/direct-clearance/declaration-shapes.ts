@@ -96,7 +96,7 @@ export const GoodsLine = z
   .strictObject({
     lineNo: z.number().int().min(1).max(999),
     hsCode: HsCode,
-    description: SafeString.trim().min(1).max(500),
+    description: SafeString.max(500).trim().min(1),
     quantity: z.number().positive().max(1e12),
     unit: QuantityUnit,
     value: z

@@ -21,8 +21,8 @@ import {
   Uscc,
 } from "./declaration-shapes";
 
-const Reason = SafeString.trim().min(1).max(2000);
-const ExceptionReason = SafeString.trim().min(1).max(2000).optional().openapi({
+const Reason = SafeString.max(2000).trim().min(1);
+const ExceptionReason = SafeString.max(2000).trim().min(1).optional().openapi({
   description: "Why the port inspects again although the local inspection was recognised (监管互认 exception)",
 });
 
@@ -55,7 +55,7 @@ export const MILESTONES = {
     fields: {
       place: InspectionPlace,
       result: z.enum(["conforming", "nonconforming"]),
-      remarks: SafeString.trim().max(2000).default(""),
+      remarks: SafeString.max(2000).trim().default(""),
       exceptionReason: ExceptionReason,
     },
   },

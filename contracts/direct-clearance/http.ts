@@ -3,7 +3,7 @@
  * and the clearance-times figures (`/clearance-times...`). Times are ISO 8601 instants with an
  * offset; durations are labelled in hours and minutes.
  */
-import { SafeString, StreamVersion } from "../http/common";
+import { QueryIntegerOr, SafeString, StreamVersion } from "../http/common";
 import { z } from "../http/zod";
 import {
   BusinessTime,
@@ -31,7 +31,7 @@ export const AmendDeclarationBody = DeclarationAmended.refine(
 
 /** POST /declarations/{number}/withdrawal (before release). */
 export const WithdrawDeclarationBody = z
-  .strictObject({ reason: SafeString.trim().min(1).max(2000) })
+  .strictObject({ reason: SafeString.max(2000).trim().min(1) })
   .openapi("WithdrawDeclarationBody");
 
 /** Path parameters of one declaration. */
@@ -83,7 +83,7 @@ export const DeclarationView = z
 /** GET /declarations query: an enterprise's declarations (read model), newest number first. */
 export const DeclarationListQuery = z.strictObject({
   enterprise: Uscc,
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+  limit: QueryIntegerOr(1, 200, 50),
   cursor: DeclarationNumber.optional().openapi({ description: "The last declarationNumber of the previous page" }),
 });
 
@@ -130,7 +130,7 @@ export const ClearanceQuery = z
   .refine((q) => !q.from || !q.to || q.from <= q.to, { message: "from is after to", path: ["from"] });
 
 /** GET /clearance-times/outliers query. */
-export const OutlierQuery = ClearanceQuery.safeExtend({ limit: z.coerce.number().int().min(1).max(500).default(100) });
+export const OutlierQuery = ClearanceQuery.safeExtend({ limit: QueryIntegerOr(1, 500, 100) });
 
 /** A duration labelled in hours and minutes. */
 export const DurationView = z

@@ -6092,6 +6092,65 @@ export interface components {
             holds: number;
             held: components["schemas"]["Duration"];
         };
+        /**
+         * @example {
+         *       "editionId": "national-2099",
+         *       "scope": "national",
+         *       "title": "外商投资准入特别管理措施（负面清单）（2099年版）",
+         *       "titleEn": "Special Administrative Measures (Negative List) for Foreign Investment Access (2099 edition)",
+         *       "order": "国家发展改革委 商务部令",
+         *       "inForceFrom": "2099-01-01",
+         *       "source": "The edition as published by NDRC and MOFCOM",
+         *       "notes": "Industry codes are this product's mapping of each measure's activity",
+         *       "measureCount": 2,
+         *       "measures": [
+         *         {
+         *           "number": 1,
+         *           "sector": "一、农、林、牧、渔业",
+         *           "text": "小麦、玉米新品种选育和种子生产须由中方控股。",
+         *           "textVerified": true,
+         *           "kind": "restricted",
+         *           "clauses": [
+         *             {
+         *               "scope": "小麦、玉米新品种选育和种子生产",
+         *               "industryCodes": [
+         *                 "0511"
+         *               ],
+         *               "coverage": "partial",
+         *               "conditions": [
+         *                 {
+         *                   "type": "chinese_share_min",
+         *                   "percent": 34,
+         *                   "note": "中方控股"
+         *                 }
+         *               ]
+         *             }
+         *           ],
+         *           "source": "The edition, measure 1",
+         *           "confidence": "verified"
+         *         },
+         *         {
+         *           "number": 2,
+         *           "sector": null,
+         *           "text": "禁止投资中国稀有和特有的珍贵优良品种的研发、养殖、种植以及相关繁殖材料的生产。",
+         *           "textVerified": true,
+         *           "kind": "prohibited",
+         *           "clauses": [
+         *             {
+         *               "scope": "珍贵优良品种的研发、养殖、种植",
+         *               "industryCodes": [
+         *                 "0511"
+         *               ],
+         *               "coverage": "partial",
+         *               "conditions": []
+         *             }
+         *           ],
+         *           "source": "The edition, measure 2",
+         *           "confidence": "verified"
+         *         }
+         *       ]
+         *     }
+         */
         NegativeListEditionPublished: {
             editionId: string;
             scope: components["schemas"]["NegativeListScope"];
@@ -6246,7 +6305,9 @@ export interface components {
             /** @enum {string} */
             kind: "inbound_report";
             industryCodes: string[];
+            /** @example 49 */
             foreignSharePercent: number;
+            /** @example 30 */
             largestForeignInvestorPercent: number;
             /** @example KZ */
             legalRepresentativeNationality: string;
@@ -6272,6 +6333,13 @@ export interface components {
             highRisk: boolean;
             description: string;
         };
+        /**
+         * @example {
+         *       "value": 1000000,
+         *       "currency": "USD",
+         *       "usd": 1000000
+         *     }
+         */
         Money: {
             value: number;
             /** @example USD */

@@ -15,6 +15,23 @@ export const SafeString = z.string().superRefine((s, ctx) => {
   if (reason) ctx.addIssue({ code: "custom", message: `string ${reason}` });
 });
 
+/**
+ * A whole number from `min` to `max` in a query string, written with digits only: an empty
+ * value, a sign, spaces, an exponent (`1e2`) or hex (`0x10`) is refused, where `z.coerce.number()`
+ * would read them as numbers. Documented as an integer with its bounds.
+ */
+export const QueryInteger = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d{1,9}$/, `a whole number from ${min} to ${max}, digits only`)
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max))
+    .openapi({ type: "integer", minimum: min, maximum: max });
+
+/** `QueryInteger` that is `fallback` when the parameter is absent (documented as its default). */
+export const QueryIntegerOr = (min: number, max: number, fallback: number) =>
+  QueryInteger(min, max).default(fallback).openapi({ default: fallback });
+
 /** A UUID (RFC 9562), lower- or upper-case hex with hyphens. */
 export const Uuid = z.uuid().openapi({ example: "3f2b8c1e-8a4e-4d0b-9a51-2f0c5b7d9e10" });
 

@@ -6,7 +6,7 @@ import { SafeString } from "../http/common";
 import { z } from "../http/zod";
 import { AutomatedCheck, FilingDetails, FilingEnterprise, FilingId } from "./filing-shapes";
 
-const Reason = SafeString.trim().min(1).max(2000);
+const Reason = SafeString.max(2000).trim().min(1);
 const LocalDate = z.iso.date();
 
 export const FILING_EVENTS = {

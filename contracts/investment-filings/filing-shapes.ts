@@ -20,7 +20,7 @@ export const Money = z
     message: "for an amount in USD, usd must equal value",
     path: ["usd"],
   })
-  .openapi("Money");
+  .openapi("Money", { example: { value: 1_000_000, currency: "USD", usd: 1_000_000 } });
 
 const Percent = z.number().min(0, "a percentage from 0 to 100").max(100, "a percentage from 0 to 100");
 const Industries = z.array(IndustryCode).min(1).max(20);
@@ -30,8 +30,8 @@ export const InboundReport = z
   .strictObject({
     kind: z.literal("inbound_report"),
     industryCodes: Industries,
-    foreignSharePercent: Percent,
-    largestForeignInvestorPercent: Percent,
+    foreignSharePercent: Percent.openapi({ example: 49 }),
+    largestForeignInvestorPercent: Percent.openapi({ example: 30 }),
     legalRepresentativeNationality: CountryCode,
     insideFtz: z.boolean(),
     investorCountries: z.array(CountryCode).min(1).max(20),
@@ -54,7 +54,7 @@ export const OutboundInvestment = z.strictObject({
   investment: Money,
   /** Declared by the enterprise: export-controlled products or technology, weapons, cross-border water, news media. */
   sensitiveIndustry: z.boolean(),
-  description: SafeString.trim().min(1).max(2000),
+  description: SafeString.max(2000).trim().min(1),
 });
 
 /** 对外承包工程: an overseas contracting project. */
@@ -65,7 +65,7 @@ export const OverseasContracting = z.strictObject({
   /** Flags that make a project "specific" (商务部令2024年第2号 Art. 2) besides the country. */
   involvesSeveralCountries: z.boolean(),
   highRisk: z.boolean(),
-  description: SafeString.trim().min(1).max(2000),
+  description: SafeString.max(2000).trim().min(1),
 });
 
 /** What is filed, by kind. */

@@ -2,11 +2,11 @@
  * HTTP bodies, queries and views of the filings API (`/filings...`). Dates are China dates;
  * a date a command omits is today.
  */
-import { SafeString, StreamVersion, Uuid } from "../http/common";
+import { QueryIntegerOr, SafeString, StreamVersion, Uuid } from "../http/common";
 import { z } from "../http/zod";
 import { AutomatedCheck, FilingDetails, FilingEnterprise, FilingStatus } from "./filing-shapes";
 
-const Reason = SafeString.trim().min(1).max(2000);
+const Reason = SafeString.max(2000).trim().min(1);
 const LocalDate = z.iso.date();
 
 /** POST /filings. */
@@ -19,13 +19,13 @@ export const AmendFilingBody = z.strictObject({ details: FilingDetails, reason: 
 export const FilingReasonBody = z.strictObject({ reason: Reason }).openapi("FilingReasonBody");
 /** POST /filings/{id}/acceptance. */
 export const AcceptFilingBody = z
-  .strictObject({ filingNumber: SafeString.trim().min(1).max(60) })
+  .strictObject({ filingNumber: SafeString.max(60).trim().min(1) })
   .openapi("AcceptFilingBody");
 /** POST /filings/{id}/rejection. */
 export const RejectFilingBody = z.strictObject({ reasons: z.array(Reason).min(1).max(20) }).openapi("RejectFilingBody");
 /** POST /filings/{id}/certificate. */
 export const CertificateBody = z
-  .strictObject({ certificateNumber: SafeString.trim().min(1).max(60), issuedOn: LocalDate.optional() })
+  .strictObject({ certificateNumber: SafeString.max(60).trim().min(1), issuedOn: LocalDate.optional() })
   .openapi("CertificateBody");
 /** POST /filings/{id}/use: the investment was made on `on`. */
 export const UseCertificateBody = z.strictObject({ on: LocalDate.optional() }).openapi("UseCertificateBody");
@@ -55,13 +55,13 @@ export const FilingView = z
 /** GET /filings query: an enterprise's own filings. */
 export const FilingListQuery = z.strictObject({
   enterprise: FilingEnterprise,
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+  limit: QueryIntegerOr(1, 200, 50),
 });
 
 /** GET /filings/queue query. */
 export const FilingQueueQuery = z.strictObject({
   asOf: LocalDate.optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
+  limit: QueryIntegerOr(1, 500, 100),
 });
 
 /** GET /filings/statistics query. */

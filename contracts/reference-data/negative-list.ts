@@ -11,55 +11,45 @@ import { CountryCode } from "../direct-clearance/declaration-shapes";
 /** A GB/T 4754-2017 industry code: division (2 digits), group (3) or class (4). */
 export const IndustryCode = z.string().regex(/^\d{2,4}$/, "a GB/T 4754-2017 code: 2, 3 or 4 digits");
 
-/** A measure's requirement, machine-readable. Percentages are of the enterprise's equity. */
+/** A measure's requirement, machine-readable. Percentages are of the enterprise's equity. Unknown members are refused. */
+const Note = SafeString.max(2000).optional();
+const Share = z.number().min(0).max(100);
 export const Condition = z
   .discriminatedUnion("type", [
-    z.object({
-      type: z.literal("chinese_share_min"),
-      percent: z.number().min(0).max(100),
-      note: z.string().optional(),
-    }),
-    z.object({ type: z.literal("chinese_control"), note: z.string().optional() }),
-    z.object({ type: z.literal("chinese_relative_control"), note: z.string().optional() }),
-    z.object({
-      type: z.literal("foreign_share_max"),
-      percent: z.number().min(0).max(100),
-      note: z.string().optional(),
-    }),
-    z.object({
-      type: z.literal("single_foreign_investor_max"),
-      percent: z.number().min(0).max(100),
-      note: z.string().optional(),
-    }),
-    z.object({ type: z.literal("joint_venture_only"), note: z.string().optional() }),
-    z.object({ type: z.literal("chinese_legal_representative"), note: z.string().optional() }),
+    z.strictObject({ type: z.literal("chinese_share_min"), percent: Share, note: Note }),
+    z.strictObject({ type: z.literal("chinese_control"), note: Note }),
+    z.strictObject({ type: z.literal("chinese_relative_control"), note: Note }),
+    z.strictObject({ type: z.literal("foreign_share_max"), percent: Share, note: Note }),
+    z.strictObject({ type: z.literal("single_foreign_investor_max"), percent: Share, note: Note }),
+    z.strictObject({ type: z.literal("joint_venture_only"), note: Note }),
+    z.strictObject({ type: z.literal("chinese_legal_representative"), note: Note }),
   ])
   .openapi("NegativeListCondition");
 export type Condition = z.infer<typeof Condition>;
 
 /** A part of a measure: the activity it covers, its industry codes and conditions. */
 export const Clause = z
-  .object({
-    scope: z.string(),
-    industryCodes: z.array(IndustryCode).min(1),
+  .strictObject({
+    scope: SafeString.max(1000),
+    industryCodes: z.array(IndustryCode).min(1).max(200),
     /** `partial`: the codes are broader than the activity, so whether it applies depends on the activity. */
     coverage: z.enum(["full", "partial"]),
-    conditions: z.array(Condition),
+    conditions: z.array(Condition).max(20),
   })
   .openapi("NegativeListClause");
 
 /** One measure (特别管理措施) of an edition. */
 export const Measure = z
-  .object({
+  .strictObject({
     number: z.number().int().min(1),
-    sector: z.string().nullable(),
-    text: z.string(),
+    sector: SafeString.max(200).nullable(),
+    text: SafeString.max(4000),
     /** False when the text is a reconstruction not yet read in the official edition. */
     textVerified: z.boolean(),
     kind: z.enum(["prohibited", "restricted"]),
-    clauses: z.array(Clause).min(1),
-    source: z.string().min(1),
-    confidence: z.string().min(1),
+    clauses: z.array(Clause).min(1).max(50),
+    source: SafeString.min(1).max(4000),
+    confidence: SafeString.min(1).max(500),
   })
   .openapi("NegativeListMeasure");
 export type Measure = z.infer<typeof Measure>;
@@ -67,9 +57,53 @@ export type Measure = z.infer<typeof Measure>;
 /** National list, or the list for pilot free trade zones (applies inside FTZ areas only). */
 export const EditionScope = z.enum(["national", "ftz"]).openapi("NegativeListScope");
 
-/** An edition as published (event data of NegativeListEditionPublished). */
+/** A small edition as an admin would publish it (the OpenAPI example of the publication body). */
+const EXAMPLE_EDITION = {
+  editionId: "national-2099",
+  scope: "national",
+  title: "外商投资准入特别管理措施（负面清单）（2099年版）",
+  titleEn: "Special Administrative Measures (Negative List) for Foreign Investment Access (2099 edition)",
+  order: "国家发展改革委 商务部令",
+  inForceFrom: "2099-01-01",
+  source: "The edition as published by NDRC and MOFCOM",
+  notes: "Industry codes are this product's mapping of each measure's activity",
+  measureCount: 2,
+  measures: [
+    {
+      number: 1,
+      sector: "一、农、林、牧、渔业",
+      text: "小麦、玉米新品种选育和种子生产须由中方控股。",
+      textVerified: true,
+      kind: "restricted",
+      clauses: [
+        {
+          scope: "小麦、玉米新品种选育和种子生产",
+          industryCodes: ["0511"],
+          coverage: "partial",
+          conditions: [{ type: "chinese_share_min", percent: 34, note: "中方控股" }],
+        },
+      ],
+      source: "The edition, measure 1",
+      confidence: "verified",
+    },
+    {
+      number: 2,
+      sector: null,
+      text: "禁止投资中国稀有和特有的珍贵优良品种的研发、养殖、种植以及相关繁殖材料的生产。",
+      textVerified: true,
+      kind: "prohibited",
+      clauses: [
+        { scope: "珍贵优良品种的研发、养殖、种植", industryCodes: ["0511"], coverage: "partial", conditions: [] },
+      ],
+      source: "The edition, measure 2",
+      confidence: "verified",
+    },
+  ],
+};
+
+/** An edition as published (event data of NegativeListEditionPublished; unknown members are refused). */
 export const NegativeListEditionPublished = z
-  .object({
+  .strictObject({
     editionId: z
       .string()
       .max(60)
@@ -84,7 +118,7 @@ export const NegativeListEditionPublished = z
     measureCount: z.number().int().min(0),
     measures: z.array(Measure).max(200),
     /** The edition this one replaces from `inForceFrom`, if any. */
-    supersedes: z.string().optional(),
+    supersedes: z.string().max(60).optional(),
   })
   .superRefine((e, ctx) => {
     if (!e.editionId.startsWith(`${e.scope}-`)) {
@@ -119,7 +153,7 @@ export const NegativeListEditionPublished = z
       numbers.add(m.number);
     });
   })
-  .openapi("NegativeListEditionPublished");
+  .openapi("NegativeListEditionPublished", { example: EXAMPLE_EDITION });
 export type EditionData = z.output<typeof NegativeListEditionPublished>;
 
 /** An edition was superseded by `supersededBy` from `from` (the newer edition's in-force date). */
@@ -153,8 +187,11 @@ export const CheckQuery = z
       ])
       .pipe(z.array(IndustryCode).min(1).max(20))
       .openapi({ type: "string", description: "Comma-separated GB/T 4754-2017 codes", example: "0511,7242" }),
-    foreignShare: Percent.openapi({ description: "Foreign investors' total equity, percent" }),
-    largestForeignInvestor: Percent.openapi({ description: "The largest single foreign investor's equity, percent" }),
+    foreignShare: Percent.openapi({ description: "Foreign investors' total equity, percent", example: "49" }),
+    largestForeignInvestor: Percent.openapi({
+      description: "The largest single foreign investor's equity, percent",
+      example: "30",
+    }),
     legalRepresentative: CountryCode.openapi({ description: "Nationality of the legal representative (ISO 3166)" }),
     insideFtz: z.enum(["true", "false"]).transform((v) => v === "true"),
     date: z.iso.date().optional().openapi({ description: "Date asked about; default today (China)" }),

@@ -3,7 +3,7 @@
  * are strict (unknown fields are refused); dates are China calendar dates; a date a command
  * omits (`on`, `asOf`, `evaluatedOn`) is today in China.
  */
-import { SafeString, StreamVersion, Uuid } from "../http/common";
+import { QueryInteger, QueryIntegerOr, SafeString, StreamVersion, Uuid } from "../http/common";
 import { z } from "../http/zod";
 import {
   BilingualTitle,
@@ -20,7 +20,7 @@ import {
   TaskStatus,
 } from "./task-shapes";
 
-const Reason = SafeString.trim().min(1).max(2000);
+const Reason = SafeString.max(2000).trim().min(1);
 
 /** POST /reform-tasks: plan a task in a year's list. The task id derives from (year, ref). */
 export const PlanTaskBody = TaskDefinition.openapi("PlanTaskBody");
@@ -42,7 +42,7 @@ export const StartTaskBody = z.strictObject({ on: LocalDate.optional() }).openap
 export const ProgressReportBody = z
   .strictObject({
     percent: z.number().int().min(0).max(100).openapi({ description: "Percent complete, 0–100" }),
-    narrative: SafeString.trim().max(4000).default(""),
+    narrative: SafeString.max(4000).trim().default(""),
     evidence: z.array(EvidenceLink).max(20).default([]),
     asOf: LocalDate.optional(),
   })
@@ -55,7 +55,7 @@ export const RescheduleBody = z.strictObject({ to: LocalDate, reason: Reason }).
 export const ReplicationBody = z
   .strictObject({
     on: LocalDate.optional(),
-    summary: SafeString.trim().max(4000).default(""),
+    summary: SafeString.max(4000).trim().default(""),
     evidence: z.array(EvidenceLink).max(20).default([]),
   })
   .openapi("ReplicationBody");
@@ -65,7 +65,7 @@ export const ReasonBody = z.strictObject({ reason: Reason }).openapi("ReasonBody
 
 /** POST /reform-tasks/{taskId}/unblock. */
 export const UnblockBody = z
-  .strictObject({ resolution: SafeString.trim().max(2000).default("") })
+  .strictObject({ resolution: SafeString.max(2000).trim().default("") })
   .openapi("UnblockBody");
 
 /** POST /reform-tasks/{taskId}/evaluations. */
@@ -73,7 +73,7 @@ export const EvaluationBody = z
   .strictObject({
     kind: EvaluationKind,
     rating: EvaluationRating,
-    remarks: SafeString.trim().max(4000).default(""),
+    remarks: SafeString.max(4000).trim().default(""),
     evaluatedOn: LocalDate.optional(),
   })
   .openapi("EvaluationBody");
@@ -159,7 +159,7 @@ const BooleanParam = z.enum(["true", "false"]).transform((v) => v === "true");
 
 /** Filters shared by the list and the export. */
 export const TaskFilterQuery = z.strictObject({
-  year: z.coerce.number().int().min(2000).max(2100).optional(),
+  year: QueryInteger(2000, 2100).optional(),
   status: StatusList.optional(),
   department: RefCode.optional().openapi({ description: "Lead or cooperating department code" }),
   field: RefCode.optional(),
@@ -171,7 +171,7 @@ export const TaskFilterQuery = z.strictObject({
 
 /** GET /reform-tasks query. */
 export const TaskListQuery = TaskFilterQuery.extend({
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+  limit: QueryIntegerOr(1, 200, 50),
   cursor: z.string().max(500).optional(),
 });
 
@@ -200,7 +200,7 @@ export const TaskHistoryView = z
 
 /** GET /reform-tasks/scoreboard query. */
 export const ScoreboardQuery = z.strictObject({
-  year: z.coerce.number().int().min(2000).max(2100).optional(),
+  year: QueryInteger(2000, 2100).optional(),
   asOf: LocalDate.optional(),
 });
 
@@ -245,7 +245,7 @@ export const ReplicationRatesView = z
 
 /** POST /reform-tasks/imports query. */
 export const ImportQuery = z.strictObject({
-  year: z.coerce.number().int().min(2000).max(2100),
+  year: QueryInteger(2000, 2100),
   dryRun: BooleanParam.default(false),
 });
 

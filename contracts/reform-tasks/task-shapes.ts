@@ -35,15 +35,15 @@ export const TaskScope = z.enum(["nationwide", "specific-areas"]).openapi("Refor
 
 /** Title in Chinese (as in the source list) and, optionally, English. */
 export const BilingualTitle = z
-  .strictObject({ zh: SafeString.trim().min(1).max(300), en: SafeString.trim().max(300).optional() })
+  .strictObject({ zh: SafeString.max(300).trim().min(1), en: SafeString.max(300).trim().optional() })
   .openapi("BilingualTitle");
 
 /** Where the reform comes from: batch code (e.g. `SC-FTZ-7`), item number in it, citation. */
 export const TaskSource = z
   .strictObject({
-    batch: SafeString.trim().min(1).max(40).openapi({ example: "SC-FTZ-7" }),
-    item: SafeString.trim().max(20).optional(),
-    citation: SafeString.trim().min(1).max(500),
+    batch: SafeString.max(40).trim().min(1).openapi({ example: "SC-FTZ-7" }),
+    item: SafeString.max(20).trim().optional(),
+    citation: SafeString.max(500).trim().min(1),
   })
   .openapi("ReformTaskSource");
 
@@ -68,11 +68,11 @@ export const TaskDefinition = z
     field: RefCode.openapi({ description: "Reform field code (reference data)", example: "trade-facilitation" }),
     scope: TaskScope,
     source: TaskSource,
-    coreContent: SafeString.trim().min(1).max(4000),
+    coreContent: SafeString.max(4000).trim().min(1),
     leadDepartment: RefCode.openapi({ description: "Department code (reference data)", example: "commerce" }),
     cooperatingDepartments: z.array(RefCode).max(20),
     deadline: LocalDate,
-    implementationPath: SafeString.trim().min(1).max(4000),
+    implementationPath: SafeString.max(4000).trim().min(1),
     assumed: AssumedList.default([]),
   })
   .openapi("ReformTaskDefinition");

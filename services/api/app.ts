@@ -17,6 +17,7 @@ import { createMetrics } from "./http/metrics";
 import { clientRateLimit, defaultRateLimit, failedAuthRateLimit } from "./http/rate-limit";
 import { jsonBody, limitJsonDepth, requireJsonMediaType } from "./http/json-body";
 import { notFoundHandler, problemErrorHandler } from "./http/problem";
+import { refuseUndeclaredQuery } from "./http/query-params";
 import { requestIdOf } from "./http/request-id";
 import type { RouteContext, RouteModule } from "./route-module";
 import { apiDocument, productRouteModules } from "./route-modules";
@@ -55,7 +56,8 @@ export function defaultLogger(): Logger {
 
 /**
  * Builds the express app. Order: request id + access log, JSON media-type check and parser,
- * system routes (`/health`, `/ready`), the route modules, `/openapi.json`, `/docs`, 404, errors.
+ * refusal of query parameters the document does not declare for the operation, system routes
+ * (`/health`, `/ready`), the route modules, `/openapi.json`, `/docs`, 404, errors.
  */
 export function createApp(deps: ApiDeps): Express {
   const logger = deps.logger ?? defaultLogger();
@@ -98,9 +100,11 @@ export function createApp(deps: ApiDeps): Express {
   if (perMinute !== false) app.use(failedAuthRateLimit(perMinute));
   app.use(authenticate(deps.verifyToken ?? defaultTokenVerifier()));
   if (perMinute !== false) app.use(clientRateLimit(perMinute));
-  app.use(requireJsonMediaType(routes.flatMap((m) => m.uploads ?? [])));
-  app.use(jsonBody(deps.bodyLimit ?? "256kb"));
+  const uploads = routes.flatMap((m) => m.uploads ?? []);
+  app.use(requireJsonMediaType(uploads));
+  app.use(jsonBody(deps.bodyLimit ?? "256kb", uploads));
   app.use(limitJsonDepth);
+  app.use(refuseUndeclaredQuery(document));
 
   const metricsRouter = express.Router();
   metrics.mount(metricsRouter);

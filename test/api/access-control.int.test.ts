@@ -15,72 +15,8 @@ import { ROLES, type Role } from "../../services/api/auth/principal";
 import { as, ENTERPRISE_A, ENTERPRISE_B, tokenFor } from "../support/auth";
 import { serverDatabase, type TestDatabase } from "../support/databases";
 import { cottonYarnLine } from "../support/declarations";
+import { ALLOWED, guardedOperations } from "../support/operation-roles";
 import { productApp } from "../support/product-app";
-
-const ALL = [...ROLES];
-const READ_DECLARATION: Role[] = ["enterprise", "customs", "analyst", "admin", "partner"];
-const FIGURES: Role[] = ["analyst", "customs", "admin", "taskforce", "partner"];
-const FILING_READERS: Role[] = ["enterprise", "admin", "analyst"];
-
-/** Who may use each operation, written out independently of the routes. */
-const ALLOWED: Record<string, Role[]> = {
-  "GET /reform-tasks/departments": ALL,
-  "GET /reform-tasks/fields": ALL,
-  "GET /reform-tasks": ALL,
-  "GET /reform-tasks/scoreboard": ALL,
-  "GET /reform-tasks/replication-rates": ALL,
-  "POST /reform-tasks/imports": ["taskforce"],
-  "GET /reform-tasks/export": ALL,
-  "POST /reform-tasks": ["taskforce"],
-  "GET /reform-tasks/{taskId}": ALL,
-  "GET /reform-tasks/{taskId}/history": ALL,
-  "POST /declarations": ["enterprise"],
-  "GET /declarations": ["enterprise", "customs", "analyst", "admin"],
-  "POST /declarations/{declarationNumber}/amendments": ["enterprise"],
-  "POST /declarations/{declarationNumber}/withdrawal": ["enterprise"],
-  "POST /declarations/{declarationNumber}/milestones": ["customs"],
-  "GET /declarations/{declarationNumber}": READ_DECLARATION,
-  "GET /clearance-times": FIGURES,
-  "GET /clearance-times/comparison": FIGURES,
-  "GET /clearance-times/outliers": FIGURES,
-  "GET /clearance-times/declarations/{declarationNumber}": ["analyst", "customs", "admin"],
-  "POST /negative-list/editions": ["admin"],
-  "GET /negative-list/editions": ALL,
-  "GET /negative-list/editions/{editionId}": ALL,
-  "GET /negative-list/check": ALL,
-  "POST /filings": ["enterprise"],
-  "GET /filings": FILING_READERS,
-  "GET /filings/queue": ["admin", "analyst"],
-  "GET /filings/statistics": ["admin", "analyst"],
-  "GET /filings/{filingId}": FILING_READERS,
-  "POST /filings/{filingId}/amendments": ["enterprise"],
-  "POST /filings/{filingId}/withdrawal": ["enterprise"],
-  "POST /filings/{filingId}/use": ["enterprise"],
-  "POST /filings/{filingId}/acceptance": ["admin"],
-  "POST /filings/{filingId}/referral": ["admin"],
-  "POST /filings/{filingId}/rejection": ["admin"],
-  "POST /filings/{filingId}/certificate": ["admin"],
-  "POST /filings/{filingId}/lapse": ["admin"],
-  "GET /audit/streams/{streamId}": ALL,
-  "GET /projections": ["admin", "analyst"],
-  "GET /metrics": ["admin", "analyst"],
-};
-for (const cmd of [
-  "revisions",
-  "departments",
-  "start",
-  "progress-reports",
-  "reschedules",
-  "replication",
-  "not-applicable",
-  "block",
-  "unblock",
-  "reopen",
-  "evaluations",
-  "archive",
-]) {
-  ALLOWED[`POST /reform-tasks/{taskId}/${cmd}`] = ["taskforce"];
-}
 
 const PARAMS: Record<string, string> = {
   taskId: "00000000-0000-4000-8000-000000000001",
@@ -89,19 +25,6 @@ const PARAMS: Record<string, string> = {
   editionId: "national-2024",
   streamId: "ReformTask-00000000-0000-4000-8000-000000000001",
 };
-
-/** The guarded operations of the application's OpenAPI document, as "METHOD /path". */
-function operations(): string[] {
-  const doc = applicationOpenApiDocument();
-  const out: string[] = [];
-  for (const [path, item] of Object.entries(doc.paths ?? {})) {
-    for (const [method, op] of Object.entries(item as Record<string, { security?: unknown[] }>)) {
-      if (Array.isArray(op.security) && op.security.length === 0) continue;
-      out.push(`${method.toUpperCase()} ${path}`);
-    }
-  }
-  return out;
-}
 
 describe("access control (PostgreSQL)", () => {
   let t: TestDatabase;
@@ -126,7 +49,7 @@ describe("access control (PostgreSQL)", () => {
   };
 
   it("the table covers every guarded operation of the OpenAPI document", () => {
-    expect(operations().sort()).toEqual(Object.keys(ALLOWED).sort());
+    expect(guardedOperations(applicationOpenApiDocument()).sort()).toEqual(Object.keys(ALLOWED).sort());
   });
 
   const cases = Object.keys(ALLOWED).flatMap((op) => ROLES.map((role) => [op, role] as const));

@@ -1,6 +1,7 @@
 /**
  * Every error is an RFC 9457 problem: validation with JSON pointers, unsafe strings, malformed
- * JSON, media types, body size, unknown routes, headers. PostgreSQL server.
+ * JSON, bodies that are not UTF-8, media types, body size, unknown routes and query parameters,
+ * path segments that do not percent-decode, headers. PostgreSQL server.
  */
 import { randomUUID } from "node:crypto";
 import type { Express } from "express";
@@ -97,6 +98,46 @@ describe("HTTP errors as problem details", () => {
     await request(app).get("/health").set("X-Request-Id", "abc-123").expect("X-Request-Id", "abc-123");
     const res = await request(app).get("/health").set("X-Request-Id", "bad id <script>");
     expect(res.headers["x-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it("refuses a body that is not UTF-8 with 400, storing nothing", async () => {
+    const before = await eventCount(t);
+    for (const bad of [[0xff], [0xc3, 0x28], [0xed, 0xa0, 0x80]]) {
+      const bytes = Buffer.concat([Buffer.from('{"name":"a'), Buffer.from(bad), Buffer.from('b"}')]);
+      const res = await request(app)
+        .post("/counters")
+        .set("Content-Type", "application/json")
+        .serialize((b) => b)
+        .send(bytes);
+      expect(res.status).toBe(400);
+      expect(res.headers["content-type"]).toMatch(PROBLEM_JSON);
+      expect(res.body).toMatchObject({ type: `${P}invalid-utf8`, status: 400 });
+    }
+    expect(await eventCount(t)).toBe(before);
+  });
+
+  it.each(["%FF", "%ZZ", "%ED%A0%80", "%C0%AF"])(
+    "answers the path segment %s (not percent-decodable) with 400, not 500",
+    async (seg) => {
+      const res = await request(app).get(`/counters/${seg}`);
+      expect(res.status).toBe(400);
+      expect(res.headers["content-type"]).toMatch(PROBLEM_JSON);
+      expect(res.body).toMatchObject({ type: `${P}malformed-path`, status: 400 });
+    },
+  );
+
+  it("refuses query parameters the operation does not declare, naming each, storing nothing", async () => {
+    const health = await request(app).get("/health?verbose=1&x=").expect(400);
+    expect(health.headers["content-type"]).toMatch(PROBLEM_JSON);
+    expect(health.body.errors).toEqual([
+      { pointer: "/query/verbose", detail: "unknown query parameter; this operation takes none" },
+      { pointer: "/query/x", detail: "unknown query parameter; this operation takes none" },
+    ]);
+    const before = await eventCount(t);
+    const command = await request(app).post("/counters?dryRun=true").send({ name: "x" }).expect(400);
+    expect(command.body.errors).toEqual([{ pointer: "/query/dryRun", detail: expect.any(String) }]);
+    expect(await eventCount(t)).toBe(before);
+    await request(app).get("/no/such/thing?x=1").expect(404);
   });
 
   it("maps event-store refusals to problems (event too large → 413)", async () => {

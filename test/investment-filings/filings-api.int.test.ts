@@ -1,10 +1,11 @@
 /**
  * Filings and negative-list editions over HTTP on real PostgreSQL (read models fed from the
- * store): bad input names the field and stores nothing; the automated check at submission; the
+ * store): bad input names the field and stores nothing (filings and editions); the automated check at submission; the
  * bureau's queue; a check for a date keeps its answer after a new edition is published.
  */
 import type { Express } from "express";
 import type { ReadSide } from "../../services/api/read-side";
+import { applicationOpenApiDocument } from "../../services/api/route-modules";
 import { seedEditions } from "../../services/reference-data/edition-seed";
 import { shippedEditions } from "../../services/reference-data/shipped-editions";
 import { chinaToday } from "../../services/platform/china-date";
@@ -144,6 +145,54 @@ describe("filings API (PostgreSQL)", () => {
       { group: { kind: "inbound_report", industry: "51" }, total: 1, byStatus: { rejected: 1 } },
       { group: { kind: "inbound_report", industry: "72" }, total: 1, byStatus: { submitted: 1 } },
     ]);
+  });
+
+  it("refuses an edition with an unknown member or an unsafe or unbounded text, naming it; its documented example publishes", async () => {
+    const doc = applicationOpenApiDocument() as { components?: { schemas?: Record<string, { example?: unknown }> } };
+    const example = doc.components?.schemas?.NegativeListEditionPublished?.example as {
+      measures: { text: string; clauses: { conditions: Record<string, unknown>[] }[] }[];
+    };
+    const changed = (change: (e: typeof example) => void) => {
+      const copy = structuredClone(example);
+      change(copy);
+      return copy;
+    };
+    const cases: [string, unknown, string][] = [
+      ["an unknown member", { ...example, colour: "red" }, "/body/colour"],
+      [
+        "an unknown member of a condition",
+        changed((e) => {
+          e.measures[0]!.clauses[0]!.conditions[0]!.extra = 1;
+        }),
+        "/body/measures/0/clauses/0/conditions/0/extra",
+      ],
+      [
+        "a measure text of 5,000 characters",
+        changed((e) => {
+          e.measures[0]!.text = "x".repeat(5000);
+        }),
+        "/body/measures/0/text",
+      ],
+      [
+        "a NUL in a measure text",
+        changed((e) => {
+          e.measures[1]!.text = "a\u0000b";
+        }),
+        "/body/measures/1/text",
+      ],
+    ];
+    const before = await eventCount(t);
+    for (const [i, [what, body, pointer]] of cases.entries()) {
+      const res = await admin
+        .post("/negative-list/editions")
+        .set("Idempotency-Key", `bad-${i}`)
+        .send(body as object);
+      expect({ what, status: res.status }).toEqual({ what, status: 400 });
+      expect(res.body.errors.map((e: { pointer: string }) => e.pointer)).toEqual([pointer]);
+    }
+    expect(await eventCount(t)).toBe(before);
+    const published = await admin.post("/negative-list/editions").set("Idempotency-Key", "example").send(example);
+    expect(published.status).toBe(201);
   });
 
   it("answers a check for a date the same after a newer edition is published, and names the edition", async () => {

@@ -134,6 +134,30 @@ describe("reform tasks API (PostgreSQL)", () => {
     expect(unblocked.body.status).toBe("planned");
   });
 
+  it("reads query integers as digits only (no exponent, hex, sign, blanks or empty value)", async () => {
+    await readSide.caughtUp();
+    for (const limit of ["1e2", "0x10", " 12", "+5", "", "1.0"]) {
+      const res = await tf.get(`/reform-tasks?limit=${encodeURIComponent(limit)}`);
+      expect({ limit, status: res.status }).toEqual({ limit, status: 400 });
+      expect(res.body.errors).toEqual([{ pointer: "/query/limit", detail: expect.any(String) }]);
+    }
+    expect((await tf.get("/reform-tasks?limit=12")).status).toBe(200);
+    expect((await tf.get("/reform-tasks/scoreboard?year=1e3")).status).toBe(400);
+  });
+
+  it("checks a text's length before trimming it: 5,000 spaces are no empty narrative, and nothing is stored", async () => {
+    const { body } = await planTask();
+    const before = await eventCount(t);
+    const res = await post(
+      `/reform-tasks/${body.taskId}/progress-reports`,
+      { percent: 10, narrative: " ".repeat(5000) },
+      { "If-Match": '"0"' },
+    );
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([{ pointer: "/body/narrative", detail: expect.any(String) }]);
+    expect(await eventCount(t)).toBe(before);
+  });
+
   it("refuses forged cursors with 400", async () => {
     await readSide.caughtUp();
     const forge = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64url");
@@ -288,6 +312,14 @@ describe("reform tasks API (PostgreSQL)", () => {
       .send(shipped);
     expect(wrongType.status).toBe(415);
     expect(wrongType.headers["accept-post"]).toContain("text/csv");
+    // JSON is not one of the file types either (it was parsed as JSON and answered 400 malformed-json).
+    const asJson = await tf
+      .post("/reform-tasks/imports?year=2026")
+      .set({ "Content-Type": "application/json", "Idempotency-Key": "imp-j" })
+      .send(shipped);
+    expect(asJson.status).toBe(415);
+    expect(asJson.headers["content-type"]).toMatch(PROBLEM_JSON);
+    expect(asJson.headers["accept-post"]).toContain("text/csv");
     const imported = await tf
       .post("/reform-tasks/imports?year=2026")
       .set({ "Content-Type": "text/csv", "Idempotency-Key": "imp-1" })

@@ -1,9 +1,11 @@
 /**
  * JSON request bodies: `express.json` with a size limit for `application/json` and
  * `application/*+json`, preceded by a check that refuses any other media type with 415
- * (express.json alone would silently leave the body unparsed).
+ * (express.json alone would silently leave the body unparsed). Bodies that claim UTF-8 must be
+ * UTF-8 (400; the parser would otherwise put U+FFFD where the bad bytes were and go on).
  */
-import express, { type RequestHandler } from "express";
+import { isUtf8 } from "node:buffer";
+import express, { type Request, type RequestHandler } from "express";
 import { ProblemError } from "./problem";
 
 /** Media types accepted as JSON request bodies. */
@@ -21,14 +23,17 @@ export interface UploadRoute {
   path: string;
 }
 
+/** True when `req` goes to one of `uploads`. */
+const isUpload = (uploads: readonly UploadRoute[], req: Request) =>
+  uploads.some((u) => u.method === req.method && u.path === req.path);
+
 /**
  * 415 problem for a body that is not JSON (RFC 9110 §15.5.16), except on `uploads`, which
  * check their own media types (see upload-body.ts).
  */
 export function requireJsonMediaType(uploads: readonly UploadRoute[] = []): RequestHandler {
   return (req, _res, next) => {
-    const upload = uploads.some((u) => u.method === req.method && u.path === req.path);
-    if (!upload && hasBody(req) && !req.is(JSON_MEDIA_TYPES)) {
+    if (!isUpload(uploads, req) && hasBody(req) && !req.is(JSON_MEDIA_TYPES)) {
       next(
         new ProblemError({
           status: 415,
@@ -44,8 +49,25 @@ export function requireJsonMediaType(uploads: readonly UploadRoute[] = []): Requ
   };
 }
 
-/** The JSON body parser with `limit` (bytes, or a string such as "256kb"). Errors become 400/413/415 problems. */
-export const jsonBody = (limit: string | number): RequestHandler => express.json({ limit, type: JSON_MEDIA_TYPES });
+/** body-parser error type of a body that claims UTF-8 but is not (mapped to a 400 problem in problem.ts). */
+export const INVALID_UTF8 = "encoding.invalid-utf8";
+
+/** Refuses bytes that are not UTF-8 when the body is decoded as UTF-8 (body-parser's `verify` hook). */
+function requireUtf8(_req: unknown, _res: unknown, buf: Buffer, encoding: string): void {
+  if (encoding.toLowerCase().replace("-", "") === "utf8" && !isUtf8(buf)) {
+    throw Object.assign(new Error("The request body is not valid UTF-8"), { status: 400, type: INVALID_UTF8 });
+  }
+}
+
+/**
+ * The JSON body parser with `limit` (bytes, or a string such as "256kb"); `uploads` are left to
+ * their own parser, so a JSON media type there gets the upload's 415. Errors become 400/413/415
+ * problems.
+ */
+export function jsonBody(limit: string | number, uploads: readonly UploadRoute[] = []): RequestHandler {
+  const parse = express.json({ limit, type: JSON_MEDIA_TYPES, verify: requireUtf8 });
+  return (req, res, next) => (isUpload(uploads, req) ? next() : parse(req, res, next));
+}
 
 /** Deepest nesting of arrays and objects a JSON body may have (no request here needs more than 10). */
 export const MAX_JSON_DEPTH = 64;

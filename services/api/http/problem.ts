@@ -130,7 +130,8 @@ const isBodyParserError = (err: unknown): err is BodyParserError =>
  * - `EventTooLargeError` → 413; `InvalidEventDataError` → 400 naming the pointer;
  *   `InvalidAppendError` → 400; `DuplicateEventIdError` → 409;
  * - `DomainError` → its status (409 or 422) with its `code` (slug and member) and `details` as members (e.g. `state`);
- * - body-parser errors → 400 malformed JSON, 413 too large, 415 unsupported charset/encoding;
+ * - body-parser errors → 400 malformed JSON or bytes that are not UTF-8, 413 too large, 415 unsupported
+ *   charset/encoding; the router's failure to percent-decode a path parameter → 400 `malformed-path`;
  * - transient database errors (connection lost, server restarting, serialisation race; see
  *   `isTransient`) → 503 `database-unavailable` with `Retry-After: 1`;
  * - anything else → 500 `internal-error` with no internals in the document.
@@ -203,6 +204,15 @@ export function toProblemError(err: unknown, req?: Request): ProblemError {
     });
   }
   if (isBodyParserError(err)) return bodyParserProblem(err);
+  if (err instanceof URIError && (err as URIError & { status?: number }).status === 400) {
+    // The router could not percent-decode a path parameter (e.g. `%ZZ`, `%FF`, an encoded lone surrogate).
+    return new ProblemError({
+      status: 400,
+      slug: "malformed-path",
+      title: "Malformed path",
+      detail: "A path segment is not valid percent-encoded UTF-8 (RFC 3986 §2.1)",
+    });
+  }
   if (isTransient(err)) {
     // Almost always nothing was applied (the transaction did not commit); only a connection lost
     // while COMMIT was in flight leaves the outcome unknown, which a retry with the same
@@ -240,6 +250,13 @@ function bodyParserProblem(err: BodyParserError): ProblemError {
         title: "Request body too large",
         detail: `The request body exceeds the limit of ${err.limit ?? "?"} bytes`,
         extensions: err.limit === undefined ? {} : { limitBytes: err.limit },
+      });
+    case "encoding.invalid-utf8":
+      return new ProblemError({
+        status: 400,
+        slug: "invalid-utf8",
+        title: "Body is not UTF-8",
+        detail: "The request body is not valid UTF-8 (RFC 8259 §8.1); send JSON text encoded as UTF-8",
       });
     case "charset.unsupported":
     case "encoding.unsupported":
