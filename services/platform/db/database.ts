@@ -3,9 +3,8 @@
  * PostgreSQL in-process, the embedded default). Both speak the same dialect, so every
  * migration, event-store query and projection runs unchanged on either.
  */
-import { createHash } from "node:crypto";
 import type { PGlite } from "@electric-sql/pglite";
-import { Pool, type PoolClient, type PoolConfig, type QueryConfig } from "pg";
+import { Pool, type PoolClient, type PoolConfig } from "pg";
 
 /** Something that runs one parameterised statement (`$1`, `$2`, ...). */
 export interface SqlExecutor {
@@ -61,7 +60,7 @@ export class PgDatabase implements Database {
   }
 
   async query<R>(sql: string, params?: unknown[]) {
-    return asResult<R>(await this.pool.query(prepared(sql, params)));
+    return asResult<R>(await this.pool.query(sql, params));
   }
 
   async exec(sql: string): Promise<void> {
@@ -110,30 +109,9 @@ export class PgDatabase implements Database {
   }
 }
 
-/** Names given to parameterised statements so far (SQL text → statement name). */
-const statementNames = new Map<string, string>();
-/** Beyond this many distinct statements, further ones run unnamed (bounds each session's cache). */
-const MAX_NAMED_STATEMENTS = 2000;
-
-/**
- * A parameterised query as a named prepared statement: each pooled session parses and plans its
- * SQL text once and then only binds and executes it (on the task-list page, planning took longer
- * than executing: 0.5 ms against 0.35 ms). A plan whose tables were renamed or replaced (a
- * projection rebuild's swap) is re-analysed by PostgreSQL on its next use.
- */
-function prepared(sql: string, params?: unknown[]): QueryConfig {
-  if (!params) return { text: sql };
-  let name = statementNames.get(sql);
-  if (!name && statementNames.size < MAX_NAMED_STATEMENTS) {
-    name = `s${createHash("sha256").update(sql).digest("base64url").slice(0, 22)}`;
-    statementNames.set(sql, name);
-  }
-  return { text: sql, values: params, name };
-}
-
 function clientExecutor(client: PoolClient): SqlExecutor {
   return {
-    query: async <R>(sql: string, params?: unknown[]) => asResult<R>(await client.query(prepared(sql, params))),
+    query: async <R>(sql: string, params?: unknown[]) => asResult<R>(await client.query(sql, params)),
     exec: async (sql: string) => {
       await client.query(sql);
     },
