@@ -61,14 +61,39 @@ export async function getEdition(
  */
 const editionCache = new Map<string, EditionData>();
 
+/**
+ * Which edition is in force for (scope, date), per database, remembered for `IN_FORCE_TTL_MS`:
+ * checks are the busiest public query and mostly ask about today, so most are answered without a
+ * round trip. The answer can be at most that much older than the read model (which itself trails
+ * the event store); a published edition takes effect two days later at the earliest, so the
+ * answer for a past or current date is not affected.
+ */
+const IN_FORCE_TTL_MS = 1000;
+const inForceCache = new WeakMap<SqlExecutor, Map<string, { id: string | null; at: number }>>();
+
 /** The edition of `scope` in force on `date`, or null when none was yet. */
 export async function editionInForceOn(db: SqlExecutor, scope: string, date: string): Promise<EditionData | null> {
-  const { rows } = await db.query<{ edition_id: string }>(
-    `SELECT edition_id FROM ${EDITIONS_TABLE} WHERE scope = $1 AND in_force_from <= $2::date
-     ORDER BY in_force_from DESC LIMIT 1`,
-    [scope, date],
-  );
-  const id = rows[0]?.edition_id;
+  let byKey = inForceCache.get(db);
+  if (!byKey) {
+    byKey = new Map();
+    inForceCache.set(db, byKey);
+  }
+  const key = `${scope}|${date}`;
+  const now = Date.now();
+  let hit = byKey.get(key);
+  if (!hit || now - hit.at > IN_FORCE_TTL_MS) {
+    const { rows } = await db.query<{ edition_id: string }>(
+      `SELECT edition_id FROM ${EDITIONS_TABLE} WHERE scope = $1 AND in_force_from <= $2::date
+       ORDER BY in_force_from DESC LIMIT 1`,
+      [scope, date],
+    );
+    if (byKey.size >= 10_000) byKey.clear();
+    hit = { id: rows[0]?.edition_id ?? null, at: now };
+    // Only an answer that names an edition is kept: "none yet" is asked again next time, so a
+    // read model that is still catching up after start is not remembered as empty.
+    if (hit.id) byKey.set(key, hit);
+  }
+  const id = hit.id;
   if (!id) return null;
   const cached = editionCache.get(id);
   if (cached) return cached;
