@@ -70,8 +70,8 @@ export class Relay {
   private running?: Promise<void>;
   /** Ends the current idle wait (set while waiting). */
   private wake?: () => void;
-  /** An in-process append committed since the last read began. */
-  private appended = false;
+  /** When an in-process append last committed (`Date.now()`, ms; 0: never). */
+  private appendedAt = 0;
 
   constructor(opts: RelayOptions) {
     this.o = {
@@ -90,7 +90,7 @@ export class Relay {
   start(): void {
     if (this.running) return;
     const unsubscribe = this.o.store.onAppended?.(() => {
-      this.appended = true;
+      this.appendedAt = Date.now();
       this.wake?.();
     });
     this.running = this.loop().finally(() => unsubscribe?.());
@@ -151,12 +151,11 @@ export class Relay {
     try {
       let cp = await loadCheckpoint(session, this.o.name);
       while (!signal.aborted && !isBroken()) {
-        this.appended = false;
         const batch = await this.o.store.readAll(cp, { batchSize: this.o.batchSize });
         if (batch.length === 0) {
-          // An append that committed during the read may sit behind a transaction that was still
-          // open (the xmin bound): poll again soon rather than waiting the full interval.
-          await this.idle(signal, this.appended ? 5 : this.o.idlePollMs);
+          // A fresh append can sit behind a transaction that was still open when it committed
+          // (the read's xmin bound): for a second after an append, poll every 5 ms.
+          await this.idle(signal, Date.now() - this.appendedAt < 1000 ? 5 : this.o.idlePollMs);
           continue;
         }
         await producer.sendBatch({ acks: -1, topicMessages: this.group(batch) });

@@ -102,7 +102,10 @@ describeWithKafka("faults on the full stack, processes killed and servers restar
   async function scenario(
     name: string,
     inject: (s: Stack, loadDone: Promise<unknown>) => Promise<number>,
-    opts: Omit<Parameters<typeof startStack>[0], "brokers" | "apiPort"> = {},
+    opts: Omit<Parameters<typeof startStack>[0], "brokers" | "apiPort"> & {
+      /** Runs after the load and the faults, before the convergence check. */
+      afterLoad?: (load: LoadDriver) => Promise<void>;
+    } = {},
   ): Promise<{ report: ConvergenceReport; load: LoadDriver }> {
     stack = await startStack({ brokers: BROKERS, apiPort: nextPort++, ...opts });
     const s = stack;
@@ -110,6 +113,8 @@ describeWithKafka("faults on the full stack, processes killed and servers restar
     const loadDone = load.run({ seconds: SECONDS, rate: RATE });
     const [, faults] = await Promise.all([loadDone, inject(s, loadDone)]);
     for (const p of s.all()) p.start();
+    await s.apiHealthy();
+    await opts.afterLoad?.(load);
     const report = await verifyConvergence(s, load.acks, { timeoutMs: 90_000 });
     const requests = [...load.figures.values()].reduce((n, f) => n + f.latenciesMs.length, 0);
     tally.push({
@@ -211,17 +216,29 @@ describeWithKafka("faults on the full stack, processes killed and servers restar
     async () => {
       if (!cluster) throw new Error("CI must be able to restart PostgreSQL (root, pg_ctlcluster)");
       let restartedAt = 0;
-      const { load } = await scenario("PostgreSQL restart", async (_s, loadDone) => {
-        await sleep(5000);
-        await promisify(execFile)(
-          "pg_ctlcluster",
-          ["--skip-systemctl-redirect", cluster.version, cluster.name, "restart", "-m", "fast"],
-          { timeout: 120_000 },
-        );
-        restartedAt = Date.now();
-        await loadDone;
-        return 1;
-      });
+      let retried: number[] = [];
+      const { load } = await scenario(
+        "PostgreSQL restart",
+        async (_s, loadDone) => {
+          await sleep(5000);
+          await promisify(execFile)(
+            "pg_ctlcluster",
+            ["--skip-systemctl-redirect", cluster.version, cluster.name, "restart", "-m", "fast"],
+            { timeout: 120_000 },
+          );
+          restartedAt = Date.now();
+          await loadDone;
+          return 1;
+        },
+        {
+          // A plan that failed said so (503): posted again with the same Idempotency-Key, it is
+          // planned now, once; the convergence check then finds it in the store and read models.
+          afterLoad: async (load) => {
+            retried = await load.retryFailedPlans();
+          },
+        },
+      );
+      expect(retried.filter((st) => st !== 201)).toEqual([]);
       // The API stayed up; whatever failed said so with 503 (never 500, never a dropped connection).
       const statuses = new Set(load.failures.map((f) => f.status));
       expect([...statuses].filter((s) => s !== "503")).toEqual([]);
@@ -232,7 +249,9 @@ describeWithKafka("faults on the full stack, processes killed and servers restar
       expect(answered).toBeGreaterThan(0);
       // Clients reconnected: commands were acknowledged after the restart.
       expect(load.acks.filter((a) => a.at > restartedAt).length).toBeGreaterThan(10);
-      console.log(`PostgreSQL restart: ${load.failures.length} requests answered 503 during the restart`);
+      console.log(
+        `PostgreSQL restart: ${load.failures.length} requests answered 503 during the restart; ${retried.length} failed plans retried with their Idempotency-Key, all planned once`,
+      );
       // Failed commands are not in the store: convergence found every acknowledged one, and the
       // store holds no revision beyond the acknowledged ones except what retries and editions wrote.
     },

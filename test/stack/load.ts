@@ -57,6 +57,8 @@ export class LoadDriver {
   /** 5xx answers and network failures, with what came back (for failure messages). */
   readonly failures: { op: Op; status: string; body: string }[] = [];
   private readonly tokens = new Map<string, string>();
+  /** Idempotency keys (= refs) of plans answered 5xx or not at all. */
+  readonly unansweredPlans: string[] = [];
   private readonly tasks: { id: string; version: number; started: boolean; percent: number; busy: boolean }[] = [];
   private readonly samples: SampleDeclaration[];
   private readonly pendingMilestones: { number: string; body: unknown; tries: number }[] = [];
@@ -179,8 +181,8 @@ export class LoadDriver {
     }
   }
 
-  private async plan(): Promise<void> {
-    const ref = `${this.tag}-${this.seq++}`;
+  private async plan(retryOf?: string): Promise<void> {
+    const ref = retryOf ?? `${this.tag}-${this.seq++}`;
     const res = await this.call("plan", "taskforce", "POST", "/reform-tasks", {
       headers: { "Idempotency-Key": ref },
       body: {
@@ -201,7 +203,22 @@ export class LoadDriver {
       const id = String(res.json.taskId);
       this.ack("plan", reformTaskStream(id), res.etag);
       this.tasks.push({ id, version: etagVersion(res.etag)!, started: false, percent: 0, busy: false });
+    } else if (!res || res.status >= 500) this.unansweredPlans.push(ref);
+  }
+
+  /**
+   * Posts every plan that got a 5xx or no answer again, with the same Idempotency-Key and body
+   * (what a client told to retry does). Returns the statuses of the retries.
+   */
+  async retryFailedPlans(): Promise<number[]> {
+    const refs = this.unansweredPlans.splice(0);
+    const statuses: number[] = [];
+    for (const ref of refs) {
+      const before = this.acks.length;
+      await this.plan(ref);
+      statuses.push(this.acks.length > before ? 201 : -1);
     }
+    return statuses;
   }
 
   private async update(): Promise<void> {
