@@ -90,7 +90,8 @@ export async function rebuildRates(
   let n = 0;
   for (;;) {
     const { rows } = await raw.query<{ global_position: string }>(
-      `SELECT global_position, stream_id, stream_version, event_id, type, data, metadata, occurred_at, recorded_at
+      `SELECT global_position, transaction_id::text, stream_id, stream_version, event_id, type, schema_version, data,
+              metadata, occurred_at, recorded_at
          FROM ours.events WHERE global_position > $1 ORDER BY global_position LIMIT 2000`,
       [after],
     );

@@ -187,7 +187,9 @@ export async function globalReads(
   let m = 0;
   for (;;) {
     const { rows } = await raw.query<{ global_position: string }>(
-      `SELECT global_position, stream_id, stream_version, event_id, type, data, occurred_at, recorded_at
+      // The same columns the store reader fetches (metadata, schema version and transaction id too).
+      `SELECT global_position, transaction_id::text, stream_id, stream_version, event_id, type, schema_version, data,
+              metadata, occurred_at, recorded_at
          FROM ours.events WHERE global_position > $1 ORDER BY global_position LIMIT $2`,
       [after, batchSize],
     );
