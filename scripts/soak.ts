@@ -1,12 +1,14 @@
 /**
- * `npm run soak -- --seconds N --rate R [--port P]`: starts the full stack as separate processes
+ * `npm run soak -- --seconds N --rate R [--port P] [--seed S]`: starts the full stack as separate processes
  * (API, relay, projection worker) on a fresh schema of the PostgreSQL server and fresh topics of
  * the Kafka broker, offers a realistic mix (test/stack/load.ts) at R operations per second for N
  * seconds, then checks that everything converges (test/stack/convergence.ts) within 30 s.
  *
  * Prints throughput, answers by status and latency percentiles (ms) per operation, and writes
- * them as JSON to `.data/soak-latest.json`. Exits 1 on any 5xx or unanswered request, any lost or
- * doubled event, or read models that do not converge within 30 s after the load stops.
+ * them as JSON to `.data/soak-latest.json`. Exits 1 on any 5xx or unanswered request, any refusal
+ * the mix does not expect (every request is valid; only retryable 409s and If-Match races may be
+ * refused), no acknowledged command at all, any lost or doubled event, any parked event, or read
+ * models that do not converge within 30 s after the load stops.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
@@ -18,7 +20,7 @@ const { values } = parseArgs({
   options: {
     seconds: { type: "string", default: "60" },
     rate: { type: "string", default: "20" },
-    port: { type: "string", default: "4790" },
+    port: { type: "string" },
     seed: { type: "string", default: "8" },
   },
 });
@@ -31,7 +33,7 @@ const pct = (sorted: number[], p: number) =>
 
 async function main(): Promise<number> {
   const brokers = process.env.KAFKA_BROKERS ?? "127.0.0.1:9092";
-  const stack = await startStack({ brokers, apiPort: Number(values.port) });
+  const stack = await startStack({ brokers, apiPort: values.port ? Number(values.port) : undefined });
   try {
     const load = new LoadDriver(stack.baseUrl, {
       seed: Number(values.seed),
@@ -68,7 +70,7 @@ async function main(): Promise<number> {
     console.log(
       `\noffered ${offered} operations in ${elapsed.toFixed(1)} s (${(offered / elapsed).toFixed(1)}/s); ` +
         `acknowledged commands ${report.acknowledged}; stored events ${report.storedEvents}; ` +
-        `5xx or unanswered ${load.serverErrors}; lost ${report.lost.length}; missing on Kafka ${report.missingOnKafka}; ` +
+        `5xx or unanswered ${load.serverErrors}; unexpected refusals ${load.refusals.length}; lost ${report.lost.length}; missing on Kafka ${report.missingOnKafka}; ` +
         `Kafka re-sends ${report.duplicatesOnKafka}; converged after ${report.convergedAfterMs ?? "—"} ms`,
     );
     for (const p of report.projections)
@@ -78,11 +80,15 @@ async function main(): Promise<number> {
     mkdirSync(".data", { recursive: true });
     writeFileSync(
       ".data/soak-latest.json",
-      `${JSON.stringify({ at: new Date().toISOString(), seconds, rate, offered, elapsed, operations: rows, failures: load.failures.slice(0, 50), report }, null, 2)}\n`,
+      `${JSON.stringify({ at: new Date().toISOString(), seconds, rate, offered, elapsed, operations: rows, failures: load.failures.slice(0, 50), refusals: load.refusals.slice(0, 50), report }, null, 2)}\n`,
     );
     const problems = [...report.problems];
     if (load.serverErrors)
       problems.push(`${load.serverErrors} answers were 5xx or missing: ${JSON.stringify(load.failures.slice(0, 5))}`);
+    if (load.refusals.length)
+      problems.push(`${load.refusals.length} unexpected refusals: ${JSON.stringify(load.refusals.slice(0, 5))}`);
+    if (report.acknowledged < offered / 4)
+      problems.push(`only ${report.acknowledged} commands acknowledged of ${offered} operations offered`);
     if (problems.length) {
       console.error(`\nSOAK FAILED:\n- ${problems.join("\n- ")}`);
       return 1;

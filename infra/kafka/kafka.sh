@@ -68,6 +68,11 @@ java_cmd() {
 
 start() {
   if running; then echo "kafka: already running (pid $(cat "$pidfile")) on 127.0.0.1:$port" >&2; return 0; fi
+  # Something else on the port (a broker left over from another stack folder) would answer the
+  # readiness probe for a broker that never started.
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "kafka: 127.0.0.1:$port is already in use by another process; stop it or set KAFKA_PORT" >&2; exit 1
+  fi
   fetch
   write_config
   if [ ! -f "$data/meta.properties" ]; then
@@ -79,8 +84,9 @@ start() {
     -Dlog4j.configuration="file:$stack/log4j.properties" -cp "$cache/libs/*" \
     kafka.Kafka "$stack/server.properties" >>"$log" 2>&1 &
   echo $! > "$pidfile"
-  if ! KAFKA_BROKERS="127.0.0.1:$port" node "$repo/node_modules/.bin/tsx" "$here/ready.ts"; then
-    echo "kafka: not ready; last log lines:" >&2; tail -20 "$log" >&2; exit 1
+  if ! KAFKA_BROKERS="127.0.0.1:$port" node "$repo/node_modules/.bin/tsx" "$here/ready.ts" \
+      || ! kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+    echo "kafka: not ready (or another process holds 127.0.0.1:$port); last log lines:" >&2; tail -20 "$log" >&2; exit 1
   fi
   echo "kafka: ready on 127.0.0.1:$port after $((SECONDS - t0)) s (pid $(cat "$pidfile"))" >&2
 }

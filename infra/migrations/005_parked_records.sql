@@ -6,7 +6,7 @@ CREATE TABLE IF NOT EXISTS parked_records (
   topic        text NOT NULL,
   partition    integer NOT NULL,
   record_offset bigint NOT NULL,
-  record_key   text,
+  record_key   bytea,
   reason       text NOT NULL,
   payload      bytea,
   parked_at    timestamptz NOT NULL DEFAULT now(),

@@ -57,16 +57,17 @@ export async function getEdition(
 /**
  * Published editions never change (a new one supersedes them from a later date), so their data is
  * kept in memory once read: a check then costs one indexed lookup of the edition id, not the
- * transfer and parse of the whole edition.
+ * transfer and parse of the whole edition. Kept per database: another database may hold another
+ * edition under the same id.
  */
-const editionCache = new Map<string, EditionData>();
+const editionCache = new WeakMap<SqlExecutor, Map<string, EditionData>>();
 
 /**
  * Which edition is in force for (scope, date), per database, remembered for `IN_FORCE_TTL_MS`:
  * checks are the busiest public query and mostly ask about today, so most are answered without a
  * round trip. The answer can be at most that much older than the read model (which itself trails
- * the event store); a published edition takes effect two days later at the earliest, so the
- * answer for a past or current date is not affected.
+ * the event store); a published edition takes effect the next day at the earliest
+ * (edition-decider.ts), so the answer for a past or current date is not affected.
  */
 const IN_FORCE_TTL_MS = 1000;
 const inForceCache = new WeakMap<SqlExecutor, Map<string, { id: string | null; at: number }>>();
@@ -95,13 +96,18 @@ export async function editionInForceOn(db: SqlExecutor, scope: string, date: str
   }
   const id = hit.id;
   if (!id) return null;
-  const cached = editionCache.get(id);
+  let editions = editionCache.get(db);
+  if (!editions) {
+    editions = new Map();
+    editionCache.set(db, editions);
+  }
+  const cached = editions.get(id);
   if (cached) return cached;
   const { rows: data } = await db.query<{ data: EditionData }>(
     `SELECT data FROM ${EDITIONS_TABLE} WHERE edition_id = $1`,
     [id],
   );
   const edition = data[0]?.data ?? null;
-  if (edition) editionCache.set(id, edition);
+  if (edition) editions.set(id, edition);
   return edition;
 }

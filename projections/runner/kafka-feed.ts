@@ -55,13 +55,16 @@ export async function startKafkaFeed(
     eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
       if (!isRunning() || isStale() || batch.messages.length === 0) return;
       const events: ProjectionEvent[] = [];
-      const unreadable: { offset: string; key: string | null; reason: string; payload: Buffer | null }[] = [];
+      const unreadable: { offset: string; key: Buffer | null; reason: string; payload: Buffer | null }[] = [];
       for (const m of batch.messages) {
         try {
           events.push(fromKafkaMessage(m));
         } catch (err) {
-          const reason = String((err as Error)?.message ?? err).slice(0, 2000);
-          unreadable.push({ offset: m.offset, key: m.key?.toString("utf8") ?? null, reason, payload: m.value });
+          // The reason may quote the record (JSON.parse does): PostgreSQL text cannot hold NUL.
+          const reason = String((err as Error)?.message ?? err)
+            .replaceAll("\u0000", "\\u0000")
+            .slice(0, 2000);
+          unreadable.push({ offset: m.offset, key: m.key ?? null, reason, payload: m.value });
           opts.onError?.(new Error(`unreadable record ${batch.topic}/${batch.partition}@${m.offset}: ${reason}`));
         }
       }
@@ -75,7 +78,7 @@ export async function startKafkaFeed(
             if (unreadable.length) {
               await t.query(
                 `INSERT INTO parked_records (projection, topic, partition, record_offset, record_key, reason, payload)
-                 SELECT $1, $2, $3, o, k, r, p FROM unnest($4::bigint[], $5::text[], $6::text[], $7::bytea[]) AS x(o, k, r, p)
+                 SELECT $1, $2, $3, o, k, r, p FROM unnest($4::bigint[], $5::bytea[], $6::text[], $7::bytea[]) AS x(o, k, r, p)
                  ON CONFLICT DO NOTHING`,
                 [
                   projection.name,

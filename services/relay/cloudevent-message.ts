@@ -63,13 +63,26 @@ const header = (h: IHeaders | undefined, name: string): string | undefined => {
 
 /**
  * Parses a record written by `toKafkaMessage`.
- * @throws Error naming the missing header or the unparsable value (a poison record).
+ * @throws Error naming the missing header or the unparsable value (a poison record): counts must
+ *   be decimal safe integers, times valid instants.
  */
 export function fromKafkaMessage(m: KafkaMessage): ConsumedEvent {
   const need = (name: string) => {
     const v = header(m.headers, name);
     if (v === undefined) throw new Error(`record lacks header ${name}`);
     return v;
+  };
+  const count = (name: string) => {
+    const v = need(name);
+    const n = Number(v);
+    if (!/^\d{1,15}$/.test(v) || !Number.isSafeInteger(n))
+      throw new Error(`header ${name} is not a count: ${v.slice(0, 40)}`);
+    return n;
+  };
+  const instant = (name: string, v: string | number) => {
+    const d = new Date(v);
+    if (Number.isNaN(d.getTime())) throw new Error(`header ${name} is not a time: ${String(v).slice(0, 40)}`);
+    return d;
   };
   const type = need("ce_type");
   const subject = need("ce_subject");
@@ -79,12 +92,12 @@ export function fromKafkaMessage(m: KafkaMessage): ConsumedEvent {
     eventId: need("ce_id"),
     type: type.startsWith("ftz.") ? type.slice(4) : type,
     streamId: subject,
-    streamVersion: Number(need("ce_streamversion")),
-    globalPosition: Number(need("ce_globalposition")),
-    schemaVersion: Number(header(m.headers, "ce_schemaversion") ?? 1),
+    streamVersion: count("ce_streamversion"),
+    globalPosition: count("ce_globalposition"),
+    schemaVersion: header(m.headers, "ce_schemaversion") === undefined ? 1 : count("ce_schemaversion"),
     data: JSON.parse(m.value?.toString("utf8") ?? "null"),
-    occurredAt: new Date(need("ce_time")),
-    recordedAt: new Date(header(m.headers, "ce_recordedtime") ?? Number(m.timestamp)),
+    occurredAt: instant("ce_time", need("ce_time")),
+    recordedAt: instant("ce_recordedtime", header(m.headers, "ce_recordedtime") ?? Number(m.timestamp)),
     metadata: {
       correlationId: header(m.headers, "ce_correlationid"),
       causationId: header(m.headers, "ce_causationid"),

@@ -174,6 +174,7 @@ export class Relay {
 
   /** Waits `ms`, or less when an in-process append or `stop` ends the wait. */
   private idle(signal: AbortSignal, ms: number): Promise<void> {
+    if (signal.aborted) return Promise.resolve();
     const wait = new AbortController();
     const onStop = () => wait.abort();
     signal.addEventListener("abort", onStop);

@@ -9,7 +9,8 @@ import {
   requestFingerprint,
 } from "../../services/api/http/idempotency";
 import { fieldErrorsFromZod, toJsonPointer } from "../../services/api/http/json-pointer";
-import { ProblemError } from "../../services/api/http/problem";
+import { ProblemError, toProblemError } from "../../services/api/http/problem";
+import { isTransient } from "../../services/platform/db/transient";
 import { uuidV5 } from "../../services/platform/uuid-v5";
 
 const statusOf = (fn: () => unknown) => {
@@ -89,5 +90,44 @@ describe("JSON pointers", () => {
         { pointer: "/body/extra", detail: "unknown field" },
       ]),
     );
+  });
+});
+
+describe("transient database errors", () => {
+  const pgError = (code: string, message = "x") => Object.assign(new Error(message), { code });
+  const refused = () =>
+    Object.assign(new AggregateError([pgError("ECONNREFUSED"), pgError("ECONNREFUSED")], ""), {
+      code: "ECONNREFUSED",
+    });
+
+  it.each([
+    ["server shutting down (57P01)", pgError("57P01", "terminating connection due to administrator command")],
+    ["starting up (57P03)", pgError("57P03", "the database system is starting up")],
+    ["connection failure (08006)", pgError("08006")],
+    ["serialization failure (40001)", pgError("40001")],
+    ["deadlock (40P01)", pgError("40P01")],
+    ["too many connections (53300)", pgError("53300")],
+    ["refused socket", pgError("ECONNREFUSED", "connect ECONNREFUSED 127.0.0.1:5432")],
+    ["dual-stack refusal (AggregateError)", refused()],
+    ["pg connection terminated", new Error("Connection terminated unexpectedly")],
+    ["pg-pool timeout", new Error("timeout exceeded when trying to connect")],
+  ])("%s → transient, answered 503 with Retry-After", (_name, err) => {
+    expect(isTransient(err)).toBe(true);
+    const p = toProblemError(err);
+    expect(p.status).toBe(503);
+    expect(p.slug).toBe("database-unavailable");
+    expect(p.headers["Retry-After"]).toBe("1");
+  });
+
+  it.each([
+    ["statement timeout (57014)", pgError("57014", "canceling statement due to statement timeout")],
+    ["disk full (53100)", pgError("53100")],
+    ["I/O error (58030)", pgError("58030")],
+    ["unique violation (23505)", pgError("23505", "duplicate key value violates unique constraint")],
+    ["a message merely mentioning a connection", new Error("the upstream said: Connection terminated")],
+    ["a plain error", new Error("boom")],
+  ])("%s → not transient, 500", (_name, err) => {
+    expect(isTransient(err)).toBe(false);
+    expect(toProblemError(err).status).toBe(500);
   });
 });

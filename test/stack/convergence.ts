@@ -44,26 +44,38 @@ async function snapshot(stack: Stack, table: string): Promise<string[]> {
   return rows.map((x) => x.r).sort();
 }
 
-/** Event ids on the stack's topics (read from the start with a throw-away group) until `want` are seen. */
+/**
+ * How many times each event id is on the stack's topics: every partition read from the start up
+ * to its high watermark (a throw-away consumer group), waiting up to `timeoutMs` for the ids in
+ * `want` to be published at all.
+ */
 async function kafkaEventIds(stack: Stack, want: Set<string>, timeoutMs: number): Promise<Map<string, number>> {
   const kafka = new Kafka({ clientId: "convergence", brokers: stack.brokers.split(","), logLevel: logLevel.NOTHING });
+  const topics = TOPICS.map((t) => topicName(t, stack.prefix));
+  const admin = kafka.admin();
   const consumer = kafka.consumer({ groupId: `${stack.prefix}check.${Date.now()}`, sessionTimeout: 10_000 });
   const seen = new Map<string, number>();
-  await consumer.connect();
+  const next = new Map<string, number>(); // `${topic}/${partition}` → next offset read
+  await Promise.all([admin.connect(), consumer.connect()]);
   try {
-    await consumer.subscribe({ topics: TOPICS.map((t) => topicName(t, stack.prefix)), fromBeginning: true });
+    await consumer.subscribe({ topics, fromBeginning: true });
     await consumer.run({
-      eachMessage: async ({ message }) => {
+      eachMessage: async ({ topic, partition, message }) => {
+        next.set(`${topic}/${partition}`, Number(message.offset) + 1);
         const id = message.headers?.ce_id?.toString();
         if (id) seen.set(id, (seen.get(id) ?? 0) + 1);
       },
     });
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline && [...want].some((id) => !seen.has(id))) await sleep(200);
-    // Let whatever is in flight arrive, so duplicates are counted too.
-    await sleep(500);
+    // Then everything up to each partition's end, so late re-sends are counted too.
+    const ends = (await Promise.all(topics.map(async (t) => ({ t, o: await admin.fetchTopicOffsets(t) })))).flatMap(
+      ({ t, o }) => o.map((p) => ({ key: `${t}/${p.partition}`, high: Number(p.high) })),
+    );
+    const endDeadline = Date.now() + 30_000;
+    while (Date.now() < endDeadline && ends.some((e) => (next.get(e.key) ?? 0) < e.high)) await sleep(100);
   } finally {
-    await consumer.disconnect();
+    await Promise.all([consumer.disconnect(), admin.disconnect()]);
   }
   return seen;
 }
@@ -76,7 +88,11 @@ async function kafkaEventIds(stack: Stack, want: Set<string>, timeoutMs: number)
 export async function verifyConvergence(
   stack: Stack,
   acks: Ack[],
-  opts: { timeoutMs?: number } = {},
+  opts: {
+    timeoutMs?: number;
+    /** Parked events and records this run injected on purpose (any other parked one is a problem). */
+    expectParked?: { events: number; records: number };
+  } = {},
 ): Promise<ConvergenceReport> {
   const timeoutMs = opts.timeoutMs ?? 30_000;
   const t0 = Date.now();
@@ -89,8 +105,22 @@ export async function verifyConvergence(
     );
     for (const r of rows) versions.set(r.stream_id, Number(r.version));
   }
-  const lost = acks.filter((a) => (versions.get(a.stream) ?? -1) < a.version);
-  if (lost.length) problems.push(`${lost.length} acknowledged revisions missing from the store`);
+  // An acknowledged revision is stored when the stream reached it and, where the answer says the
+  // request appended that event, the event at that revision carries the request's id as its
+  // correlation id (another command's event there would mean this one was lost).
+  const withId = acks.filter((a) => a.requestId !== null);
+  const { rows: atRevision } = await stack.db.query<{ stream_id: string; stream_version: string; c: string | null }>(
+    `SELECT e.stream_id, e.stream_version::text, e.metadata->>'correlationId' AS c
+       FROM events e JOIN unnest($1::text[], $2::bigint[]) AS a(s, v) ON e.stream_id = a.s AND e.stream_version = a.v`,
+    [withId.map((a) => a.stream), withId.map((a) => a.version)],
+  );
+  const correlationAt = new Map(atRevision.map((r) => [`${r.stream_id}@${r.stream_version}`, r.c]));
+  const lost = acks.filter(
+    (a) =>
+      (versions.get(a.stream) ?? -1) < a.version ||
+      (a.requestId !== null && correlationAt.get(`${a.stream}@${a.version}`) !== a.requestId),
+  );
+  if (lost.length) problems.push(`${lost.length} acknowledged commands' events missing from the store`);
 
   const { rows: events } = await stack.db.query<{ event_id: string; stream_id: string }>(
     "SELECT event_id::text, stream_id FROM events",
@@ -138,6 +168,20 @@ export async function verifyConvergence(
     "SELECT projection, count(*)::text AS n FROM parked_events GROUP BY projection",
   );
   const parked = new Map(parkedRows.map((r) => [r.projection, Number(r.n)]));
+  const parkedEvents = parkedRows.reduce((n, r) => n + Number(r.n), 0);
+  const { rows: recordRows } = await stack.db.query<{ n: string }>("SELECT count(*)::text AS n FROM parked_records");
+  const parkedRecords = Number(recordRows[0]?.n ?? 0);
+  const expectParked = opts.expectParked ?? { events: 0, records: 0 };
+  // A parked event is missing from a read model (its rebuild parks it too, so the tables still
+  // compare equal): only the ones injected on purpose may be there.
+  if (parkedEvents !== expectParked.events)
+    problems.push(`${parkedEvents} events parked, ${expectParked.events} expected`);
+  if (parkedRecords !== expectParked.records)
+    problems.push(`${parkedRecords} Kafka records parked, ${expectParked.records} expected`);
+  const { rows: gapRows } = await stack.db.query<{ projection: string; gaps: string }>(
+    "SELECT projection, gaps_seen::text AS gaps FROM projection_status WHERE gaps_seen > 0",
+  );
+  for (const g of gapRows) problems.push(`${g.projection} saw ${g.gaps} gaps in stream revisions`);
   const projections: ConvergenceReport["projections"] = [];
   for (const p of PROJECTIONS) {
     const expected = expectedBy.get(p.name)!;

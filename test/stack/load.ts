@@ -20,6 +20,12 @@ export interface Ack {
   op: string;
   stream: string;
   version: number;
+  /**
+   * The request id when the answer says this request appended the event at `version` (its
+   * correlation id must be on that event); null when it may have appended nothing (a duplicate
+   * milestone, an idempotent replay of an earlier attempt).
+   */
+  requestId: string | null;
   /** When the answer came (`Date.now()`, ms). */
   at: number;
 }
@@ -56,6 +62,8 @@ export class LoadDriver {
   readonly figures = new Map<Op, OpFigures>();
   /** 5xx answers and network failures, with what came back (for failure messages). */
   readonly failures: { op: Op; status: string; body: string }[] = [];
+  /** 4xx answers the mix does not expect (see `call`). */
+  readonly refusals: { op: Op; status: string; body: string }[] = [];
   private readonly tokens = new Map<string, string>();
   /** Idempotency keys (= refs) of plans answered 5xx or not at all. */
   readonly unansweredPlans: string[] = [];
@@ -103,7 +111,7 @@ export class LoadDriver {
     method: "GET" | "POST",
     path: string,
     opts: { body?: unknown; headers?: Record<string, string>; uscc?: string } = {},
-  ): Promise<{ status: number; etag: string | null; json: Record<string, unknown> } | null> {
+  ): Promise<{ status: number; etag: string | null; requestId: string | null; json: Record<string, unknown> } | null> {
     const t0 = performance.now();
     try {
       const res = await fetch(`${this.baseUrl}${path}`, {
@@ -119,13 +127,17 @@ export class LoadDriver {
       const text = await res.text();
       this.record(op, String(res.status), performance.now() - t0);
       if (res.status >= 500) this.failures.push({ op, status: String(res.status), body: text.slice(0, 300) });
+      // A refusal the mix does not expect: every request is valid, so only a milestone whose
+      // prerequisite has not arrived yet (409 retryable) and If-Match races (412) may be refused.
+      else if (res.status >= 400 && !(res.status === 409 && /"retryable":true/.test(text)) && res.status !== 412)
+        this.refusals.push({ op, status: String(res.status), body: text.slice(0, 300) });
       let json: Record<string, unknown> = {};
       try {
         json = text ? JSON.parse(text) : {};
       } catch {
         // a non-JSON body (never expected); the status says enough
       }
-      return { status: res.status, etag: res.headers.get("etag"), json };
+      return { status: res.status, etag: res.headers.get("etag"), requestId: res.headers.get("x-request-id"), json };
     } catch (err) {
       this.record(op, "network", performance.now() - t0);
       this.failures.push({ op, status: "network", body: String(err).slice(0, 300) });
@@ -133,10 +145,10 @@ export class LoadDriver {
     }
   }
 
-  private ack(op: Op, stream: string, etag: string | null): void {
+  private ack(op: Op, stream: string, etag: string | null, requestId: string | null): void {
     const version = etagVersion(etag);
     if (version === null) throw new Error(`${op}: 2xx without an ETag revision`);
-    this.acks.push({ op, stream, version, at: Date.now() });
+    this.acks.push({ op, stream, version, requestId, at: Date.now() });
   }
 
   /** The next operation of the mix (round-robin over the weights, so the mix is exact). */
@@ -201,22 +213,39 @@ export class LoadDriver {
     });
     if (res && res.status === 201) {
       const id = String(res.json.taskId);
-      this.ack("plan", reformTaskStream(id), res.etag);
+      this.ack("plan", reformTaskStream(id), res.etag, retryOf ? null : res.requestId);
       this.tasks.push({ id, version: etagVersion(res.etag)!, started: false, percent: 0, busy: false });
     } else if (!res || res.status >= 500) this.unansweredPlans.push(ref);
   }
 
   /**
    * Posts every plan that got a 5xx or no answer again, with the same Idempotency-Key and body
-   * (what a client told to retry does). Returns the statuses of the retries.
+   * (what a client told to retry does). Returns each ref with the final status of its retry.
    */
-  async retryFailedPlans(): Promise<number[]> {
+  async retryFailedPlans(): Promise<{ ref: string; status: number }[]> {
     const refs = this.unansweredPlans.splice(0);
-    const statuses: number[] = [];
+    const statuses: { ref: string; status: number }[] = [];
     for (const ref of refs) {
-      const before = this.acks.length;
-      await this.plan(ref);
-      statuses.push(this.acks.length > before ? 201 : -1);
+      // A key whose first attempt died mid-request stays `in_progress` until its lease ends
+      // (409 with Retry-After); a client told so waits and tries again.
+      const deadline = Date.now() + 90_000;
+      for (;;) {
+        const before = this.acks.length;
+        const refusedBefore = this.refusals.length;
+        await this.plan(ref);
+        if (this.acks.length > before) {
+          statuses.push({ ref, status: 201 });
+          break;
+        }
+        const last = this.refusals.at(-1);
+        if (this.refusals.length > refusedBefore && last?.status === "409" && Date.now() < deadline) {
+          this.refusals.pop();
+          await new Promise((r) => setTimeout(r, 2000));
+          continue;
+        }
+        statuses.push({ ref, status: Number(last?.status ?? -1) });
+        break;
+      }
     }
     return statuses;
   }
@@ -235,7 +264,7 @@ export class LoadDriver {
         body,
       });
       if (res && res.status === 200) {
-        this.ack("update", reformTaskStream(task.id), res.etag);
+        this.ack("update", reformTaskStream(task.id), res.etag, res.requestId);
         task.version = etagVersion(res.etag)!;
         if (cmd === "start") task.started = true;
         else task.percent = Math.min(95, task.percent + 5);
@@ -259,7 +288,7 @@ export class LoadDriver {
       body: s.lodgement,
     });
     if (res && res.status === 201) {
-      this.ack("lodge", declarationStream(s.lodgement.declarationNumber), res.etag);
+      this.ack("lodge", declarationStream(s.lodgement.declarationNumber), res.etag, res.requestId);
       for (const m of s.milestones)
         this.pendingMilestones.push({ number: s.lodgement.declarationNumber, body: m, tries: 0 });
     }
@@ -271,7 +300,9 @@ export class LoadDriver {
     const res = await this.call("milestone", "customs", "POST", `/declarations/${m.number}/milestones`, {
       body: m.body,
     });
-    if (res && res.status < 300) this.ack("milestone", declarationStream(m.number), res.etag);
+    // 201: recorded now; 200: the same milestone was already recorded (nothing appended).
+    if (res && res.status < 300)
+      this.ack("milestone", declarationStream(m.number), res.etag, res.status === 201 ? res.requestId : null);
     // A prerequisite not here yet (409 retryable) or no answer: post it again later.
     else if ((!res || res.json.retryable === true || res.status >= 500) && ++m.tries < 20)
       this.pendingMilestones.push(m);
@@ -296,7 +327,7 @@ export class LoadDriver {
         },
       },
     });
-    if (res && res.status === 201) this.ack("filing", filingStream(String(res.json.filingId)), res.etag);
+    if (res && res.status === 201) this.ack("filing", filingStream(String(res.json.filingId)), res.etag, res.requestId);
   }
 
   /**

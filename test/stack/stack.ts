@@ -6,6 +6,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { type AddressInfo, createServer } from "node:net";
 import { join } from "node:path";
 import { Client } from "pg";
 import { migrate } from "../../infra/migrate";
@@ -89,9 +90,9 @@ export class StackProcess {
     clearTimeout(timer);
   }
 
-  /** Lines of its output containing `text`. */
+  /** Lines of the current run's output containing `text`. */
   lines(text: string): string[] {
-    return this.tail.filter((l) => l.includes(text));
+    return this.current.filter((l) => l.includes(text));
   }
 }
 
@@ -117,18 +118,21 @@ export interface Stack {
 }
 
 /**
- * Creates a schema, migrates it, starts the API on `apiPort`, `relays` relays (default 1) and one
- * projection worker against `brokers`, and waits until the API is healthy.
+ * Creates a schema, migrates it, starts the API on `apiPort` (default: a free port), `relays`
+ * relays (default 1) and one projection worker against `brokers`, and waits until the API is
+ * healthy. When any step fails, whatever was started is stopped and the schema dropped.
  */
 export async function startStack(opts: {
   brokers: string;
-  apiPort: number;
+  /** Default: a free port chosen by the system. */
+  apiPort?: number;
   relays?: number;
   /** Extra environment of the relays and of the worker (e.g. the fault-injection pauses). */
   relayEnv?: Record<string, string>;
   workerEnv?: Record<string, string>;
 }): Promise<Stack> {
   const schema = `stack_${randomBytes(5).toString("hex")}`;
+  const apiPort = opts.apiPort ?? (await freePort());
   const admin = new Client({ connectionString: DATABASE_URL });
   await admin.connect();
   await admin.query(`CREATE SCHEMA ${schema}`);
@@ -137,12 +141,11 @@ export async function startStack(opts: {
   url.searchParams.set("options", `-c search_path=${schema}`);
   const databaseUrl = url.toString();
   const db = new PgDatabase({ connectionString: DATABASE_URL, searchPath: schema, max: 8 });
-  await migrate(db);
   const prefix = `${schema}.`;
   const common = { DATABASE_URL: databaseUrl, KAFKA_BROKERS: opts.brokers, KAFKA_TOPIC_PREFIX: prefix };
   const api = new StackProcess("api", "services/api/main.ts", {
     ...common,
-    PORT: String(opts.apiPort),
+    PORT: String(apiPort),
     IN_PROCESS_WORKERS: "0",
     SEED_DATA: "0",
     RATE_LIMIT_PER_MINUTE: "1000000000",
@@ -153,7 +156,7 @@ export async function startStack(opts: {
     (_, i) => new StackProcess(`relay-${i + 1}`, "services/relay/main.ts", { ...common, ...opts.relayEnv }),
   );
   const worker = new StackProcess("worker", "projections/worker.ts", { ...common, ...opts.workerEnv });
-  const baseUrl = `http://127.0.0.1:${opts.apiPort}`;
+  const baseUrl = `http://127.0.0.1:${apiPort}`;
   const stack: Stack = {
     schema,
     databaseUrl,
@@ -170,7 +173,8 @@ export async function startStack(opts: {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         try {
-          if ((await fetch(`${baseUrl}/health`)).ok) return;
+          // Our process answers, not a leftover on the same port.
+          if (api.running && (await fetch(`${baseUrl}/health`)).ok) return;
         } catch {
           // not listening yet
         }
@@ -189,7 +193,25 @@ export async function startStack(opts: {
       await c.end();
     },
   };
-  for (const p of stack.all()) p.start();
-  await stack.apiHealthy();
+  try {
+    await migrate(db);
+    for (const p of stack.all()) p.start();
+    await stack.apiHealthy();
+  } catch (err) {
+    await stack.close().catch(() => undefined);
+    throw err;
+  }
   return stack;
+}
+
+/** A TCP port nobody listens on right now (the system's choice). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }

@@ -95,10 +95,13 @@ export function createMetrics(db: SqlExecutor, opts: { defaultMetrics?: boolean 
     labelNames: ["projection", "kind"],
     registers: [registry],
     async collect() {
+      // Rows of a rebuild in progress (`<name>__rebuild`) are not the live projection's.
       const { rows } = await db.query<{ projection: string; kind: string; n: string }>(
-        `SELECT projection, 'event' AS kind, count(*)::text AS n FROM parked_events GROUP BY projection
+        `SELECT projection, 'event' AS kind, count(*)::text AS n FROM parked_events
+          WHERE projection NOT LIKE '%\\_\\_rebuild' GROUP BY projection
          UNION ALL SELECT projection, 'record', count(*)::text FROM parked_records GROUP BY projection`,
       );
+      this.reset();
       for (const p of PROJECTIONS) for (const kind of ["event", "record"]) this.set({ projection: p.name, kind }, 0);
       for (const r of rows) this.set({ projection: r.projection, kind: r.kind }, Number(r.n));
     },
@@ -112,6 +115,7 @@ export function createMetrics(db: SqlExecutor, opts: { defaultMetrics?: boolean 
       const { rows } = await db.query<{ projection: string; gaps: string }>(
         "SELECT projection, gaps_seen::text AS gaps FROM projection_status WHERE projection NOT LIKE '%\\_\\_rebuild'",
       );
+      this.reset();
       for (const r of rows) this.set({ projection: r.projection }, Number(r.gaps));
     },
   });
