@@ -72,6 +72,7 @@ describeWithKafka("reform tasks on real PostgreSQL and Kafka", () => {
       cooperatingDepartments: ["customs-korla", "transport"],
     });
 
+    await p.appliedAll(taskListProjection);
     const live = await p.t.db.query("SELECT * FROM reform_task_list ORDER BY task_id");
     await rebuildProjection(p.t.db, p.store, taskListProjection);
     const rebuilt = await p.t.db.query("SELECT * FROM reform_task_list ORDER BY task_id");

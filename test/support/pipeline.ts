@@ -6,6 +6,7 @@ import { randomUUID } from "node:crypto";
 import type { Kafka, KafkaMessage } from "kafkajs";
 import { startKafkaFeed } from "../../projections/runner/kafka-feed";
 import type { Projection } from "../../projections/runner/projection";
+import { waitFor } from "./wait";
 import { PostgresEventStore } from "../../services/platform/event-store/postgres-event-store";
 import { Relay, type RelayOptions } from "../../services/relay/relay";
 import { ensureTopics } from "../../services/relay/topic-admin";
@@ -19,6 +20,12 @@ export interface Pipeline {
   prefix: string;
   relay(opts?: Partial<RelayOptions>): Relay;
   feed(projection: Projection): ReturnType<typeof startKafkaFeed>;
+  /**
+   * Resolves once `projection` applied every stored event of its categories (its
+   * `events_applied` reached the store's count): the live model is complete, so it can be compared
+   * with a rebuild.
+   */
+  appliedAll(projection: Projection, timeoutMs?: number): Promise<void>;
   /** Every record on `topic` (full name), read by a plain consumer, until `count` arrived. */
   readTopic(topic: string, count: number, timeoutMs?: number): Promise<KafkaMessage[]>;
   close(): Promise<void>;
@@ -55,6 +62,20 @@ export async function pipeline(brokers?: string[]): Promise<Pipeline> {
       const f = await startKafkaFeed(t.db, kafka, projection, { topicPrefix: prefix });
       closers.push(() => f.stop().catch(() => undefined));
       return f;
+    },
+    async appliedAll(projection, timeoutMs = 60_000) {
+      await waitFor(
+        `${projection.name} to apply every stored event of ${projection.categories.join(", ")}`,
+        async () => {
+          const { rows } = await t.db.query<{ stored: string; applied: string | null }>(
+            `SELECT (SELECT count(*) FROM events WHERE split_part(stream_id, '-', 1) = ANY($2::text[]))::text AS stored,
+                    (SELECT events_applied::text FROM projection_status WHERE projection = $1) AS applied`,
+            [projection.name, projection.categories],
+          );
+          return Number(rows[0]?.applied ?? 0) >= Number(rows[0]?.stored);
+        },
+        timeoutMs,
+      );
     },
     async readTopic(topic, count, timeoutMs = 30_000) {
       const consumer = kafka.consumer({ groupId: `${prefix}reader.${randomUUID()}` });
