@@ -13,6 +13,7 @@ import { applicationOpenApiDocument } from "../../services/api/route-modules";
 import { devKeyPair, mintDevToken } from "../../services/api/auth/dev-key";
 import { ROLES, type Role } from "../../services/api/auth/principal";
 import { as, ENTERPRISE_A, ENTERPRISE_B, tokenFor } from "../support/auth";
+import { outboundMillFiling } from "../support/filings";
 import { serverDatabase, type TestDatabase } from "../support/databases";
 import { cottonYarnLine } from "../support/declarations";
 import { ALLOWED, guardedOperations } from "../support/operation-roles";
@@ -186,20 +187,7 @@ describe("access control (PostgreSQL)", () => {
     expect((await b.get(`/declarations?enterprise=${ENTERPRISE_A}`)).status).toBe(404);
     expect((await customs.get(`/declarations/${n}`)).status).toBe(200);
 
-    const filed = await a
-      .post("/filings")
-      .set("Idempotency-Key", "a-2")
-      .send({
-        enterprise: ENTERPRISE_A,
-        details: {
-          kind: "outbound_investment",
-          destinationCountry: "KZ",
-          industryCodes: ["1711"],
-          investment: { value: 1_000_000, currency: "USD", usd: 1_000_000 },
-          sensitiveIndustry: false,
-          description: "mill",
-        },
-      });
+    const filed = await a.post("/filings").set("Idempotency-Key", "a-2").send(outboundMillFiling(ENTERPRISE_A));
     expect(filed.status).toBe(201);
     expect((await b.get(`/filings/${filed.body.filingId}`)).status).toBe(404);
     expect(

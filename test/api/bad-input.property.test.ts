@@ -48,6 +48,7 @@ import { type BadInput, CURRENT_ETAG, closeConnections, send, type WireResponse 
 import { serverDatabase, type TestDatabase } from "../support/databases";
 import { cottonYarnLine } from "../support/declarations";
 import { ALLOWED } from "../support/operation-roles";
+import { outboundMillFiling } from "../support/filings";
 import { productApp } from "../support/product-app";
 
 const SEED = Number(process.env.BAD_INPUT_SEED ?? 20_260_503);
@@ -154,17 +155,7 @@ describe("bad input to every operation (property-based, PostgreSQL)", () => {
     const filed = await enterprise
       .post("/filings")
       .set("Idempotency-Key", "seed-filing")
-      .send({
-        enterprise: ENTERPRISE_A,
-        details: {
-          kind: "outbound_investment",
-          destinationCountry: "KZ",
-          industryCodes: ["1711"],
-          investment: { value: 1_000_000, currency: "USD", usd: 1_000_000 },
-          sensitiveIndustry: false,
-          description: "mill",
-        },
-      });
+      .send(outboundMillFiling(ENTERPRISE_A));
     expect(filed.status).toBe(201);
     fixtures = {
       params: {
