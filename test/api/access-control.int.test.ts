@@ -15,7 +15,7 @@ import { ROLES, type Role } from "../../services/api/auth/principal";
 import { as, ENTERPRISE_A, ENTERPRISE_B, tokenFor } from "../support/auth";
 import { outboundMillFiling } from "../support/filings";
 import { serverDatabase, type TestDatabase } from "../support/databases";
-import { cottonYarnLine } from "../support/declarations";
+import { directExportLodgement } from "../support/declarations";
 import { ALLOWED, guardedOperations } from "../support/operation-roles";
 import { productApp } from "../support/product-app";
 
@@ -140,17 +140,7 @@ describe("access control (PostgreSQL)", () => {
       as(app, "enterprise", ENTERPRISE_B),
       as(app, "customs"),
     ]);
-    const declaration = {
-      declarationNumber: "949920260000000777",
-      enterprise: ENTERPRISE_A,
-      direction: "export",
-      clearanceModel: "direct",
-      declaringOffice: "9499",
-      port: "horgos",
-      transportMode: "rail",
-      goods: [cottonYarnLine],
-      lodgedAt: "2026-09-10T09:00:00+08:00",
-    };
+    const declaration = directExportLodgement("949920260000000777", ENTERPRISE_A);
     const forOther = await b.post("/declarations").set("Idempotency-Key", "b-1").send(declaration);
     expect(forOther.status).toBe(403);
     const lodged = await a.post("/declarations").set("Idempotency-Key", "a-1").send(declaration);

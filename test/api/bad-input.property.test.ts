@@ -46,7 +46,8 @@ import type { SchemaComponents } from "../support/bad-input/json-schema";
 import { type OpenApiLike, type Operation, operationsOf } from "../support/bad-input/openapi-operations";
 import { type BadInput, CURRENT_ETAG, closeConnections, send, type WireResponse } from "../support/bad-input/wire";
 import { serverDatabase, type TestDatabase } from "../support/databases";
-import { cottonYarnLine } from "../support/declarations";
+import { directExportLodgement } from "../support/declarations";
+import { taskPlanBody } from "../support/reform-tasks";
 import { ALLOWED } from "../support/operation-roles";
 import { outboundMillFiling } from "../support/filings";
 import { productApp } from "../support/product-app";
@@ -121,36 +122,14 @@ describe("bad input to every operation (property-based, PostgreSQL)", () => {
     const task = await tf
       .post("/reform-tasks")
       .set("Idempotency-Key", "seed-task")
-      .send({
-        year: 2026,
-        ref: "BAD-001",
-        title: { zh: "跨境人民币全程电子缴税", en: "Fully electronic tax payment for cross-border RMB" },
-        field: "financial-innovation",
-        scope: "nationwide",
-        source: { batch: "SC-FTZ-7", item: "9", citation: "国函〔2023〕56号" },
-        coreContent: "依托电子缴税系统实现跨境人民币缴税全程电子化",
-        leadDepartment: "tax",
-        cooperatingDepartments: ["pboc-branch"],
-        deadline: "2026-06-30",
-        implementationPath: "对接人民银行巴州分行开展试点",
-      });
+      .send(taskPlanBody({ ref: "BAD-001" }));
     expect(task.status).toBe(201);
     const enterprise = await as(app, "enterprise", ENTERPRISE_A);
     const declarationNumber = "949920260000000555";
     const lodged = await enterprise
       .post("/declarations")
       .set("Idempotency-Key", "seed-declaration")
-      .send({
-        declarationNumber,
-        enterprise: ENTERPRISE_A,
-        direction: "export",
-        clearanceModel: "direct",
-        declaringOffice: "9499",
-        port: "horgos",
-        transportMode: "rail",
-        goods: [cottonYarnLine],
-        lodgedAt: "2026-09-10T09:00:00+08:00",
-      });
+      .send(directExportLodgement(declarationNumber, ENTERPRISE_A));
     expect(lodged.status).toBe(201);
     const filed = await enterprise
       .post("/filings")

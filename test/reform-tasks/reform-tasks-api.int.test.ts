@@ -15,21 +15,9 @@ import { eventCount, PROBLEM_JSON } from "../support/api-app";
 import { type AuthedClient, as } from "../support/auth";
 import { serverDatabase, type TestDatabase } from "../support/databases";
 import { productApp } from "../support/product-app";
+import { taskPlanBody } from "../support/reform-tasks";
 
-const plan = (over: Record<string, unknown> = {}) => ({
-  year: 2026,
-  ref: "T-001",
-  title: { zh: "跨境人民币全程电子缴税", en: "Fully electronic tax payment for cross-border RMB" },
-  field: "financial-innovation",
-  scope: "nationwide",
-  source: { batch: "SC-FTZ-7", item: "9", citation: "国函〔2023〕56号" },
-  coreContent: "依托电子缴税系统实现跨境人民币缴税全程电子化",
-  leadDepartment: "tax",
-  cooperatingDepartments: ["pboc-branch"],
-  deadline: "2026-06-30",
-  implementationPath: "对接人民银行巴州分行开展试点",
-  ...over,
-});
+const plan = taskPlanBody;
 
 describe("reform tasks API (PostgreSQL)", () => {
   let t: TestDatabase;

@@ -12,3 +12,19 @@ export const cottonYarnLine: GoodsLine = {
   currency: "USD",
   country: "KZ",
 };
+
+/**
+ * The body of `POST /declarations`: a direct-clearance export of `cottonYarnLine` by
+ * `enterprise`, declared at Korla (placeholder office 9499) and leaving by rail at Horgos.
+ */
+export const directExportLodgement = (declarationNumber: string, enterprise: string) => ({
+  declarationNumber,
+  enterprise,
+  direction: "export",
+  clearanceModel: "direct",
+  declaringOffice: "9499",
+  port: "horgos",
+  transportMode: "rail",
+  goods: [cottonYarnLine],
+  lodgedAt: "2026-09-10T09:00:00+08:00",
+});
