@@ -13,7 +13,10 @@ const AT = "2026-06-01T10:00:00+08:00";
 /** The five-event stream of synthetic task number `i` under `namespace` (same ids for the same pair). */
 export function syntheticTask(namespace: string, i: number): StreamAppend {
   const taskId = uuidV5(`${namespace}:${i}`);
-  const ref = `${namespace.slice(0, 8).toUpperCase()}-${String(i).padStart(6, "0")}`;
+  // (year, ref) is unique in the task list, so the ref carries the whole namespace (a hash of it):
+  // a prefix of it repeated across bursts ("burst-" plus two hex digits did) and the second
+  // burst's plans were parked as duplicates.
+  const ref = `${uuidV5(namespace).slice(0, 12).toUpperCase()}-${String(i).padStart(6, "0")}`;
   const ev = (type: string, data: unknown) => ({ eventId: randomUUID(), type, data, occurredAt: AT });
   return {
     streamId: reformTaskStream(taskId),
