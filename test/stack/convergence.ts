@@ -81,6 +81,33 @@ async function kafkaEventIds(stack: Stack, want: Set<string>, timeoutMs: number)
 }
 
 /**
+ * Where the pipeline stands, for a report that did not converge: the relay's checkpoint and the
+ * events stored after it, each projection's stored Kafka offsets, and the oldest transaction open
+ * on the server (an open writer holds back the relay's xmin bound for every database).
+ */
+async function pipelineState(stack: Stack): Promise<string> {
+  const { rows: relay } = await stack.db.query<{ cp: string | null; after: string; head: string | null }>(
+    `SELECT (SELECT global_position::text FROM checkpoints WHERE name = 'relay') AS cp,
+            (SELECT count(*)::text FROM events WHERE global_position >
+               coalesce((SELECT global_position FROM checkpoints WHERE name = 'relay'), 0)) AS after,
+            (SELECT max(global_position)::text FROM events) AS head`,
+  );
+  const { rows: offsets } = await stack.db.query<{ projection: string; o: string }>(
+    `SELECT projection, string_agg(topic || '/' || partition || '@' || next_offset, ' ' ORDER BY topic, partition) AS o
+       FROM projection_offsets GROUP BY projection`,
+  );
+  const { rows: open } = await stack.db.query<{ pid: number; state: string; age: string; xid: string; query: string }>(
+    `SELECT pid, state, (now() - xact_start)::text AS age, backend_xid::text AS xid, left(query, 120) AS query
+       FROM pg_stat_activity WHERE backend_xid IS NOT NULL ORDER BY xact_start LIMIT 3`,
+  );
+  return [
+    `relay checkpoint ${relay[0]?.cp ?? "none"}, ${relay[0]?.after} events after it, head ${relay[0]?.head}`,
+    `offsets ${offsets.map((o) => `${o.projection}: ${o.o}`).join("; ")}`,
+    `oldest writers ${open.map((o) => `pid ${o.pid} ${o.state} for ${o.age} xid ${o.xid}: ${o.query}`).join(" | ") || "none"}`,
+  ].join("; ");
+}
+
+/**
  * Waits (up to `timeoutMs`) until the relay has published and every projection has applied every
  * stored event of its categories, then checks the rest. Rebuilds each projection from the store to
  * compare (the live tables are swapped for the rebuilt ones, which are equal when the check passes).
@@ -150,7 +177,7 @@ export async function verifyConvergence(
     }
     if (Date.now() - t0 > timeoutMs) {
       problems.push(
-        `read models did not converge within ${timeoutMs} ms: ${PROJECTIONS.map((p) => `${p.name} ${s.get(p.name) ?? 0}/${expectedBy.get(p.name)}`).join(", ")}`,
+        `read models did not converge within ${timeoutMs} ms: ${PROJECTIONS.map((p) => `${p.name} ${s.get(p.name) ?? 0}/${expectedBy.get(p.name)}`).join(", ")}; ${await pipelineState(stack)}`,
       );
       break;
     }
@@ -158,7 +185,7 @@ export async function verifyConvergence(
   }
 
   const ids = new Set(events.map((e) => e.event_id));
-  const onKafka = await kafkaEventIds(stack, ids, Math.max(5_000, timeoutMs - (Date.now() - t0)));
+  const onKafka = await kafkaEventIds(stack, ids, Math.max(30_000, timeoutMs - (Date.now() - t0)));
   const missingOnKafka = [...ids].filter((id) => !onKafka.has(id)).length;
   const duplicatesOnKafka = [...onKafka.values()].reduce((s, n) => s + n - 1, 0);
   if (missingOnKafka) problems.push(`${missingOnKafka} stored events never reached Kafka`);
