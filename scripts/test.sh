@@ -19,9 +19,16 @@ jest() { node node_modules/.bin/jest "$@"; }
 # The fault suite (test/faults) kills processes and stops brokers (and, in CI or with
 # FAULTS_RESTART_PG=1, restarts the PostgreSQL server), so it runs alone, in band, after the
 # others: when no test path is given, or when a given path names it. FAULTS=0 skips it.
-wants_faults=0; only_options=1
+# Jest options that take a separate value (`-t name`): that value is not a test path.
+wants_faults=0; only_options=1; value_next=0
 for a in "$@"; do
-  case "$a" in *test/faults*) wants_faults=1 ;; -*) ;; *) only_options=0 ;; esac
+  if [ "$value_next" = 1 ]; then value_next=0; continue; fi
+  case "$a" in
+    *test/faults*) wants_faults=1 ;;
+    -t | -c | -w | --testNamePattern | --config | --maxWorkers | --shard | --testTimeout | --seed | --reporters | --selectProjects | --outputFile | --testPathIgnorePatterns) value_next=1 ;;
+    -*) ;;
+    *) only_options=0 ;;
+  esac
 done
 if [ "$wants_faults" = 1 ]; then
   FAULT_SUITE=1 jest --runInBand "$@"
