@@ -4,6 +4,7 @@
  * `seed`), starts the read side, serves HTTP on `PORT` (default
  * 3000), deletes expired idempotency keys hourly, and shuts down cleanly on SIGINT/SIGTERM.
  */
+import { answerClientErrorsWithProblems } from "./http/client-error";
 import { mkdirSync } from "node:fs";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -85,6 +86,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(port, host ?? "::", (err?: Error) => (err ? reject(err) : resolve(s)));
   });
+  answerClientErrorsWithProblems(server);
   const bound = (server.address() as AddressInfo).port;
   logger.info({ port: bound, engine: db.kind }, "API listening");
 

@@ -18,8 +18,9 @@
  * - `application/*+json` or `charset=utf-16` as "wrong" media types: both are JSON the parser reads;
  * - a lone surrogate in a query value: it cannot be sent as UTF-8, and Node's query parser reads
  *   the encoded bytes as U+FFFD (in a path segment they are sent, and answered 400 malformed-path);
- * - header values or URLs past Node's 16 KB header limit: Node answers 431 before the app runs
- *   (values here stay at most 5,000 characters).
+ * - header values or URLs past Node's 16 KiB header limit: the HTTP parser refuses them before
+ *   the app runs, answered 431 with problem details by the server (test/api/client-error.int.test.ts;
+ *   values here stay at most 5,000 characters).
  * A mutation that cannot apply to an operation (no numeric member to send as a string, no
  * required member to remove) is listed at the end as not applicable.
  */
