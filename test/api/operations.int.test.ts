@@ -5,6 +5,7 @@
 import pino from "pino";
 import request from "supertest";
 import { createApp } from "../../services/api/app";
+import { PgDatabase } from "../../services/platform/db/database";
 import { PostgresEventStore } from "../../services/platform/event-store/postgres-event-store";
 import { as } from "../support/auth";
 import { serverDatabase, type TestDatabase } from "../support/databases";
@@ -36,6 +37,36 @@ describe("operations (PostgreSQL)", () => {
       expect(res.text).toMatch(/relay_lag_events \d+/);
       expect(res.text).toMatch(/projection_lag_events\{projection="task_list"\} 0/);
       expect(res.text).toMatch(/projection_lag_seconds\{projection="clearance_times"\} 0/);
+    } finally {
+      await readSide.stop();
+    }
+  });
+
+  it("still serves process and HTTP metrics while the database is unreachable, with metrics_database_up 0", async () => {
+    // A pool to a port nothing listens on: every query fails with a real ECONNREFUSED.
+    const down = new PgDatabase({
+      connectionString: "postgres://postgres@127.0.0.1:1/test",
+      connectionTimeoutMillis: 2000,
+    });
+    try {
+      const app = createApp({ db: down, store: new PostgresEventStore(down), logger: pino({ level: "silent" }) });
+      await request(app).get("/health").expect(200);
+      const res = await (await as(app, "admin")).get("/metrics");
+      expect(res.status).toBe(200);
+      expect(res.text).toMatch(/metrics_database_up 0/);
+      expect(res.text).toMatch(/process_resident_memory_bytes \d+/);
+      expect(res.text).toMatch(/http_request_duration_seconds_bucket\{.*route="\/health",status="200"/);
+      // No stale or invented lag: the gauges whose read failed are unknown or left out.
+      // prom-client writes NaN as "Nan", which Prometheus parses (Go ParseFloat ignores case).
+      expect(res.text).toMatch(/^relay_lag_events nan$/im);
+      expect(res.text).not.toMatch(/^projection_lag_events\{/m);
+    } finally {
+      await down.close();
+    }
+    const { app, readSide } = await productApp(t);
+    try {
+      await readSide.caughtUp();
+      expect((await (await as(app, "admin")).get("/metrics")).text).toMatch(/metrics_database_up 1/);
     } finally {
       await readSide.stop();
     }

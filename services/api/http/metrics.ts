@@ -3,8 +3,10 @@
  * bearer token): HTTP request latency histograms by method,
  * route pattern and status; command outcomes (POST routes by status class); relay lag (events
  * stored after the relay's checkpoint); projection lag (events and seconds behind, per
- * projection); alert gauges `projection_parked_events` and `projection_gaps_seen`. Lags are read from the database at scrape time. Each app has its own registry, so
- * several apps in one process (tests) do not collide.
+ * projection); alert gauges `projection_parked_events` and `projection_gaps_seen`. Lags are read
+ * from the database at scrape time; when a read fails, `metrics_database_up` is 0 and the gauges
+ * of that read are left out, while the process and HTTP metrics are still served. Each app has
+ * its own registry, so several apps in one process (tests) do not collide.
  */
 import type { Request, RequestHandler, Router } from "express";
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
@@ -41,84 +43,112 @@ export function createMetrics(db: SqlExecutor, opts: { defaultMetrics?: boolean 
     labelNames: ["route", "outcome"],
     registers: [registry],
   });
-  new Gauge({
+  // Figures read from the database at scrape time. The reads run before the registry renders, and a
+  // failed read leaves its gauges out of the scrape (no stale value) and sets
+  // `metrics_database_up` to 0, so the process metrics still reach Prometheus while the
+  // database is down.
+  const databaseUp = new Gauge({
+    name: "metrics_database_up",
+    help: "1 when every database-backed gauge of this scrape was read, 0 when a read failed",
+    registers: [registry],
+  });
+  const relayLag = new Gauge({
     name: "relay_lag_events",
     help: "Events stored after the relay's checkpoint (not yet published to Kafka)",
     registers: [registry],
-    async collect() {
-      const { rows } = await db.query<{ behind: string }>(
-        `SELECT count(*)::text AS behind FROM events
-          WHERE global_position > coalesce((SELECT global_position FROM checkpoints WHERE name = 'relay'), 0)`,
-      );
-      this.set(Number(rows[0]?.behind ?? 0));
-    },
   });
-  // Both lag gauges read one snapshot per scrape (whichever collects first takes it).
-  let snapshot: { at: number; lags: Promise<{ name: string; events: number; seconds: number }[]> } | undefined;
-  const lags = () => {
-    if (!snapshot || Date.now() - snapshot.at > 1000) {
-      snapshot = {
-        at: Date.now(),
-        lags: Promise.all(
-          PROJECTIONS.map(async (p) => {
-            const lag = await projectionLag(db, p.name, p.categories.includes("*") ? undefined : p.categories);
-            return { name: p.name, events: lag.eventsBehind, seconds: lag.secondsBehind };
-          }),
-        ),
-      };
-    }
-    return snapshot.lags;
-  };
-  new Gauge({
+  const lagEvents = new Gauge({
     name: "projection_lag_events",
     help: "Events of a projection's categories it has not applied yet",
     labelNames: ["projection"],
     registers: [registry],
-    async collect() {
-      for (const l of await lags()) this.set({ projection: l.name }, l.events);
-    },
   });
-  new Gauge({
+  const lagSeconds = new Gauge({
     name: "projection_lag_seconds",
     help: "Recorded-time distance between a projection's last applied event and the newest event",
     labelNames: ["projection"],
     registers: [registry],
-    async collect() {
-      for (const l of await lags()) this.set({ projection: l.name }, l.seconds);
-    },
   });
   // Alert metrics: anything parked needs an operator (the event is missing from a read model), and
   // a gap means a projection saw a stream revision skip (an event it never received).
-  new Gauge({
+  const parked = new Gauge({
     name: "projection_parked_events",
     help: "Events and Kafka records a projection could not apply and parked (alert when > 0)",
     labelNames: ["projection", "kind"],
     registers: [registry],
-    async collect() {
-      // Rows of a rebuild in progress (`<name>__rebuild`) are not the live projection's.
-      const { rows } = await db.query<{ projection: string; kind: string; n: string }>(
-        `SELECT projection, 'event' AS kind, count(*)::text AS n FROM parked_events
-          WHERE projection NOT LIKE '%\\_\\_rebuild' GROUP BY projection
-         UNION ALL SELECT projection, 'record', count(*)::text FROM parked_records GROUP BY projection`,
-      );
-      this.reset();
-      for (const p of PROJECTIONS) for (const kind of ["event", "record"]) this.set({ projection: p.name, kind }, 0);
-      for (const r of rows) this.set({ projection: r.projection, kind: r.kind }, Number(r.n));
-    },
   });
-  new Gauge({
+  const gaps = new Gauge({
     name: "projection_gaps_seen",
     help: "Stream revisions a projection found skipped (an event it never received; alert when > 0)",
     labelNames: ["projection"],
     registers: [registry],
-    async collect() {
-      const { rows } = await db.query<{ projection: string; gaps: string }>(
-        "SELECT projection, gaps_seen::text AS gaps FROM projection_status WHERE projection NOT LIKE '%\\_\\_rebuild'",
-      );
-      this.reset();
-      for (const r of rows) this.set({ projection: r.projection }, Number(r.gaps));
-    },
   });
+  // Each read awaits its query, then replaces its gauges' values synchronously (no other scrape
+  // can render a half-set gauge). A failed read empties its labelled gauges and sets an
+  // unlabelled one to NaN (prom-client would otherwise print 0, which would claim "no lag").
+  const reads: { gauges: Gauge[]; read: () => Promise<void> }[] = [
+    {
+      gauges: [relayLag],
+      read: async () => {
+        const { rows } = await db.query<{ behind: string }>(
+          `SELECT count(*)::text AS behind FROM events
+            WHERE global_position > coalesce((SELECT global_position FROM checkpoints WHERE name = 'relay'), 0)`,
+        );
+        relayLag.set(Number(rows[0]?.behind ?? 0));
+      },
+    },
+    {
+      gauges: [lagEvents, lagSeconds],
+      read: async () => {
+        const lags = await Promise.all(
+          PROJECTIONS.map(async (p) => ({
+            name: p.name,
+            lag: await projectionLag(db, p.name, p.categories.includes("*") ? undefined : p.categories),
+          })),
+        );
+        for (const { name, lag } of lags) {
+          lagEvents.set({ projection: name }, lag.eventsBehind);
+          lagSeconds.set({ projection: name }, lag.secondsBehind);
+        }
+      },
+    },
+    {
+      gauges: [parked],
+      read: async () => {
+        // Rows of a rebuild in progress (`<name>__rebuild`) are not the live projection's.
+        const { rows } = await db.query<{ projection: string; kind: string; n: string }>(
+          `SELECT projection, 'event' AS kind, count(*)::text AS n FROM parked_events
+            WHERE projection NOT LIKE '%\\_\\_rebuild' GROUP BY projection
+           UNION ALL SELECT projection, 'record', count(*)::text FROM parked_records GROUP BY projection`,
+        );
+        parked.reset();
+        for (const p of PROJECTIONS)
+          for (const kind of ["event", "record"]) parked.set({ projection: p.name, kind }, 0);
+        for (const r of rows) parked.set({ projection: r.projection, kind: r.kind }, Number(r.n));
+      },
+    },
+    {
+      gauges: [gaps],
+      read: async () => {
+        const { rows } = await db.query<{ projection: string; gaps: string }>(
+          "SELECT projection, gaps_seen::text AS gaps FROM projection_status WHERE projection NOT LIKE '%\\_\\_rebuild'",
+        );
+        gaps.reset();
+        for (const r of rows) gaps.set({ projection: r.projection }, Number(r.gaps));
+      },
+    },
+  ];
+  const readDatabaseGauges = async () => {
+    const outcomes = await Promise.allSettled(reads.map((r) => r.read()));
+    outcomes.forEach((o, i) => {
+      if (o.status !== "rejected") return;
+      for (const g of reads[i]!.gauges) {
+        g.reset();
+        if (g === relayLag) g.set(Number.NaN);
+      }
+    });
+    databaseUp.set(outcomes.every((o) => o.status === "fulfilled") ? 1 : 0);
+  };
   const record: RequestHandler = (req, res, next) => {
     const end = latency.startTimer();
     res.on("finish", () => {
@@ -134,6 +164,7 @@ export function createMetrics(db: SqlExecutor, opts: { defaultMetrics?: boolean 
     record,
     mount(router) {
       router.get("/metrics", allow("admin", "analyst"), async (_req, res) => {
+        await readDatabaseGauges();
         res.set("Content-Type", registry.contentType).send(await registry.metrics());
       });
     },
