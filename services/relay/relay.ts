@@ -1,7 +1,8 @@
 /**
  * The relay (transactional outbox publisher, DESIGN.md §5): reads the global log after its
  * checkpoint, produces each event to its topic with an idempotent kafkajs producer, and advances
- * the checkpoint only after the broker acknowledged (acks = all). Delivery is at-least-once: a
+ * the checkpoint only after the broker acknowledged (acks = all) with base offsets past the
+ * previous batch's (acknowledged-offsets.ts). Delivery is at-least-once: a
  * crash between acknowledgement and checkpoint re-sends a batch, which consumers drop by stream
  * version.
  *
@@ -17,6 +18,7 @@ import { advisoryLockKey } from "../platform/db/advisory-lock";
 import type { Database, Session } from "../platform/db/database";
 import { checkpointOf, loadCheckpoint, saveCheckpoint } from "../platform/event-store/checkpoints";
 import type { EventStore, RecordedEvent } from "../platform/event-store/types";
+import { AcknowledgedOffsets } from "./acknowledged-offsets";
 import { toKafkaMessage } from "./cloudevent-message";
 
 /** Relay settings. Times in ms. */
@@ -148,6 +150,7 @@ export class Relay {
       allowAutoTopicCreation: false,
     });
     await producer.connect();
+    const acknowledged = new AcknowledgedOffsets();
     try {
       let cp = await loadCheckpoint(session, this.o.name);
       while (!signal.aborted && !isBroken()) {
@@ -158,7 +161,7 @@ export class Relay {
           await this.idle(signal, Date.now() - this.appendedAt < 1000 ? 5 : this.o.idlePollMs);
           continue;
         }
-        await producer.sendBatch({ acks: -1, topicMessages: this.group(batch) });
+        acknowledged.check(await producer.sendBatch({ acks: -1, topicMessages: this.group(batch) }));
         await this.o.afterAck?.(batch);
         const last = batch[batch.length - 1]!;
         cp = checkpointOf(last);
