@@ -5,9 +5,13 @@
  * HS/RS confusion (an HMAC token "signed" with a public key) are refused. Claims: `sub`, `role`
  * (one of ROLES), and `uscc` for the enterprise role (checked with its check character).
  */
+import { LRUCache } from "lru-cache";
 import { createLocalJWKSet, createRemoteJWKSet, errors, type JWTVerifyGetKey, jwtVerify } from "jose";
 import { usccProblem } from "../../../contracts/identifiers/uscc";
 import { type Principal, ROLES, type Role } from "./principal";
+
+/** Oldest `iat` accepted, seconds (24 h). */
+const MAX_TOKEN_AGE_S = 86_400;
 
 /** Algorithms accepted; never `none`, never HMAC. */
 export const ALLOWED_ALGORITHMS = ["ES256", "RS256", "EdDSA"];
@@ -26,8 +30,33 @@ export class InvalidTokenError extends Error {}
 /** Verifies a compact JWT (issued at most 24 h ago); returns the principal. @throws InvalidTokenError */
 export type TokenVerifier = (token: string) => Promise<Principal>;
 
-/** Builds a verifier. */
+/** How long a verified token is remembered at most, ms (a key removed from the JWKS stops working within it). */
+export const VERIFIED_TOKEN_TTL_MS = 60_000;
+
+/**
+ * Builds a verifier. A token that passed is remembered (at most 10,000, least recently used
+ * dropped first) until the earliest of its `exp`, `iat` + 24 h and VERIFIED_TOKEN_TTL_MS, so a
+ * client's repeated requests cost one ES256 verification a minute instead of one each; the
+ * same string can only be the same token, so the answer cannot differ within that time except
+ * by a key rotation. Refused tokens are never remembered.
+ */
 export function createTokenVerifier(opts: TokenVerifierOptions): TokenVerifier {
+  const verify = createUncachedVerifier(opts);
+  const verified = new LRUCache<string, Principal>({ max: 10_000 });
+  return async (token) => {
+    const known = verified.get(token);
+    if (known) return known;
+    const { principal, validUntilMs } = await verify(token);
+    Object.freeze(principal); // shared by every request that carries this token
+    const ttl = Math.min(validUntilMs - Date.now(), VERIFIED_TOKEN_TTL_MS);
+    if (ttl > 0) verified.set(token, principal, { ttl });
+    return principal;
+  };
+}
+
+function createUncachedVerifier(
+  opts: TokenVerifierOptions,
+): (token: string) => Promise<{ principal: Principal; validUntilMs: number }> {
   const keys: JWTVerifyGetKey =
     "jwksUrl" in opts.keys
       ? createRemoteJWKSet(new URL(opts.keys.jwksUrl))
@@ -41,7 +70,7 @@ export function createTokenVerifier(opts: TokenVerifierOptions): TokenVerifier {
         algorithms: ALLOWED_ALGORITHMS,
         requiredClaims: ["exp", "sub", "iat"],
         // Tokens are short-lived: refuse one issued more than a day ago (or in the future).
-        maxTokenAge: "24h",
+        maxTokenAge: MAX_TOKEN_AGE_S,
       }));
     } catch (err) {
       const why =
@@ -69,6 +98,8 @@ export function createTokenVerifier(opts: TokenVerifierOptions): TokenVerifier {
       }
       principal.enterprise = uscc;
     }
-    return principal;
+    // jwtVerify required both as numbers (seconds since the epoch).
+    const validUntilMs = Math.min(Number(payload.exp) * 1000, (Number(payload.iat) + MAX_TOKEN_AGE_S) * 1000);
+    return { principal, validUntilMs };
   };
 }
