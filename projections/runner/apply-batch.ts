@@ -4,9 +4,10 @@
  *
  * Duplicates are dropped by stream revision: an event whose `streamVersion` is not above the
  * revision this projection last applied for its stream has been applied already (a consumer
- * redelivery, or the relay re-sending after a crash). The batch runs in one savepoint; when an event
- * fails it is re-run event by event, and an event the projection cannot apply is parked with the
- * reason (table `parked_events`) while the batch goes on.
+ * redelivery, or the relay re-sending after a crash). The batch runs in one savepoint, through the
+ * projection's `applyBatch` when it has one; when an event fails it is re-run event by event, and
+ * an event the projection cannot apply is parked with the reason (table `parked_events`) while
+ * the batch goes on.
  */
 import type { SqlExecutor } from "../../services/platform/db/database";
 import { streamCategory } from "../../contracts/topics";
@@ -65,7 +66,8 @@ export async function applyBatch(
   if (fresh.length) {
     await tx.query("SAVEPOINT apply_batch");
     try {
-      for (const e of fresh) await projection.apply(tx, e, opts.tables);
+      if (projection.applyBatch) await projection.applyBatch(tx, fresh, opts.tables);
+      else for (const e of fresh) await projection.apply(tx, e, opts.tables);
       await tx.query("RELEASE SAVEPOINT apply_batch");
       outcome.applied += fresh.length;
     } catch (err) {

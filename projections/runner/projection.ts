@@ -26,6 +26,12 @@ export interface Projection {
   setup(tx: SqlExecutor, t: TableNames): Promise<void>;
   /** Applies one event. Throwing parks the event (poison) unless the database connection failed. */
   apply(tx: SqlExecutor, event: ProjectionEvent, t: TableNames): Promise<void>;
+  /**
+   * Optional: applies several events, in order, with the same effect as `apply` on each in turn,
+   * in fewer statements. Throwing undoes the whole call; the runner then re-runs the events one
+   * by one with `apply` to park exactly the ones that fail.
+   */
+  applyBatch?(tx: SqlExecutor, events: ProjectionEvent[], t: TableNames): Promise<void>;
 }
 
 /** Live tables: logical name = physical name. */

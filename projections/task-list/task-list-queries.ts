@@ -6,6 +6,7 @@
  */
 import type { SqlExecutor } from "../../services/platform/db/database";
 import { TASK_LIST_TABLE } from "./task-list-projection";
+import type { TaskRow } from "./task-row";
 
 const OPEN_STATUSES = "('planned','in_progress','blocked')";
 const OVERDUE = (asOf: string) => `(status IN ${OPEN_STATUSES} AND deadline < ${asOf}::date)`;
@@ -58,38 +59,13 @@ export interface TaskListItem {
   updatedAt: string;
 }
 
-interface Row {
-  task_id: string;
-  year: number;
-  ref: string;
-  title_zh: string;
-  title_en: string | null;
-  field: string;
-  scope: string;
-  source_batch: string;
-  source_item: string | null;
-  source_citation: string;
-  core_content: string;
-  lead_department: string;
-  cooperating_departments: string[];
-  deadline: string;
-  original_deadline: string;
-  reschedules: number;
-  implementation_path: string;
-  assumed: string[];
-  status: string;
-  status_reason: string | null;
-  started_on: string | null;
-  progress_percent: number | null;
-  progress_as_of: string | null;
-  progress_narrative: string | null;
-  replicated_on: string | null;
+/** A row as the list queries select it (COLUMNS), with the as-of figures. */
+type Row = Omit<TaskRow, "planned_at" | "revisions" | "search_text" | "updated_at" | "evaluations"> & {
   evaluations: TaskListItem["evaluations"];
-  version: number;
   updated_at: Date;
   overdue: boolean;
   days_overdue: number;
-}
+};
 
 const COLUMNS = `task_id::text AS task_id, year, ref, title_zh, title_en, field, scope, source_batch, source_item,
   source_citation, core_content, lead_department, cooperating_departments, deadline::text AS deadline,
