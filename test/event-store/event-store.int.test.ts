@@ -179,6 +179,23 @@ describe.each(ENGINES)("event store contract on %s", (_name, open) => {
     expect((await store.head())?.globalPosition).toBe(all[4]!.globalPosition);
   });
 
+  it("reads the global log in transaction-id order across a change in the ids' digit count (9 → 10)", async () => {
+    // The ids are compared as numbers, never as their decimal text ("10" < "9"): an order by text
+    // had the reader return 10 and 11 first and, its checkpoint at 11, never return to 8 and 9 (the
+    // likely cause of a fault-suite run in which 1,110 stored events never reached Kafka). Rows are
+    // written as transactions 8 … 11 would have written them: ids below any open transaction, so
+    // all of them are readable.
+    for (const [i, xid] of [11, 9, 10, 8].entries()) {
+      await t.db.query(
+        `INSERT INTO events (stream_id, stream_version, event_id, type, data, occurred_at, transaction_id)
+         VALUES ($1, 0, $2, 'Opened', '{}', now(), $3::xid8)`,
+        [`Counter-x${i}`, randomUUID(), String(xid)],
+      );
+    }
+    const read = await readEverything(store, START, 2);
+    expect(read.map((e) => e.transactionId)).toEqual(["8", "9", "10", "11"]);
+  });
+
   it("upcasts a stored v1 event to the v2 shape on read", async () => {
     // v1 TaskPlanned had `department` (free text); v2 has `departments: { lead, cooperating[] }`.
     await store.append(

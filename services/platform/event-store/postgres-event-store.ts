@@ -214,12 +214,15 @@ export class PostgresEventStore implements EventStore {
     opts: { batchSize?: number; tx?: SqlExecutor } = {},
   ): Promise<RecordedEvent[]> {
     // Only transactions below the snapshot's xmin: none of them can still commit, so no event
-    // can later appear before the last one returned (DESIGN.md §4).
+    // can later appear before the last one returned (DESIGN.md §4). ORDER BY names the table's
+    // columns: plain `transaction_id` there would be SELECT_EVENT's text alias, ordering ids as
+    // decimal text ("10" before "9") while the WHERE compares them as numbers, so a batch that
+    // straddles a change in the ids' digit count would skip events for good.
     const { rows } = await (opts.tx ?? this.db).query<EventRow>(
       `${SELECT_EVENT}
        WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
          AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-       ORDER BY transaction_id, global_position
+       ORDER BY events.transaction_id, events.global_position
        LIMIT $3`,
       [after.transactionId, after.globalPosition, opts.batchSize ?? 500],
     );
