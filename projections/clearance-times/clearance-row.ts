@@ -7,71 +7,46 @@
 import type { DeclarationEventData, DeclarationEventType } from "../../contracts/direct-clearance/events";
 import { chinaDate } from "../../services/platform/china-date";
 import type { ProjectionEvent } from "../runner/projection";
+import type { Column, RowOf } from "../runner/row-fold";
 
-/** A clearance-times row. Instants are ISO 8601 strings; `held_ms` in ms. */
-export interface ClearanceRow {
-  declaration_number: string;
-  enterprise: string;
-  direction: string;
-  clearance_model: string;
-  declaring_office: string;
-  port: string;
-  transport_mode: string;
-  channel: string | null;
-  lodged_at: string;
-  /** `YYYY-MM` of the lodgement, China time. */
-  lodged_month: string;
-  accepted_at: string | null;
-  rejected_at: string | null;
-  risk_assessed_at: string | null;
-  local_inspection_at: string | null;
-  port_inspection_at: string | null;
-  inspection_result: string | null;
-  port_reinspection_exception: boolean;
-  recognised_at: string | null;
-  released_at: string | null;
-  exited_at: string | null;
-  withdrawn_at: string | null;
-  holds: number;
-  held_ms: number;
-  goods_lines: number;
-  /** Sorted two-digit HS chapters of the goods lines. */
-  hs_chapters: string[];
-  amendments: number;
-  /** Stream revision of the last event folded in. */
-  version: number;
-}
+/**
+ * The clearance-times table's columns (types and nullability) in table order. Instants are ISO
+ * 8601 strings, `lodged_month` the `YYYY-MM` of the lodgement in China time, `held_ms` ms,
+ * `hs_chapters` the sorted two-digit HS chapters of the goods lines, `version` the stream
+ * revision of the last event folded in.
+ */
+export const CLEARANCE_COLUMNS = {
+  declaration_number: { type: "text" },
+  enterprise: { type: "text" },
+  direction: { type: "text" },
+  clearance_model: { type: "text" },
+  declaring_office: { type: "text" },
+  port: { type: "text" },
+  transport_mode: { type: "text" },
+  channel: { type: "text", nullable: true },
+  lodged_at: { type: "timestamptz" },
+  lodged_month: { type: "text" },
+  accepted_at: { type: "timestamptz", nullable: true },
+  rejected_at: { type: "timestamptz", nullable: true },
+  risk_assessed_at: { type: "timestamptz", nullable: true },
+  local_inspection_at: { type: "timestamptz", nullable: true },
+  port_inspection_at: { type: "timestamptz", nullable: true },
+  inspection_result: { type: "text", nullable: true },
+  port_reinspection_exception: { type: "boolean" },
+  recognised_at: { type: "timestamptz", nullable: true },
+  released_at: { type: "timestamptz", nullable: true },
+  exited_at: { type: "timestamptz", nullable: true },
+  withdrawn_at: { type: "timestamptz", nullable: true },
+  holds: { type: "integer" },
+  held_ms: { type: "bigint" },
+  goods_lines: { type: "integer" },
+  hs_chapters: { type: "text[]" },
+  amendments: { type: "integer" },
+  version: { type: "integer" },
+} as const satisfies Record<string, Column>;
 
-/** The row's columns in table order; the table is created with exactly these. */
-export const CLEARANCE_ROW_COLUMNS: readonly (keyof ClearanceRow)[] = [
-  "declaration_number",
-  "enterprise",
-  "direction",
-  "clearance_model",
-  "declaring_office",
-  "port",
-  "transport_mode",
-  "channel",
-  "lodged_at",
-  "lodged_month",
-  "accepted_at",
-  "rejected_at",
-  "risk_assessed_at",
-  "local_inspection_at",
-  "port_inspection_at",
-  "inspection_result",
-  "port_reinspection_exception",
-  "recognised_at",
-  "released_at",
-  "exited_at",
-  "withdrawn_at",
-  "holds",
-  "held_ms",
-  "goods_lines",
-  "hs_chapters",
-  "amendments",
-  "version",
-];
+/** A clearance-times row as plain JSON. */
+export type ClearanceRow = RowOf<typeof CLEARANCE_COLUMNS>;
 
 type Data<T extends DeclarationEventType> = DeclarationEventData<T>;
 
@@ -145,8 +120,9 @@ export function evolveClearanceRow(row: ClearanceRow | undefined, e: ProjectionE
   switch (type) {
     case "DeclarationAmended": {
       const c = (e.data as Data<"DeclarationAmended">).changes;
-      if (c.port !== undefined) next.port = c.port;
-      if (c.transportMode !== undefined) next.transport_mode = c.transportMode;
+      // A member left out or null leaves the field as it is.
+      next.port = c.port ?? row.port;
+      next.transport_mode = c.transportMode ?? row.transport_mode;
       if (c.goods) {
         next.goods_lines = c.goods.length;
         next.hs_chapters = chapters(c.goods);

@@ -7,11 +7,19 @@
  * changes a row is task-row.ts; batches are folded in memory and written once (row-fold.ts).
  */
 import { type Projection, tableExists } from "../runner/projection";
-import { foldRows } from "../runner/row-fold";
-import { TASK_ROW_COLUMNS, type TaskRow, evolveTaskRow, taskIdOf } from "./task-row";
+import { createTableSql, foldRows, type RowFold } from "../runner/row-fold";
+import { evolveTaskRow, TASK_COLUMNS, type TaskRow, taskIdOf } from "./task-row";
 
 /** Logical name of the read model's table. */
 export const TASK_LIST_TABLE = "reform_task_list";
+
+const TASK_FOLD: RowFold<TaskRow> = {
+  table: TASK_LIST_TABLE,
+  key: "task_id",
+  columns: TASK_COLUMNS,
+  keyOf: (e) => taskIdOf(e.streamId).toLowerCase(),
+  evolve: evolveTaskRow,
+};
 
 /** The task-list projection. */
 export const taskListProjection: Projection = {
@@ -21,48 +29,9 @@ export const taskListProjection: Projection = {
   async setup(tx, t) {
     const table = t(TASK_LIST_TABLE);
     if (await tableExists(tx, table)) return;
-    await tx.query(`CREATE TABLE ${table} (
-      task_id uuid PRIMARY KEY,
-      year integer NOT NULL,
-      ref text NOT NULL,
-      title_zh text NOT NULL,
-      title_en text,
-      field text NOT NULL,
-      scope text NOT NULL,
-      source_batch text NOT NULL,
-      source_item text,
-      source_citation text NOT NULL,
-      core_content text NOT NULL,
-      lead_department text NOT NULL,
-      cooperating_departments text[] NOT NULL,
-      deadline date NOT NULL,
-      original_deadline date NOT NULL,
-      reschedules integer NOT NULL DEFAULT 0,
-      implementation_path text NOT NULL,
-      assumed text[] NOT NULL,
-      status text NOT NULL,
-      status_reason text,
-      started_on date,
-      progress_percent integer,
-      progress_as_of date,
-      progress_narrative text,
-      replicated_on date,
-      evaluations jsonb NOT NULL DEFAULT '{}'::jsonb,
-      revisions integer NOT NULL DEFAULT 0,
-      version integer NOT NULL,
-      planned_at timestamptz NOT NULL,
-      updated_at timestamptz NOT NULL,
-      search_text text NOT NULL,
-      UNIQUE (year, ref))`);
+    await tx.query(createTableSql(TASK_FOLD, table, ["UNIQUE (year, ref)"]));
     await tx.query(`CREATE INDEX ON ${table} (year, status, deadline)`);
     await tx.query(`CREATE INDEX ON ${table} (lead_department, year)`);
   },
-  ...foldRows<TaskRow>({
-    table: TASK_LIST_TABLE,
-    key: "task_id",
-    keyType: "uuid",
-    columns: TASK_ROW_COLUMNS,
-    keyOf: (e) => taskIdOf(e.streamId).toLowerCase(),
-    evolve: evolveTaskRow,
-  }),
+  ...foldRows(TASK_FOLD),
 };

@@ -9,79 +9,50 @@
  */
 import type { ReformTaskEventData, ReformTaskEventType } from "../../contracts/reform-tasks/events";
 import type { ProjectionEvent } from "../runner/projection";
+import type { Column, RowOf } from "../runner/row-fold";
 
-/** A task-list row. Dates are `YYYY-MM-DD`, instants ISO 8601 strings, percent 0–100. */
-export interface TaskRow {
-  task_id: string;
-  year: number;
-  ref: string;
-  title_zh: string;
-  title_en: string | null;
-  field: string;
-  scope: string;
-  source_batch: string;
-  source_item: string | null;
-  source_citation: string;
-  core_content: string;
-  lead_department: string;
-  cooperating_departments: string[];
-  deadline: string;
-  original_deadline: string;
-  reschedules: number;
-  implementation_path: string;
-  assumed: string[];
-  status: string;
-  status_reason: string | null;
-  started_on: string | null;
-  progress_percent: number | null;
-  progress_as_of: string | null;
-  progress_narrative: string | null;
-  replicated_on: string | null;
-  /** Evaluations by kind (`mid_term`, `final`): rating, remarks, evaluatedOn. */
-  evaluations: Record<string, unknown>;
-  revisions: number;
-  /** Stream revision of the last event folded in. */
-  version: number;
-  planned_at: string;
-  updated_at: string;
-  /** Lower-cased text the list's `q` filter searches. */
-  search_text: string;
-}
+/**
+ * The task-list table's columns (types and nullability) in table order. Dates are `YYYY-MM-DD`,
+ * instants ISO 8601 strings, `progress_percent` 0–100, `version` the stream revision of the last
+ * event folded in, `evaluations` by kind (`mid_term`, `final`): rating, remarks, evaluatedOn;
+ * `search_text` the lower-cased text the list's `q` filter searches.
+ */
+export const TASK_COLUMNS = {
+  task_id: { type: "uuid" },
+  year: { type: "integer" },
+  ref: { type: "text" },
+  title_zh: { type: "text" },
+  title_en: { type: "text", nullable: true },
+  field: { type: "text" },
+  scope: { type: "text" },
+  source_batch: { type: "text" },
+  source_item: { type: "text", nullable: true },
+  source_citation: { type: "text" },
+  core_content: { type: "text" },
+  lead_department: { type: "text" },
+  cooperating_departments: { type: "text[]" },
+  deadline: { type: "date" },
+  original_deadline: { type: "date" },
+  reschedules: { type: "integer" },
+  implementation_path: { type: "text" },
+  assumed: { type: "text[]" },
+  status: { type: "text" },
+  status_reason: { type: "text", nullable: true },
+  started_on: { type: "date", nullable: true },
+  progress_percent: { type: "integer", nullable: true },
+  progress_as_of: { type: "date", nullable: true },
+  progress_narrative: { type: "text", nullable: true },
+  replicated_on: { type: "date", nullable: true },
+  evaluations: { type: "jsonb" },
+  revisions: { type: "integer" },
+  version: { type: "integer" },
+  planned_at: { type: "timestamptz" },
+  updated_at: { type: "timestamptz" },
+  search_text: { type: "text" },
+} as const satisfies Record<string, Column>;
 
-/** The row's columns in table order; the table is created with exactly these. */
-export const TASK_ROW_COLUMNS: readonly (keyof TaskRow)[] = [
-  "task_id",
-  "year",
-  "ref",
-  "title_zh",
-  "title_en",
-  "field",
-  "scope",
-  "source_batch",
-  "source_item",
-  "source_citation",
-  "core_content",
-  "lead_department",
-  "cooperating_departments",
-  "deadline",
-  "original_deadline",
-  "reschedules",
-  "implementation_path",
-  "assumed",
-  "status",
-  "status_reason",
-  "started_on",
-  "progress_percent",
-  "progress_as_of",
-  "progress_narrative",
-  "replicated_on",
-  "evaluations",
-  "revisions",
-  "version",
-  "planned_at",
-  "updated_at",
-  "search_text",
-];
+/** A task-list row as plain JSON. */
+export type TaskRow = RowOf<typeof TASK_COLUMNS>;
 
 /** The task id of a `ReformTask-<uuid>` stream. */
 export const taskIdOf = (streamId: string) => streamId.slice(streamId.indexOf("-") + 1);
@@ -146,8 +117,8 @@ export function evolveTaskRow(row: TaskRow | undefined, e: ProjectionEvent): Tas
       updated_at: at,
       search_text: "",
     };
-    // A plan without its fields (not one of ours) fails the NOT NULL columns when written.
-    planned.search_text = d.title ? searchText(planned) : (undefined as unknown as string);
+    // A plan without its fields (not one of ours) is refused by the column checks (row-fold.ts).
+    planned.search_text = searchText(planned);
     return planned;
   }
   if (!row) {
@@ -162,16 +133,18 @@ export function evolveTaskRow(row: TaskRow | undefined, e: ProjectionEvent): Tas
         next.title_zh = c.title.zh;
         next.title_en = c.title.en ?? null;
       }
-      if (c.field !== undefined) next.field = c.field;
-      if (c.scope !== undefined) next.scope = c.scope;
+      // A member left out or null leaves the field as it is; `source` present (even null)
+      // replaces the item number.
+      next.field = c.field ?? row.field;
+      next.scope = c.scope ?? row.scope;
+      if (c.source !== undefined) next.source_item = c.source?.item ?? null;
       if (c.source) {
         next.source_batch = c.source.batch;
-        next.source_item = c.source.item ?? null;
         next.source_citation = c.source.citation;
       }
-      if (c.coreContent !== undefined) next.core_content = c.coreContent;
-      if (c.implementationPath !== undefined) next.implementation_path = c.implementationPath;
-      if (c.assumed !== undefined) next.assumed = c.assumed;
+      next.core_content = c.coreContent ?? row.core_content;
+      next.implementation_path = c.implementationPath ?? row.implementation_path;
+      next.assumed = c.assumed ?? row.assumed;
       next.search_text = searchText(next);
       next.revisions = row.revisions + 1;
       return next;

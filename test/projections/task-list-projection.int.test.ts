@@ -147,4 +147,90 @@ describe.each(ENGINES)("task-list projection on %s", (_name, open) => {
       ].sort((x, y) => String(x[0]).localeCompare(String(y[0]))),
     );
   });
+
+  it("gives the same rows and parks the same events in one batch as one by one, for malformed events too", async () => {
+    const [planA, planB, reviseA] = history();
+    const C = randomUUID();
+    const planC = {
+      ...planA!,
+      streamId: reformTaskStream(C),
+      data: { ...(planA!.data as object), taskId: C, ref: "C-1" },
+    };
+    const at = (e: ProjectionEvent, type: string, data: unknown, streamVersion: number): ProjectionEvent => ({
+      ...e,
+      eventId: randomUUID(),
+      type,
+      data,
+      streamVersion,
+    });
+    const { leadDepartment: _, ...withoutLead } = planB!.data as Record<string, unknown>;
+    const events: ProjectionEvent[] = [
+      planA!,
+      // A plan without its lead department, then the event that would fill it in: the plan is
+      // parked (its own row is not one the table takes) and the assignment finds no task.
+      { ...planB!, data: withoutLead },
+      at(
+        planB!,
+        "DepartmentsAssigned",
+        {
+          leadDepartment: "commerce",
+          cooperatingDepartments: [],
+          previous: { leadDepartment: "commerce", cooperatingDepartments: [] },
+        },
+        1,
+      ),
+      reviseA!,
+      // null members leave the fields as they are
+      at(reviseA!, "TaskRevised", { changes: { field: null, coreContent: "再次修订" } }, 2),
+      // an impossible date, then a good one: only the bad one is parked
+      at(reviseA!, "TaskRescheduled", { from: "2026-12-31", to: "2026-02-30", reason: "x" }, 3),
+      at(reviseA!, "TaskRescheduled", { from: "2026-12-31", to: "2027-01-15", reason: "x" }, 4),
+      // a lone surrogate becomes U+FFFD, as the driver stores it in a text parameter; NUL is refused
+      at(reviseA!, "TaskBlocked", { reason: "bad\ud800", statusBefore: "planned" }, 5),
+      at(reviseA!, "TaskUnblocked", { resolution: "", status: "plan\u0000ned" }, 6),
+      // a stream id whose uuid PostgreSQL would read but that is not canonical
+      { ...planC, streamId: `ReformTask-{${C}}` },
+      planC,
+    ];
+    const live = await t.db.transaction((tx) => applyBatch(tx, taskListProjection, events, { tables: LIVE }));
+    for (const e of events)
+      await t.db.transaction((tx) =>
+        applyBatch(tx, taskListProjection, [e], { tables: REBUILD, progressName: "task_list__one_by_one" }),
+      );
+    expect(live).toMatchObject({ applied: 7, parked: 4 });
+    expect(await rows(REBUILD)).toEqual(await rows(LIVE));
+    const parked = async (projection: string) =>
+      (
+        await t.db.query<{ event_id: string; reason: string }>(
+          "SELECT event_id, reason FROM parked_events WHERE projection = $1 ORDER BY event_id",
+          [projection],
+        )
+      ).rows;
+    expect((await parked("task_list__one_by_one")).map((p) => p.event_id)).toEqual(
+      (await parked("task_list")).map((p) => p.event_id),
+    );
+    const reasons = (await parked("task_list")).map((p) => p.reason);
+    for (const why of [
+      /lead_department would be null/,
+      /deadline is not a calendar date/,
+      /status contains NUL/,
+      /row key "\{.*\}" is not a canonical lower-case UUID/,
+    ])
+      expect(reasons.filter((r) => why.test(r))).toHaveLength(1);
+    const a = (await rows(LIVE)).find((r) => r.task_id === A)!;
+    expect(a).toMatchObject({
+      field: "trade-facilitation",
+      core_content: "再次修订",
+      reschedules: 1,
+      status: "blocked",
+    });
+    expect(new Date(a.deadline as Date).getTime()).toBeGreaterThan(Date.parse("2027-01-14"));
+    expect(a.status_reason).toBe("bad\ufffd");
+    expect((await rows(LIVE)).map((r) => r.task_id).sort()).toEqual([A, C].sort());
+    // Alone in a batch, the assignment would complete the plan's row: the plan is parked all the same.
+    const pair = await t.db.transaction((tx) =>
+      applyBatch(tx, taskListProjection, events.slice(1, 3), { tables: REBUILD, progressName: "pair" }),
+    );
+    expect(pair).toMatchObject({ applied: 1, parked: 1 });
+  });
 });
