@@ -25,7 +25,7 @@ for a in "$@"; do
   if [ "$value_next" = 1 ]; then value_next=0; continue; fi
   case "$a" in
     *test/faults*) wants_faults=1 ;;
-    -t | -c | -w | --testNamePattern | --config | --maxWorkers | --shard | --testTimeout | --seed | --reporters | --selectProjects | --outputFile | --testPathIgnorePatterns) value_next=1 ;;
+    -t | -c | -w | --testNamePattern | --config | --maxWorkers | --shard | --testTimeout | --seed | --outputFile) value_next=1 ;;
     -*) ;;
     *) only_options=0 ;;
   esac
@@ -36,5 +36,7 @@ if [ "$wants_faults" = 1 ]; then
 fi
 env -u FAULT_SUITE node node_modules/.bin/jest "$@"
 if [ "$only_options" = 1 ] && [ "${FAULTS:-1}" != 0 ]; then
-  FAULT_SUITE=1 jest --runInBand --passWithNoTests "$@" test/faults
+  # test/faults first: an array option among "$@" (--reporters, --testPathIgnorePatterns) would
+  # take a path after it as one more of its values.
+  FAULT_SUITE=1 jest --runInBand --passWithNoTests test/faults "$@"
 fi

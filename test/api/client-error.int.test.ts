@@ -71,6 +71,13 @@ describe("requests the HTTP parser refuses", () => {
     expect(answer.body).toMatchObject({ type: "https://ftz.example/problems/malformed-request", status: 400 });
   });
 
+  it("answers chunk extensions past Node's limit with a 413 problem document and closes the connection", async () => {
+    const raw = `POST /reform-tasks HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n2;${"e".repeat(20_000)}\r\n{}\r\n0\r\n\r\n`;
+    const answer = parse(await exchange(server.port, raw));
+    expect(answer.status).toBe(413);
+    expect(answer.body).toMatchObject({ type: "https://ftz.example/problems/payload-too-large", status: 413 });
+  });
+
   it("still serves a well-formed request", async () => {
     const answer = await exchange(server.port, "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     expect(answer).toMatch(/^HTTP\/1\.1 200 /);

@@ -2,9 +2,11 @@
  * Operations on real PostgreSQL: Prometheus metrics (request latency, command outcomes, relay and
  * projection lag), security headers, and per-client rate limits answering 429 with Retry-After.
  */
+import { type AddressInfo, createServer } from "node:net";
 import pino from "pino";
 import request from "supertest";
 import { createApp } from "../../services/api/app";
+import { DATABASE_READ_TIMEOUT_MS } from "../../services/api/http/metrics";
 import { PgDatabase } from "../../services/platform/db/database";
 import { PostgresEventStore } from "../../services/platform/event-store/postgres-event-store";
 import { as } from "../support/auth";
@@ -62,6 +64,26 @@ describe("operations (PostgreSQL)", () => {
       expect(res.text).not.toMatch(/^projection_lag_events\{/m);
     } finally {
       await down.close();
+    }
+    // A server that accepts connections and never answers: the scrape still answers, without the gauges.
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const port = (silent.address() as AddressInfo).port;
+    const hung = new PgDatabase({
+      connectionString: `postgres://postgres@127.0.0.1:${port}/test`,
+      connectionTimeoutMillis: 30_000,
+    });
+    try {
+      const app = createApp({ db: hung, store: new PostgresEventStore(hung), logger: pino({ level: "silent" }) });
+      const started = Date.now();
+      const res = await (await as(app, "admin")).get("/metrics");
+      expect(res.status).toBe(200);
+      expect(res.text).toMatch(/metrics_database_up 0/);
+      expect(Date.now() - started).toBeLessThan(DATABASE_READ_TIMEOUT_MS + 5_000);
+    } finally {
+      silent.close();
+      silent.unref();
+      void hung.close().catch(() => undefined);
     }
     const { app, readSide } = await productApp(t);
     try {

@@ -86,6 +86,14 @@ async function kafkaEventIds(stack: Stack, want: Set<string>, timeoutMs: number)
  * on the server (an open writer holds back the relay's xmin bound for every database).
  */
 async function pipelineState(stack: Stack): Promise<string> {
+  try {
+    return await readPipelineState(stack);
+  } catch (err) {
+    return `pipeline state unreadable: ${String(err)}`;
+  }
+}
+
+async function readPipelineState(stack: Stack): Promise<string> {
   const { rows: relay } = await stack.db.query<{ cp: string | null; after: string; head: string | null }>(
     `SELECT (SELECT global_position::text FROM checkpoints WHERE name = 'relay') AS cp,
             (SELECT count(*)::text FROM events WHERE global_position >
@@ -97,7 +105,9 @@ async function pipelineState(stack: Stack): Promise<string> {
        FROM projection_offsets GROUP BY projection`,
   );
   const { rows: open } = await stack.db.query<{ pid: number; state: string; age: string; xid: string; query: string }>(
-    `SELECT pid, state, (now() - xact_start)::text AS age, backend_xid::text AS xid, left(query, 120) AS query
+    // Any database's writer holds the xmin bound back; only this one's query text is shown.
+    `SELECT pid, state, (now() - xact_start)::text AS age, backend_xid::text AS xid,
+            CASE WHEN datname = current_database() THEN left(query, 120) ELSE 'in database ' || datname END AS query
        FROM pg_stat_activity WHERE backend_xid IS NOT NULL ORDER BY xact_start LIMIT 3`,
   );
   return [

@@ -1,7 +1,7 @@
 /**
  * Requests Node's HTTP parser refuses before express runs (headers past `--max-http-header-size`,
- * 16 KiB by default; malformed request lines; a request that did not arrive within
- * `requestTimeout`) are answered with RFC 9457 problem details like every other error, not with
+ * 16 KiB by default; chunk extensions past Node's limit; malformed request lines; a request that
+ * did not arrive within `requestTimeout`) are answered with RFC 9457 problem details like every other error, not with
  * Node's bare status line. Codes: Node.js `http` docs, event 'clientError'.
  */
 import type { Server } from "node:http";
@@ -17,6 +17,13 @@ function problemFor(code: string | undefined): { status: number; slug: string; t
       slug: "request-header-fields-too-large",
       title: "Request header fields too large",
       detail: "The request line and headers together exceed the server's limit (16 KiB by default)",
+    };
+  if (code === "HPE_CHUNK_EXTENSIONS_OVERFLOW")
+    return {
+      status: 413,
+      slug: "payload-too-large",
+      title: "Payload too large",
+      detail: "The chunk extensions of the request body exceed the server's limit",
     };
   if (code === "ERR_HTTP_REQUEST_TIMEOUT")
     return {
@@ -62,6 +69,7 @@ export function answerClientErrorsWithProblems(server: Server): void {
       socket.destroy();
       return;
     }
-    socket.end(clientErrorResponse(err.code));
+    // Closed once written, as Node's own answer does (end alone would leave it half-open).
+    socket.end(clientErrorResponse(err.code), () => socket.destroy());
   });
 }

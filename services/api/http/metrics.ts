@@ -4,7 +4,7 @@
  * route pattern and status; command outcomes (POST routes by status class); relay lag (events
  * stored after the relay's checkpoint); projection lag (events and seconds behind, per
  * projection); alert gauges `projection_parked_events` and `projection_gaps_seen`. Lags are read
- * from the database at scrape time; when a read fails, `metrics_database_up` is 0 and the gauges
+ * from the database at scrape time; when a read fails or takes over 2 s, `metrics_database_up` is 0 and the gauges
  * of that read are left out, while the process and HTTP metrics are still served. Each app has
  * its own registry, so several apps in one process (tests) do not collide.
  */
@@ -25,6 +25,9 @@ export interface ApiMetrics {
 
 /** The route pattern of a request (`/reform-tasks/:taskId`), not its URL: bounded label values. */
 const routeOf = (req: Request) => (req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : "unmatched");
+
+/** How long a scrape waits for each database read before leaving its gauges out, ms. */
+export const DATABASE_READ_TIMEOUT_MS = 2_000;
 
 /** Creates the registry, the request recorder and the scrape-time lag collectors. */
 export function createMetrics(db: SqlExecutor, opts: { defaultMetrics?: boolean } = {}): ApiMetrics {
@@ -138,8 +141,19 @@ export function createMetrics(db: SqlExecutor, opts: { defaultMetrics?: boolean 
       },
     },
   ];
+  // A database that hangs must not hang the scrape (Prometheus' default scrape timeout is 10 s).
+  const withinTimeout = (read: Promise<void>) => {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`no answer within ${DATABASE_READ_TIMEOUT_MS} ms`)),
+        DATABASE_READ_TIMEOUT_MS,
+      );
+    });
+    return Promise.race([read, timeout]).finally(() => clearTimeout(timer));
+  };
   const readDatabaseGauges = async () => {
-    const outcomes = await Promise.allSettled(reads.map((r) => r.read()));
+    const outcomes = await Promise.allSettled(reads.map((r) => withinTimeout(r.read())));
     outcomes.forEach((o, i) => {
       if (o.status !== "rejected") return;
       for (const g of reads[i]!.gauges) {
