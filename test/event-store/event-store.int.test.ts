@@ -3,7 +3,7 @@
  * Tests that need two sessions at once (races, late commits) run on the server only.
  */
 import { randomUUID } from "node:crypto";
-import { Client } from "pg";
+import { Client, types as pgTypes } from "pg";
 import type { SqlExecutor } from "../../services/platform/db/database";
 import {
   DuplicateEventIdError,
@@ -353,6 +353,35 @@ describe("event store on the PostgreSQL server: concurrent sessions", () => {
     } finally {
       await a.query("ROLLBACK").catch(() => undefined);
       await a.end();
+    }
+  });
+});
+
+describe("event store on the PostgreSQL server: pg's global parsers changed by another library", () => {
+  it("reads data, counts and positions as stored (int8 as text, JSON with long numeric strings as strings)", async () => {
+    const t = await serverDatabase();
+    // What emmett's dumbo does when it opens a pool (the bench loads it next to ours).
+    const before = { int8: pgTypes.getTypeParser(20, "text"), jsonb: pgTypes.getTypeParser(3802, "text") };
+    pgTypes.setTypeParser(20, (v: string) => BigInt(v));
+    pgTypes.setTypeParser(3802, (v: string) =>
+      JSON.parse(v, (_k, value) => (typeof value === "string" && /^\d{16,}$/.test(value) ? BigInt(value) : value)),
+    );
+    try {
+      const store = new PostgresEventStore(t.db);
+      await store.append(
+        "Declaration-672920261000009999",
+        [ev("Lodged", { number: "672920261000009999", lines: 2 })],
+        "no_stream",
+      );
+      const [e] = await store.readStream("Declaration-672920261000009999");
+      expect(e!.data).toEqual({ number: "672920261000009999", lines: 2 });
+      expect(JSON.stringify(e!.data)).toContain('"672920261000009999"');
+      const { rows } = await t.db.query<{ n: unknown }>("SELECT count(*) AS n FROM events");
+      expect(rows[0]!.n).toBe("1");
+    } finally {
+      pgTypes.setTypeParser(20, before.int8);
+      pgTypes.setTypeParser(3802, before.jsonb);
+      await t.drop();
     }
   });
 });

@@ -4,7 +4,7 @@
  * migration, event-store query and projection runs unchanged on either.
  */
 import type { PGlite } from "@electric-sql/pglite";
-import { Pool, type PoolClient, type PoolConfig } from "pg";
+import { type CustomTypesConfig, Pool, type PoolClient, type PoolConfig, types as pgTypes } from "pg";
 
 /** Something that runs one parameterised statement (`$1`, `$2`, ...). */
 export interface SqlExecutor {
@@ -42,6 +42,23 @@ const asResult = <R>(r: { rows: unknown[]; rowCount?: number | null; affectedRow
   rowCount: r.rowCount ?? r.affectedRows ?? r.rows.length,
 });
 
+/**
+ * Result parsers the store and projections rely on, pinned per pool: pg's parsers are global and
+ * any library in the process may change them (emmett's dumbo, loaded by the bench, turns int8
+ * into BigInt and revives numeric strings of 16+ digits inside JSON, such as declaration numbers,
+ * as BigInt). int8 stays a decimal string, json and jsonb plain JSON.parse; other types use pg's.
+ */
+const PINNED_PARSERS: Record<number, (text: string) => unknown> = {
+  20: (text) => text,
+  114: (text) => JSON.parse(text),
+  3802: (text) => JSON.parse(text),
+};
+export const PINNED_TYPES: CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: "text" | "binary") =>
+    (format !== "binary" && PINNED_PARSERS[oid]) ||
+    pgTypes.getTypeParser(oid, format)) as CustomTypesConfig["getTypeParser"],
+};
+
 /** `pg` pool implementation. `searchPath` pins every session to one schema (tests use it for isolation). */
 export class PgDatabase implements Database {
   readonly kind = "pg" as const;
@@ -52,6 +69,7 @@ export class PgDatabase implements Database {
     this.pool = new Pool({
       max: 10,
       connectionTimeoutMillis: 10_000,
+      types: PINNED_TYPES,
       ...rest,
       options: searchPath ? `-c search_path=${searchPath}` : rest.options,
     });
