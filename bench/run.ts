@@ -17,7 +17,7 @@ import { filingsProjection } from "../projections/filings/filings-projection";
 import { negativeListProjection } from "../projections/negative-list/negative-list-projection";
 import { rebuildProjection } from "../projections/runner/rebuild";
 import { seedEditions } from "../services/reference-data/edition-seed";
-import { PgDatabase } from "../services/platform/db/database";
+import { PgDatabase, PINNED_TYPES } from "../services/platform/db/database";
 import { PostgresEventStore } from "../services/platform/event-store/postgres-event-store";
 import { freshness, httpReads, kafkaRoundTrip, peakRssMiB, startApi } from "./http-bench";
 import { rebuildRates, seedRebuildData } from "./rebuild-bench";
@@ -76,7 +76,8 @@ async function main() {
   const db = new PgDatabase({ connectionString: dbUrl("ftz_bench"), searchPath: "ours", max: 16 });
   await migrate(db);
   const store = new PostgresEventStore(db);
-  const raw = new Pool({ connectionString: dbUrl("ftz_bench"), max: 16 });
+  // pg with its default parsers, as our pools have them (the peer changes the global ones).
+  const raw = new Pool({ connectionString: dbUrl("ftz_bench"), max: 16, types: PINNED_TYPES });
   await createRawTable(raw);
   const peer = await openPeer(dbUrl("ftz_bench"));
   const peerNote = peer.ok ? "@event-driven-io/emmett-postgresql 0.42.0" : peer.reason;
@@ -91,6 +92,8 @@ async function main() {
 
   const seeded = await seedRebuildData(store, REBUILD_EVENTS);
   console.log(`  seeded ${seeded} events for rebuilds`);
+  // Statistics for the new events before both the rebuilds and the raw read walk them.
+  await db.exec("VACUUM ANALYZE");
   const rebuild = await rounds(REBUILD_ROUNDS, () => rebuildRates(db, store, raw));
   console.log("  rebuilds done");
 
