@@ -7,13 +7,18 @@
 import { DECLARATION_EVENTS } from "./direct-clearance/events";
 import { z } from "./http/zod";
 import { FILING_EVENTS } from "./investment-filings/events";
-import { NegativeListEditionPublished, NegativeListEditionSuperseded } from "./reference-data/negative-list";
+import {
+  NegativeListEditionCorrected,
+  NegativeListEditionPublished,
+  NegativeListEditionSuperseded,
+  NegativeListHistoricalEditionRecorded,
+} from "./reference-data/negative-list";
 import { REFORM_TASK_EVENTS } from "./reform-tasks/events";
 import { TOPICS, type TopicSpec } from "./topics";
 
 /** Bookkeeping event of a negative-list scope's index stream (edition-publishing.ts). */
 export const NegativeListEditionIndexed = z
-  .object({ editionId: z.string(), inForceFrom: z.iso.date() })
+  .object({ editionId: z.string(), inForceFrom: z.iso.date(), inForceUntil: z.iso.date().optional() })
   .openapi("NegativeListEditionIndexed");
 
 /** Event types by stream category. */
@@ -23,6 +28,8 @@ export const EVENTS_BY_CATEGORY: Record<string, Record<string, z.ZodType>> = {
   Filing: FILING_EVENTS,
   NegativeListEdition: {
     NegativeListEditionPublished,
+    NegativeListHistoricalEditionRecorded,
+    NegativeListEditionCorrected,
     NegativeListEditionSuperseded,
     NegativeListEditionIndexed,
   },

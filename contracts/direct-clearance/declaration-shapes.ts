@@ -10,16 +10,26 @@ import { SafeString } from "../http/common";
 import { z } from "../http/zod";
 import { parseDeclarationNumber } from "../identifiers/declaration-number";
 import { hsCodeProblem } from "../identifiers/hs-code";
-import { usccProblem } from "../identifiers/uscc";
+import { unitProblem } from "../identifiers/unit-of-measure";
+import { USCC_PATTERN, usccProblem } from "../identifiers/uscc";
 
-/** Unified social credit code (GB 32100-2015), check character verified. */
+/**
+ * Unified social credit code (GB 32100-2015): authority and category codes, the GB/T 2260
+ * division, and the check character verified (identifiers/uscc.ts).
+ */
 export const Uscc = z
   .string()
   .superRefine((s, ctx) => {
     const problem = usccProblem(s);
     if (problem) ctx.addIssue({ code: "custom", message: `not a unified social credit code: ${problem}` });
   })
-  .openapi({ description: "Unified social credit code (GB 32100-2015)", example: "91350200776049653A" });
+  .openapi({
+    description:
+      "Unified social credit code (GB 32100-2015), in capital letters (lower case is refused): registration " +
+      "authority and category codes of GB 32100-2015, a GB/T 2260 division code in characters 3-8, and the check character",
+    pattern: USCC_PATTERN,
+    example: "91350200776049653A",
+  });
 
 /** 18-digit declaration number: office (4) + year (4) + flag (1 import, 0 export) + sequence (9). */
 export const DeclarationNumber = z
@@ -86,10 +96,18 @@ export const CountryCode = z
   })
   .openapi({ example: "KZ" });
 
-/** A unit of quantity (UN/ECE Recommendation 20 code, e.g. KGM, TNE, PCE). */
+/** A unit of quantity: a code of UN/ECE Recommendation 20 Rev. 17 (unit-of-measure.ts), e.g. KGM, TNE, H87. */
 export const QuantityUnit = z
   .string()
-  .regex(/^[A-Z0-9]{2,3}$/, "a UN/ECE Recommendation 20 unit code such as KGM, TNE or PCE");
+  .regex(/^[A-Z0-9]{2,3}$/, "a UN/ECE Recommendation 20 unit code such as KGM, TNE or H87")
+  .superRefine((s, ctx) => {
+    const problem = unitProblem(s);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  })
+  .openapi({
+    description: "A unit code of UN/ECE Recommendation 20 (Rev. 17); codes marked deleted are refused",
+    example: "KGM",
+  });
 
 /** One goods line. `value` is the line's customs value in `currency` (at most 2 decimals). */
 export const GoodsLine = z

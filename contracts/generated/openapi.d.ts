@@ -2568,7 +2568,7 @@ export interface paths {
         get: {
             parameters: {
                 query: {
-                    /** @description Unified social credit code (GB 32100-2015) */
+                    /** @description Unified social credit code (GB 32100-2015), in capital letters (lower case is refused): registration authority and category codes of GB 32100-2015, a GB/T 2260 division code in characters 3-8, and the check character */
                     enterprise: string;
                     limit?: number;
                     /** @description The last declarationNumber of the previous page */
@@ -3601,7 +3601,7 @@ export interface paths {
             };
             requestBody?: {
                 content: {
-                    "application/json": components["schemas"]["NegativeListEditionPublished"];
+                    "application/json": components["schemas"]["NegativeListEditionPublication"];
                 };
             };
             responses: {
@@ -3778,8 +3778,10 @@ export interface paths {
         get: {
             parameters: {
                 query: {
-                    /** @description Comma-separated GB/T 4754-2017 codes */
+                    /** @description Comma-separated GB/T 4754-2017 codes (divisions, groups or classes); a code not in the standard is refused */
                     industry: string;
+                    /** @description Comma-separated ids of the activities the investment will carry on, from the edition's activities (GET /negative-list/activities). Given, it is the whole list: activities not named are not carried on, and an empty value means none of them. Absent, a measure that covers only part of a class gives `indeterminate`. */
+                    activities?: string;
                     /** @description Foreign investors' total equity, percent */
                     foreignShare: string;
                     /** @description The largest single foreign investor's equity, percent */
@@ -3860,6 +3862,196 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/negative-list/activities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The activities the measures of the edition in force name (the values `activities` takes in a check) */
+        get: {
+            parameters: {
+                query: {
+                    insideFtz: "true" | "false";
+                    /** @description Date asked about; default today (China) */
+                    date?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The edition's activities */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            editionId: string;
+                            date: string;
+                            activities: components["schemas"]["NegativeListActivity"][];
+                        };
+                    };
+                };
+                /** @description Malformed request or failed validation (field errors in `errors[]`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No bearer token, or an invalid one (WWW-Authenticate says why) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The token's role may not use this operation */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A rule refused the command (e.g. a date in the future, a rejected file), or Idempotency-Key reused with a different payload */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not ready */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/negative-list/historical-editions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record an edition that was in force in the past (admin): it supersedes nothing and may only cover dates no recorded edition covers */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Makes a POST safe to retry: the same key and payload return the stored response; a different payload with the same key is refused (422); a concurrent duplicate gets 409. */
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["NegativeListHistoricalEditionRecord"];
+                };
+            };
+            responses: {
+                /** @description Recorded */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            editionId: string;
+                            version: number;
+                            superseded: string | null;
+                        };
+                    };
+                };
+                /** @description Malformed request or failed validation (field errors in `errors[]`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No bearer token, or an invalid one (WWW-Authenticate says why) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The token's role may not use this operation */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Refused in the current state, or a duplicate request is still in progress */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request body is not of an accepted media type (application/json unless stated) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A rule refused the command (e.g. a date in the future, a rejected file), or Idempotency-Key reused with a different payload */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/filings": {
         parameters: {
             query?: never;
@@ -3871,7 +4063,7 @@ export interface paths {
         get: {
             parameters: {
                 query: {
-                    /** @description Unified social credit code (GB 32100-2015) */
+                    /** @description Unified social credit code (GB 32100-2015), in capital letters (lower case is refused): registration authority and category codes of GB 32100-2015, a GB/T 2260 division code in characters 3-8, and the check character */
                     enterprise: string;
                     limit?: number;
                 };
@@ -5862,6 +6054,10 @@ export interface components {
             hsCode: string;
             description: string;
             quantity: number;
+            /**
+             * @description A unit code of UN/ECE Recommendation 20 (Rev. 17); codes marked deleted are refused
+             * @example KGM
+             */
             unit: string;
             value: number;
             /** @example USD */
@@ -5881,7 +6077,7 @@ export interface components {
             /** @example 949920260000012345 */
             declarationNumber: string;
             /**
-             * @description Unified social credit code (GB 32100-2015)
+             * @description Unified social credit code (GB 32100-2015), in capital letters (lower case is refused): registration authority and category codes of GB 32100-2015, a GB/T 2260 division code in characters 3-8, and the check character
              * @example 91350200776049653A
              */
             enterprise: string;
@@ -6117,11 +6313,14 @@ export interface components {
          *                 "0511"
          *               ],
          *               "coverage": "partial",
+         *               "activities": [
+         *                 "wheat-seed-breeding-production"
+         *               ],
          *               "conditions": [
          *                 {
          *                   "type": "chinese_share_min",
          *                   "percent": 34,
-         *                   "note": "中方控股"
+         *                   "note": "中方股比不低于34%"
          *                 }
          *               ]
          *             }
@@ -6142,16 +6341,39 @@ export interface components {
          *                 "0511"
          *               ],
          *               "coverage": "partial",
+         *               "activities": [
+         *                 "rare-endemic-variety-breeding"
+         *               ],
          *               "conditions": []
          *             }
          *           ],
          *           "source": "The edition, measure 2",
          *           "confidence": "verified"
          *         }
+         *       ],
+         *       "activities": [
+         *         {
+         *           "id": "wheat-seed-breeding-production",
+         *           "nameZh": "小麦新品种选育和种子生产",
+         *           "nameEn": "Breeding of new wheat varieties and wheat seed production",
+         *           "industryCodes": [
+         *             "0511"
+         *           ],
+         *           "wholeClass": false
+         *         },
+         *         {
+         *           "id": "rare-endemic-variety-breeding",
+         *           "nameZh": "中国稀有和特有的珍贵优良品种的研发、养殖、种植",
+         *           "nameEn": "Research, breeding and growing of China's rare and endemic fine varieties",
+         *           "industryCodes": [
+         *             "0511"
+         *           ],
+         *           "wholeClass": false
+         *         }
          *       ]
          *     }
          */
-        NegativeListEditionPublished: {
+        NegativeListEditionPublication: {
             editionId: string;
             scope: components["schemas"]["NegativeListScope"];
             title: string;
@@ -6159,10 +6381,13 @@ export interface components {
             order?: string | null;
             /** Format: date */
             inForceFrom: string;
+            /** Format: date */
+            inForceUntil?: string;
             source: string;
             notes?: string;
             measureCount: number;
             measures: components["schemas"]["NegativeListMeasure"][];
+            activities?: components["schemas"]["NegativeListActivity"][];
             supersedes?: string;
         };
         /** @enum {string} */
@@ -6183,6 +6408,7 @@ export interface components {
             industryCodes: string[];
             /** @enum {string} */
             coverage: "full" | "partial";
+            activities?: string[];
             conditions: components["schemas"]["NegativeListCondition"][];
         };
         NegativeListCondition: {
@@ -6217,30 +6443,66 @@ export interface components {
             type: "chinese_legal_representative";
             note?: string;
         };
+        NegativeListActivity: {
+            id: string;
+            nameZh: string;
+            nameEn: string;
+            industryCodes: string[];
+            wholeClass: boolean;
+            note?: string;
+        };
         NegativeListEditionSummary: {
             editionId: string;
             scope: string;
             title: string;
             inForceFrom: string;
+            /** @description Last day in force, for an edition recorded as history */
+            inForceUntil: string | null;
             measureCount: number;
             publishedAt: string;
+            /** @description Corrections of the recorded text so far (0: as first recorded) */
+            revision: number;
+            correctedAt: string | null;
             supersededBy: string | null;
             supersededFrom: string | null;
         };
         NegativeListCheckResult: {
-            /** @enum {string} */
-            outcome: "permitted" | "restricted" | "prohibited";
-            /** @description The outcome rests only on measures whose industry codes are broader than the activity they name */
-            dependsOnActivity: boolean;
+            /**
+             * @description `indeterminate`: a measure covers only part of a class asked about and no stated activity says which part; `candidates` gives the outcome for each activity and `decidedBy` what to state
+             * @enum {string}
+             */
+            outcome: "permitted" | "restricted" | "prohibited" | "indeterminate";
+            /**
+             * @description `unverified`: the answer rests on measures (`unverifiedMeasures`) whose text was not read in an official or faithful copy of the list; confirm against the published list before acting on it
+             * @enum {string}
+             */
+            confidence: "verified" | "unverified";
+            unverifiedMeasures: number[];
+            confidenceNote: string;
             edition: {
                 editionId: string;
                 scope: string;
                 title: string;
                 inForceFrom: string;
+                inForceUntil: string | null;
             };
             date: string;
             /** @description The date is in the future: a later edition could still apply */
             provisional: boolean;
+            industries: {
+                code: string;
+                /** @enum {string} */
+                level: "division" | "group" | "class";
+                nameZh: string;
+                nameEn: string | null;
+                section: string;
+            }[];
+            /** @description The activities stated; null when not stated */
+            activities: {
+                id: string;
+                nameZh: string;
+                nameEn: string;
+            }[] | null;
             matches: {
                 measure: number;
                 /** @enum {string} */
@@ -6255,6 +6517,13 @@ export interface components {
                 coverage: "full" | "partial";
                 industryCodes: string[];
                 /** @enum {string} */
+                applies: "applies" | "undecided";
+                activities: {
+                    id: string;
+                    nameZh: string;
+                    nameEn: string;
+                }[];
+                /** @enum {string} */
                 status: "prohibited" | "conditions_not_met" | "conditions_met";
                 conditions: {
                     condition: {
@@ -6264,11 +6533,138 @@ export interface components {
                     explanation: string;
                 }[];
             }[];
+            candidates: {
+                activity: {
+                    id: string;
+                    nameZh: string;
+                    nameEn: string;
+                };
+                /** @enum {string} */
+                outcome: "permitted" | "restricted" | "prohibited";
+                measures: number[];
+                conditionsNotMet: {
+                    measure: number;
+                    clause: string;
+                    explanation: string;
+                }[];
+            }[];
+            /**
+             * @description For `indeterminate`: the outcome when none of the candidate activities is carried on
+             * @enum {string|null}
+             */
+            otherwise: "permitted" | "restricted" | null;
+            /** @description True when a broad code's every class is one of the candidate activities and all give the outcome: it holds whichever is carried on */
+            alternatives: boolean;
+            decidedBy: string | null;
             conditionsNotMet: {
                 measure: number;
                 clause: string;
                 explanation: string;
             }[];
+        };
+        /**
+         * @example {
+         *       "editionId": "national-2098",
+         *       "scope": "national",
+         *       "title": "外商投资准入特别管理措施（负面清单）（2098年版）",
+         *       "titleEn": "Special Administrative Measures (Negative List) for Foreign Investment Access (2099 edition)",
+         *       "order": "国家发展改革委 商务部令",
+         *       "inForceFrom": "2098-01-01",
+         *       "source": "The edition as published by NDRC and MOFCOM",
+         *       "notes": "Industry codes are this product's mapping of each measure's activity",
+         *       "measureCount": 2,
+         *       "measures": [
+         *         {
+         *           "number": 1,
+         *           "sector": "一、农、林、牧、渔业",
+         *           "text": "小麦、玉米新品种选育和种子生产须由中方控股。",
+         *           "textVerified": true,
+         *           "kind": "restricted",
+         *           "clauses": [
+         *             {
+         *               "scope": "小麦、玉米新品种选育和种子生产",
+         *               "industryCodes": [
+         *                 "0511"
+         *               ],
+         *               "coverage": "partial",
+         *               "activities": [
+         *                 "wheat-seed-breeding-production"
+         *               ],
+         *               "conditions": [
+         *                 {
+         *                   "type": "chinese_share_min",
+         *                   "percent": 34,
+         *                   "note": "中方股比不低于34%"
+         *                 }
+         *               ]
+         *             }
+         *           ],
+         *           "source": "The edition, measure 1",
+         *           "confidence": "verified"
+         *         },
+         *         {
+         *           "number": 2,
+         *           "sector": null,
+         *           "text": "禁止投资中国稀有和特有的珍贵优良品种的研发、养殖、种植以及相关繁殖材料的生产。",
+         *           "textVerified": true,
+         *           "kind": "prohibited",
+         *           "clauses": [
+         *             {
+         *               "scope": "珍贵优良品种的研发、养殖、种植",
+         *               "industryCodes": [
+         *                 "0511"
+         *               ],
+         *               "coverage": "partial",
+         *               "activities": [
+         *                 "rare-endemic-variety-breeding"
+         *               ],
+         *               "conditions": []
+         *             }
+         *           ],
+         *           "source": "The edition, measure 2",
+         *           "confidence": "verified"
+         *         }
+         *       ],
+         *       "activities": [
+         *         {
+         *           "id": "wheat-seed-breeding-production",
+         *           "nameZh": "小麦新品种选育和种子生产",
+         *           "nameEn": "Breeding of new wheat varieties and wheat seed production",
+         *           "industryCodes": [
+         *             "0511"
+         *           ],
+         *           "wholeClass": false
+         *         },
+         *         {
+         *           "id": "rare-endemic-variety-breeding",
+         *           "nameZh": "中国稀有和特有的珍贵优良品种的研发、养殖、种植",
+         *           "nameEn": "Research, breeding and growing of China's rare and endemic fine varieties",
+         *           "industryCodes": [
+         *             "0511"
+         *           ],
+         *           "wholeClass": false
+         *         }
+         *       ],
+         *       "inForceUntil": "2098-12-31",
+         *       "replacedBy": "national-2099"
+         *     }
+         */
+        NegativeListHistoricalEditionRecord: {
+            editionId: string;
+            scope: components["schemas"]["NegativeListScope"];
+            title: string;
+            titleEn?: string;
+            order?: string | null;
+            /** Format: date */
+            inForceFrom: string;
+            /** Format: date */
+            inForceUntil: string;
+            source: string;
+            notes?: string;
+            measureCount: number;
+            measures: components["schemas"]["NegativeListMeasure"][];
+            activities?: components["schemas"]["NegativeListActivity"][];
+            replacedBy?: string;
         };
         FilingView: {
             /**
@@ -6305,6 +6701,7 @@ export interface components {
             /** @enum {string} */
             kind: "inbound_report";
             industryCodes: string[];
+            activities?: string[];
             /** @example 49 */
             foreignSharePercent: number;
             /** @example 30 */
@@ -6358,6 +6755,10 @@ export interface components {
                 outcome: string;
                 editionId: string;
                 measures: number[];
+                activities?: string[];
+                /** @enum {string} */
+                confidence?: "verified" | "unverified";
+                unverifiedMeasures?: number[];
             } | null;
             /** Format: date */
             dueDate: string;
@@ -6368,7 +6769,7 @@ export interface components {
         FilingRoute: "mofcom_information_report" | "mofcom_filing" | "mofcom_approval" | "ndrc_national_filing" | "ndrc_provincial_filing" | "ndrc_approval" | "contracting_filing" | "contracting_initiation";
         SubmitFilingBody: {
             /**
-             * @description Unified social credit code (GB 32100-2015)
+             * @description Unified social credit code (GB 32100-2015), in capital letters (lower case is refused): registration authority and category codes of GB 32100-2015, a GB/T 2260 division code in characters 3-8, and the check character
              * @example 91350200776049653A
              */
             enterprise: string;

@@ -7,7 +7,7 @@
 import { SafeString, Uuid } from "../http/common";
 import { z } from "../http/zod";
 import { CountryCode, Currency, Uscc } from "../direct-clearance/declaration-shapes";
-import { IndustryCode } from "../reference-data/negative-list";
+import { ActivityId, IndustryCode } from "../reference-data/negative-list";
 
 /** A money amount: value in `currency` and its USD equivalent (for the USD thresholds). */
 export const Money = z
@@ -30,6 +30,11 @@ export const InboundReport = z
   .strictObject({
     kind: z.literal("inbound_report"),
     industryCodes: Industries,
+    /**
+     * The activities (ids of the edition's activities, GET /negative-list/activities) the enterprise
+     * carries on, when a measure covers only part of a class; absent: not stated. Kept with the filing.
+     */
+    activities: z.array(ActivityId).max(50).optional(),
     foreignSharePercent: Percent.openapi({ example: 49 }),
     largestForeignInvestorPercent: Percent.openapi({ example: 30 }),
     legalRepresentativeNationality: CountryCode,
@@ -109,7 +114,16 @@ export const AutomatedCheck = z
     riskConsultation: z.boolean(),
     /** For inbound reports: the negative-list answer (outcome, edition, measures). */
     negativeList: z
-      .object({ outcome: z.string(), editionId: z.string(), measures: z.array(z.number().int()) })
+      .object({
+        outcome: z.string(),
+        editionId: z.string(),
+        measures: z.array(z.number().int()),
+        /** The activities the check was given (absent on checks recorded before activities existed). */
+        activities: z.array(z.string()).optional(),
+        /** `unverified` when the answer rests on a measure whose text was not read (absent on older checks). */
+        confidence: z.enum(["verified", "unverified"]).optional(),
+        unverifiedMeasures: z.array(z.number().int()).optional(),
+      })
       .nullable(),
     dueDate: z.iso.date(),
     dueWorkingDays: z.number().int(),

@@ -39,7 +39,7 @@ import type { RouteModule, RouteContext } from "../api/route-module";
 import { chinaHolidayCalendar } from "../platform/calendar/working-days";
 import { chinaDate, chinaToday } from "../platform/china-date";
 import { handleCommand } from "../platform/decider";
-import { checkAgainst } from "../reference-data/negative-list-check";
+import { CheckQuestionError, checkAgainst } from "../reference-data/negative-list-check";
 import { type FilingCommand, filingDecider } from "./filing-decider";
 import { filingView, loadFiling } from "./filing-repository";
 import { automatedCheck, filingRules, type NegativeListAnswer } from "./filing-rules";
@@ -58,20 +58,37 @@ async function checkFor(ctx: RouteContext, details: FilingDetails, on: string) {
       editionInForceOn(ctx.db, details.insideFtz ? "ftz" : "national", on),
     );
     if (edition) {
-      const r = checkAgainst(edition, {
-        industry: details.industryCodes,
-        foreignShare: details.foreignSharePercent,
-        largestForeignInvestor: details.largestForeignInvestorPercent,
-        legalRepresentative: details.legalRepresentativeNationality,
-        insideFtz: details.insideFtz,
-        date: on,
-      });
+      let r: ReturnType<typeof checkAgainst>;
+      try {
+        r = checkAgainst(edition, {
+          industry: details.industryCodes,
+          activities: details.activities,
+          foreignShare: details.foreignSharePercent,
+          largestForeignInvestor: details.largestForeignInvestorPercent,
+          legalRepresentative: details.legalRepresentativeNationality,
+          insideFtz: details.insideFtz,
+          date: on,
+        });
+      } catch (err) {
+        if (err instanceof CheckQuestionError) {
+          const member = err.member === "industry" ? "industryCodes" : err.member;
+          throw Problems.validationFailed([{ pointer: `/body/details/${member}`, detail: err.message }]);
+        }
+        throw err;
+      }
       const deciding = r.matches.filter((m) => m.status !== "conditions_met");
       negativeList = {
         outcome: r.outcome,
         editionId: r.edition.editionId,
-        measures: [...new Set(deciding.map((m) => m.measure))],
+        measures: [...new Set(deciding.map((m) => m.measure))].sort((a, b) => a - b),
         conditionsNotMet: r.conditionsNotMet.map((c) => `measure ${c.measure}: ${c.explanation}`),
+        activities: details.activities,
+        confidence: r.confidence,
+        unverifiedMeasures: r.unverifiedMeasures,
+        candidates: r.candidates.map(
+          (c) =>
+            `if ${c.activity.id} (${c.activity.nameZh}): ${c.outcome}${c.measures.length ? ` by measure(s) ${c.measures.join(", ")}` : ""}`,
+        ),
       };
     }
   }

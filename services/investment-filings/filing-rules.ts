@@ -41,10 +41,16 @@ export const filingRules = (): FilingRules =>
 
 /** The negative-list answer an inbound report's check needs. */
 export interface NegativeListAnswer {
-  outcome: "permitted" | "restricted" | "prohibited";
+  outcome: "permitted" | "restricted" | "prohibited" | "indeterminate";
   editionId: string;
   measures: number[];
   conditionsNotMet: string[];
+  /** The activities the check was given, if any. */
+  activities?: string[] | undefined;
+  confidence: "verified" | "unverified";
+  unverifiedMeasures: number[];
+  /** For `indeterminate`: what each candidate activity would give, in words. */
+  candidates?: string[];
 }
 
 const APPROVAL_ROUTES: ReadonlySet<FilingRoute> = new Set([
@@ -84,14 +90,34 @@ export function automatedCheck(
       recommendation = "refer_for_approval";
       reasons.push("no negative-list edition was in force on the submission date for this site");
     } else {
-      negativeList = { outcome: nl.outcome, editionId: nl.editionId, measures: nl.measures };
+      negativeList = {
+        outcome: nl.outcome,
+        editionId: nl.editionId,
+        measures: nl.measures,
+        ...(nl.activities ? { activities: nl.activities } : {}),
+        confidence: nl.confidence,
+        unverifiedMeasures: nl.unverifiedMeasures,
+      };
+      // An answer resting on a measure whose text was not read is never a ground to reject:
+      // the bureau checks the measure first.
+      const unverified = nl.confidence === "unverified";
       if (nl.outcome === "prohibited") {
-        recommendation = "reject";
+        recommendation = unverified ? "refer_for_approval" : "reject";
         reasons.push(`prohibited by ${nl.editionId} measure(s) ${nl.measures.join(", ")}`);
       } else if (nl.outcome === "restricted") {
         recommendation = "refer_for_approval";
         reasons.push(...nl.conditionsNotMet.map((c) => `${nl.editionId}: ${c}`));
+      } else if (nl.outcome === "indeterminate") {
+        recommendation = "refer_for_approval";
+        reasons.push(
+          `${nl.editionId}: the outcome depends on the activities carried on (measure(s) ${nl.measures.join(", ")}); state them in details.activities`,
+          ...(nl.candidates ?? []),
+        );
       } else reasons.push(`permitted under ${nl.editionId} (非禁即入)`);
+      if (unverified)
+        reasons.push(
+          `${nl.editionId}: rests on measure(s) ${nl.unverifiedMeasures.join(", ")} whose text was not read in an official or faithful copy; confirm against the published list`,
+        );
     }
   } else if (details.kind === "outbound_investment") {
     const country = sensitive.get(details.destinationCountry);

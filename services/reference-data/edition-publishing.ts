@@ -5,9 +5,16 @@
  *   other (the decider's "later than every edition of its scope" holds under concurrency);
  * - `NegativeListEditionPublished` on the edition's own stream;
  * - `NegativeListEditionSuperseded` on the edition it replaces, if it names one.
- * All three go to the reference-data topic, so partners learn of the publication.
+ * All three go to the reference-data topic, so partners learn of the publication. Recording a
+ * historical edition is the same append with `NegativeListHistoricalEditionRecorded` and nothing
+ * superseded; a correction is one event on the edition's own stream.
  */
-import { type EditionData, EDITION_CATEGORY, editionStream } from "../../contracts/reference-data/negative-list";
+import {
+  type EditionData,
+  EDITION_CATEGORY,
+  editionStream,
+  type HistoricalEditionData,
+} from "../../contracts/reference-data/negative-list";
 import { DomainError, type LoadedAggregate, loadAggregate } from "../platform/decider";
 import type { EventMetadata, EventStore, NewEvent, StreamAppend } from "../platform/event-store/types";
 import { uuidV5 } from "../platform/uuid-v5";
@@ -54,14 +61,8 @@ export async function publishEdition(
     { kind: "publish", edition, scopeEditions: index.editions, at: opts.at },
     target.state,
   );
-  const toNew = (streamId: string, events: { type: string; data: unknown; occurredAt: string }[]): NewEvent[] =>
-    events.map((e, i) => ({
-      eventId: opts.eventId(streamId, i),
-      type: e.type,
-      data: e.data,
-      occurredAt: e.occurredAt,
-      metadata: opts.metadata,
-    }));
+  const toNew = (streamId: string, events: { type: string; data: unknown; occurredAt: string }[]) =>
+    toNewEvents(streamId, events, opts);
   const indexStream = scopeIndexStream(edition.scope);
   const appends: StreamAppend[] = [
     {
@@ -101,6 +102,71 @@ export async function publishEdition(
     version: results[1]!.nextExpectedVersion,
     superseded: edition.supersedes ?? null,
   };
+}
+
+/**
+ * Records `edition` as history: it was in force from `inForceFrom` to `inForceUntil`, supersedes
+ * nothing, and covers only days no recorded edition of its scope covers.
+ * @throws DomainError (exists, not past, overlaps), WrongExpectedVersionError on a race (retry).
+ */
+export async function recordHistoricalEdition(
+  store: EventStore,
+  edition: HistoricalEditionData,
+  opts: { at: string; metadata?: EventMetadata; eventId(streamId: string, index: number): string },
+): Promise<PublishOutcome> {
+  const index = await scopeEditions(store, edition.scope);
+  const target = await loadEdition(store, edition.editionId);
+  const recorded = editionDecider.decide(
+    { kind: "record_historical", edition, scopeEditions: index.editions, at: opts.at },
+    target.state,
+  );
+  const indexStream = scopeIndexStream(edition.scope);
+  const stream = editionStream(edition.editionId);
+  const indexed = {
+    type: "NegativeListEditionIndexed",
+    data: { editionId: edition.editionId, inForceFrom: edition.inForceFrom, inForceUntil: edition.inForceUntil },
+    occurredAt: opts.at,
+  };
+  const results = await store.appendMany([
+    {
+      streamId: indexStream,
+      events: toNewEvents(indexStream, [indexed], opts),
+      expected: index.version ?? "no_stream",
+    },
+    { streamId: stream, events: toNewEvents(stream, recorded, opts), expected: "no_stream" },
+  ]);
+  return { editionId: edition.editionId, version: results[1]!.nextExpectedVersion, superseded: null };
+}
+
+/**
+ * Replaces the recorded text of `edition` (same id, scope and dates) with `reason`, at the
+ * stream version read. @throws DomainError (no such edition, identity changed).
+ */
+export async function correctEdition(
+  store: EventStore,
+  edition: EditionData,
+  reason: string,
+  opts: { at: string; metadata?: EventMetadata; eventId(streamId: string, index: number): string },
+): Promise<number> {
+  const target = await loadEdition(store, edition.editionId);
+  const events = editionDecider.decide({ kind: "correct", edition, reason, at: opts.at }, target.state);
+  const stream = editionStream(edition.editionId);
+  const result = await store.append(stream, toNewEvents(stream, events, opts), target.version ?? "no_stream");
+  return result.nextExpectedVersion;
+}
+
+function toNewEvents(
+  streamId: string,
+  events: readonly { type: string; data: unknown; occurredAt: string }[],
+  opts: { metadata?: EventMetadata; eventId(streamId: string, index: number): string },
+): NewEvent[] {
+  return events.map((e, i) => ({
+    eventId: opts.eventId(streamId, i),
+    type: e.type,
+    data: e.data,
+    occurredAt: e.occurredAt,
+    metadata: opts.metadata,
+  }));
 }
 
 /** Publishes each shipped edition not yet published (first start); returns the ids published. */

@@ -6,18 +6,26 @@
 import { IdempotencyKeyHeader } from "../../contracts/http/common";
 import { problemResponses } from "../../contracts/http/responses";
 import { z } from "../../contracts/http/zod";
-import { CheckQuery, Measure, NegativeListEditionPublished } from "../../contracts/reference-data/negative-list";
+import {
+  Activity,
+  type CheckInput,
+  CheckQuery,
+  type EditionData,
+  Measure,
+  PublishEditionBody,
+  RecordHistoricalEditionBody,
+} from "../../contracts/reference-data/negative-list";
 import { editionInForceOn, getEdition, listEditions } from "../../projections/negative-list/negative-list-queries";
 import { ANY_ROLE, allow } from "../api/auth/access";
 import { commandRoute } from "../api/http/command-route";
 import { Problems, ProblemError } from "../api/http/problem";
 import { fromReadModelOf } from "../api/http/read-model";
 import { parseBody, parseParams, parseQuery } from "../api/http/validate";
-import type { RouteModule } from "../api/route-module";
+import type { RouteContext, RouteModule } from "../api/route-module";
 import { chinaToday } from "../platform/china-date";
 import { retryOnConflict } from "../platform/decider";
-import { publishEdition } from "./edition-publishing";
-import { checkAgainst } from "./negative-list-check";
+import { publishEdition, recordHistoricalEdition } from "./edition-publishing";
+import { CheckQuestionError, checkAgainst } from "./negative-list-check";
 
 const json = (schema: z.ZodType) => ({ content: { "application/json": { schema } } });
 const TAG = "negative-list";
@@ -36,8 +44,17 @@ const EditionSummaryView = z
     scope: z.string(),
     title: z.string(),
     inForceFrom: z.string(),
+    inForceUntil: z
+      .string()
+      .nullable()
+      .openapi({ description: "Last day in force, for an edition recorded as history" }),
     measureCount: z.number().int(),
     publishedAt: z.string(),
+    revision: z
+      .number()
+      .int()
+      .openapi({ description: "Corrections of the recorded text so far (0: as first recorded)" }),
+    correctedAt: z.string().nullable(),
     supersededBy: z.string().nullable(),
     supersededFrom: z.string().nullable(),
   })
@@ -49,16 +66,46 @@ const ConditionResultView = z.object({
   explanation: z.string(),
 });
 
+const ActivityRefView = z.object({ id: z.string(), nameZh: z.string(), nameEn: z.string() });
+const Unmet = z.array(z.object({ measure: z.number().int(), clause: z.string(), explanation: z.string() }));
+
 /** The check's answer. */
 export const CheckResultView = z
   .object({
-    outcome: z.enum(["permitted", "restricted", "prohibited"]),
-    dependsOnActivity: z.boolean().openapi({
-      description: "The outcome rests only on measures whose industry codes are broader than the activity they name",
+    outcome: z.enum(["permitted", "restricted", "prohibited", "indeterminate"]).openapi({
+      description:
+        "`indeterminate`: a measure covers only part of a class asked about and no stated activity says which part; " +
+        "`candidates` gives the outcome for each activity and `decidedBy` what to state",
     }),
-    edition: z.object({ editionId: z.string(), scope: z.string(), title: z.string(), inForceFrom: z.string() }),
+    confidence: z.enum(["verified", "unverified"]).openapi({
+      description:
+        "`unverified`: the answer rests on measures (`unverifiedMeasures`) whose text was not read in an official or " +
+        "faithful copy of the list; confirm against the published list before acting on it",
+    }),
+    unverifiedMeasures: z.array(z.number().int()),
+    confidenceNote: z.string(),
+    edition: z.object({
+      editionId: z.string(),
+      scope: z.string(),
+      title: z.string(),
+      inForceFrom: z.string(),
+      inForceUntil: z.string().nullable(),
+    }),
     date: z.string(),
     provisional: z.boolean().openapi({ description: "The date is in the future: a later edition could still apply" }),
+    industries: z.array(
+      z.object({
+        code: z.string(),
+        level: z.enum(["division", "group", "class"]),
+        nameZh: z.string(),
+        nameEn: z.string().nullable(),
+        section: z.string(),
+      }),
+    ),
+    activities: z
+      .array(ActivityRefView)
+      .nullable()
+      .openapi({ description: "The activities stated; null when not stated" }),
     matches: z.array(
       z.object({
         measure: z.number().int(),
@@ -71,13 +118,65 @@ export const CheckResultView = z
         clause: z.string(),
         coverage: z.enum(["full", "partial"]),
         industryCodes: z.array(z.string()),
+        applies: z.enum(["applies", "undecided"]),
+        activities: z.array(ActivityRefView),
         status: z.enum(["prohibited", "conditions_not_met", "conditions_met"]),
         conditions: z.array(ConditionResultView),
       }),
     ),
-    conditionsNotMet: z.array(z.object({ measure: z.number().int(), clause: z.string(), explanation: z.string() })),
+    candidates: z.array(
+      z.object({
+        activity: ActivityRefView,
+        outcome: z.enum(["permitted", "restricted", "prohibited"]),
+        measures: z.array(z.number().int()),
+        conditionsNotMet: Unmet,
+      }),
+    ),
+    otherwise: z
+      .enum(["permitted", "restricted"])
+      .nullable()
+      .openapi({ description: "For `indeterminate`: the outcome when none of the candidate activities is carried on" }),
+    alternatives: z.boolean().openapi({
+      description:
+        "True when a broad code's every class is one of the candidate activities and all give the outcome: it holds whichever is carried on",
+    }),
+    decidedBy: z.string().nullable(),
+    conditionsNotMet: Unmet,
   })
   .openapi("NegativeListCheckResult");
+
+/** The activities an edition's measures name (GET /negative-list/activities). */
+const ActivitiesQuery = z.strictObject({
+  insideFtz: z.enum(["true", "false"]).transform((v) => v === "true"),
+  date: z.iso.date().optional().openapi({ description: "Date asked about; default today (China)" }),
+});
+
+/** Runs the check, turning a question the edition cannot answer into a 400 naming the query member. */
+function runCheck(edition: EditionData, q: CheckInput) {
+  try {
+    return checkAgainst(edition, q);
+  } catch (err) {
+    if (err instanceof CheckQuestionError)
+      throw Problems.validationFailed([{ pointer: `/query/${err.member}`, detail: err.message }]);
+    throw err;
+  }
+}
+
+/** The edition of the site's scope in force on `date`. @throws ProblemError 422 when none was. */
+async function inForce(ctx: RouteContext, insideFtz: boolean, date: string): Promise<EditionData> {
+  const scope = insideFtz ? "ftz" : "national";
+  const edition = await readModel(() => editionInForceOn(ctx.db, scope, date));
+  if (!edition) {
+    throw new ProblemError({
+      status: 422,
+      slug: "no-edition-in-force",
+      title: "No edition in force",
+      detail: `No ${scope} negative-list edition recorded here was in force on ${date}`,
+      extensions: { field: "date", scope },
+    });
+  }
+  return edition;
+}
 
 /** Editions and the check. */
 export const negativeListRoutes: RouteModule = {
@@ -89,7 +188,7 @@ export const negativeListRoutes: RouteModule = {
       commandRoute(
         ctx.commands,
         async (req, c) => {
-          const edition = parseBody(req, NegativeListEditionPublished);
+          const edition = parseBody(req, PublishEditionBody);
           const outcome = await retryOnConflict(() =>
             publishEdition(ctx.store, edition, {
               at: new Date().toISOString(),
@@ -118,19 +217,37 @@ export const negativeListRoutes: RouteModule = {
       const q = parseQuery(req, CheckQuery);
       const today = chinaToday();
       const date = q.date ?? today;
-      const scope = q.insideFtz ? "ftz" : "national";
-      const edition = await readModel(() => editionInForceOn(ctx.db, scope, date));
-      if (!edition) {
-        throw new ProblemError({
-          status: 422,
-          slug: "no-edition-in-force",
-          title: "No edition in force",
-          detail: `No ${scope} negative-list edition was in force on ${date}`,
-          extensions: { field: "date", scope },
-        });
-      }
-      res.json({ ...checkAgainst(edition, { ...q, date }), provisional: date > today });
+      const edition = await inForce(ctx, q.insideFtz, date);
+      const result = runCheck(edition, { ...q, date });
+      res.json({ ...result, provisional: date > today });
     });
+
+    router.get("/negative-list/activities", allow(...ANY_ROLE), async (req, res) => {
+      const q = parseQuery(req, ActivitiesQuery);
+      const date = q.date ?? chinaToday();
+      const edition = await inForce(ctx, q.insideFtz, date);
+      res.json({ editionId: edition.editionId, date, activities: edition.activities ?? [] });
+    });
+
+    router.post(
+      "/negative-list/historical-editions",
+      allow("admin"),
+      commandRoute(
+        ctx.commands,
+        async (req, c) => {
+          const edition = parseBody(req, RecordHistoricalEditionBody);
+          const outcome = await retryOnConflict(() =>
+            recordHistoricalEdition(ctx.store, edition, {
+              at: new Date().toISOString(),
+              metadata: c.metadata,
+              eventId: (streamId, i) => c.newId(`historical-edition:${streamId}:${i}`),
+            }),
+          );
+          return { status: 201, headers: { Location: `/negative-list/editions/${edition.editionId}` }, body: outcome };
+        },
+        { requireIdempotencyKey: true },
+      ),
+    );
   },
 
   openapi(registry) {
@@ -141,7 +258,7 @@ export const negativeListRoutes: RouteModule = {
       summary: "Publish an edition (admin); it takes effect after today unless it is its scope's first",
       request: {
         headers: z.object({ "idempotency-key": IdempotencyKeyHeader }),
-        body: json(NegativeListEditionPublished),
+        body: json(PublishEditionBody),
       },
       responses: {
         201: {
@@ -184,6 +301,38 @@ export const negativeListRoutes: RouteModule = {
       responses: {
         200: { description: "The answer", ...json(CheckResultView) },
         ...problemResponses(400, 422, 503),
+      },
+    });
+    registry.registerPath({
+      method: "get",
+      path: "/negative-list/activities",
+      tags: [TAG],
+      summary: "The activities the measures of the edition in force name (the values `activities` takes in a check)",
+      request: { query: ActivitiesQuery },
+      responses: {
+        200: {
+          description: "The edition's activities",
+          ...json(z.object({ editionId: z.string(), date: z.string(), activities: z.array(Activity) })),
+        },
+        ...problemResponses(400, 422, 503),
+      },
+    });
+    registry.registerPath({
+      method: "post",
+      path: "/negative-list/historical-editions",
+      tags: [TAG],
+      summary:
+        "Record an edition that was in force in the past (admin): it supersedes nothing and may only cover dates no recorded edition covers",
+      request: {
+        headers: z.object({ "idempotency-key": IdempotencyKeyHeader }),
+        body: json(RecordHistoricalEditionBody),
+      },
+      responses: {
+        201: {
+          description: "Recorded",
+          ...json(z.object({ editionId: z.string(), version: z.number().int(), superseded: z.string().nullable() })),
+        },
+        ...problemResponses(400, 409, 415, 422),
       },
     });
   },

@@ -1,5 +1,6 @@
 /**
- * End to end on real PostgreSQL and Kafka: editions published → Kafka → negative-list read model;
+ * End to end on real PostgreSQL and Kafka: editions published and recorded as history → Kafka →
+ * negative-list read model;
  * a filing submitted over HTTP (its automated check reading that model) → Kafka → the bureau's
  * queue; the partner-visible topics carry the edition and the filing events.
  */
@@ -30,7 +31,7 @@ describeWithKafka("investment filings on real PostgreSQL and Kafka", () => {
     const [admin, enterprise] = await Promise.all([as(app, "admin"), as(app, "enterprise", ENTERPRISE_A)]);
     await waitFor("editions in the Kafka-fed read model", async () => {
       const res = await admin.get("/negative-list/editions");
-      return res.body.editions?.length === 2;
+      return res.body.editions?.length === 3;
     });
     const check = await enterprise.get(
       "/negative-list/check?industry=5611&foreignShare=49&largestForeignInvestor=26&legalRepresentative=CN&insideFtz=false",
@@ -66,8 +67,13 @@ describeWithKafka("investment filings on real PostgreSQL and Kafka", () => {
     });
 
     const referenceTopic = topicName(TOPICS.find((x) => x.categories.includes("NegativeListEdition"))!, p.prefix);
-    const records = await p.readTopic(referenceTopic, 4);
+    const records = await p.readTopic(referenceTopic, 6);
     const types = records.map((r) => String(r.headers?.ce_type));
     expect(types.filter((x) => x === "ftz.NegativeListEditionPublished")).toHaveLength(2);
+    expect(types.filter((x) => x === "ftz.NegativeListHistoricalEditionRecorded")).toHaveLength(1);
+    const history = await enterprise.get(
+      "/negative-list/check?industry=2311&activities=publication-printing&foreignShare=51&largestForeignInvestor=51&legalRepresentative=CN&insideFtz=false&date=2023-06-01",
+    );
+    expect(history.body).toMatchObject({ outcome: "restricted", edition: { editionId: "national-2021" } });
   });
 });

@@ -70,8 +70,30 @@ describe("working days (State Council holiday notices as data)", () => {
     expect(workingDaysBetween(cal, "2026-09-29", "2026-10-09")).toBe(3);
   });
 
-  it("says a deadline is provisional when it runs into a year without a published notice", () => {
-    expect(addWorkingDays(cal, "2026-12-30", 3)).toEqual({ date: "2027-01-04", provisional: true });
+  it("applies the statutory holidays in a year without a notice, and says the deadline is provisional", () => {
+    // 全国年节及纪念日放假办法 Art. 2: New Year's Day 2027-01-01 (a Friday) is a holiday.
+    expect(addWorkingDays(cal, "2026-12-30", 3)).toEqual({ date: "2027-01-05", provisional: true });
+    expect(addWorkingDays(cal, "2026-12-04", 20)).toEqual({ date: "2027-01-04", provisional: true });
+    expect(addWorkingDays(cal, "2026-12-04", 3)).toEqual({ date: "2026-12-09", provisional: false });
+  });
+
+  it("computes the statutory holidays of 2027 with the lunar calendar (Art. 2) and the weekend make-up days (Art. 6)", () => {
+    const rest = [...cal.statutoryRestDays(2027)!].sort();
+    // 除夕 2027-02-05 (the twelfth month has 29 days) to 正月初三 02-08; Sat 6 and Sun 7 give make-up days 9 and 10.
+    expect(rest.filter((d) => d.startsWith("2027-02"))).toEqual([
+      "2027-02-05",
+      "2027-02-06",
+      "2027-02-07",
+      "2027-02-08",
+      "2027-02-09",
+      "2027-02-10",
+    ]);
+    expect(rest).toEqual(
+      expect.arrayContaining(["2027-04-05", "2027-06-09", "2027-09-15", "2027-10-01", "2027-10-03"]),
+    );
+    expect(cal.statutoryRestDays(2026)).toBeUndefined(); // the 2026 notice decides 2026
+    expect(isWorkingDay(cal, "2027-01-01")).toBe(false);
+    expect(isWorkingDay(cal, "2027-01-04")).toBe(true);
   });
 });
 
@@ -156,17 +178,50 @@ describe("filing routes (automated check)", () => {
       editionId: "national-2024",
       measures: [7],
       conditionsNotMet: [],
+      confidence: "verified" as const,
+      unverifiedMeasures: [],
     };
     expect(automatedCheck(inbound, "2026-11-30", { ...ctx, negativeList: prohibited })).toMatchObject({
       route: "mofcom_information_report",
       recommendation: "reject",
       negativeList: { outcome: "prohibited", editionId: "national-2024", measures: [7] },
     });
-    const permitted = { outcome: "permitted" as const, editionId: "national-2024", measures: [], conditionsNotMet: [] };
+    const permitted = {
+      outcome: "permitted" as const,
+      editionId: "national-2024",
+      measures: [],
+      conditionsNotMet: [],
+      confidence: "verified" as const,
+      unverifiedMeasures: [],
+    };
     expect(automatedCheck(inbound, "2026-11-30", { ...ctx, negativeList: permitted }).recommendation).toBe("accept");
     expect(automatedCheck(inbound, "2026-11-30", { ...ctx, negativeList: null }).recommendation).toBe(
       "refer_for_approval",
     );
+  });
+
+  it("never recommends rejection on a measure whose text was not read, nor on an indeterminate answer", () => {
+    const unread = {
+      outcome: "prohibited" as const,
+      editionId: "ftz-2021",
+      measures: [27],
+      conditionsNotMet: [],
+      confidence: "unverified" as const,
+      unverifiedMeasures: [27],
+    };
+    const check = automatedCheck(inbound, "2026-11-30", { ...ctx, negativeList: unread });
+    expect(check.recommendation).toBe("refer_for_approval");
+    expect(check.reasons.join(" ")).toContain("rests on measure(s) 27");
+    expect(check.negativeList).toMatchObject({ confidence: "unverified", unverifiedMeasures: [27] });
+    const open = {
+      ...unread,
+      outcome: "indeterminate" as const,
+      confidence: "verified" as const,
+      unverifiedMeasures: [],
+    };
+    const indeterminate = automatedCheck(inbound, "2026-11-30", { ...ctx, negativeList: open });
+    expect(indeterminate.recommendation).toBe("refer_for_approval");
+    expect(indeterminate.reasons[0]).toContain("depends on the activities");
   });
 });
 
@@ -292,7 +347,14 @@ describe("filing transitions", () => {
   it("accepts a filing the automated check did not recommend only after a referral", () => {
     const check = automatedCheck(inbound, "2026-11-30", {
       ...ctx,
-      negativeList: { outcome: "prohibited", editionId: "national-2024", measures: [7], conditionsNotMet: [] },
+      negativeList: {
+        outcome: "prohibited",
+        editionId: "national-2024",
+        measures: [7],
+        conditionsNotMet: [],
+        confidence: "verified",
+        unverifiedMeasures: [],
+      },
     });
     const s = run(NO_FILING, {
       kind: "submit",

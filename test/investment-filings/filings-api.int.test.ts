@@ -103,15 +103,48 @@ describe("filings API (PostgreSQL)", () => {
       inbound({ industryCodes: ["5128"], foreignSharePercent: 10, largestForeignInvestorPercent: 10 }),
     );
     expect(prohibited.status).toBe(201);
+    // Measure 7's text was not read in a copy of the 2024 edition: the bureau is asked to confirm, not told to reject.
     expect(prohibited.body.check).toMatchObject({
-      recommendation: "reject",
-      negativeList: { outcome: "prohibited", editionId: "national-2024", measures: [7] },
+      recommendation: "refer_for_approval",
+      negativeList: {
+        outcome: "prohibited",
+        editionId: "national-2024",
+        measures: [7],
+        confidence: "unverified",
+        unverifiedMeasures: [7],
+      },
       dueWorkingDays: 3,
     });
+    const news = await submit(
+      "91350200776049653A",
+      inbound({ industryCodes: ["8610"], foreignSharePercent: 10, largestForeignInvestorPercent: 10 }),
+    );
+    expect(news.body.check).toMatchObject({
+      recommendation: "reject",
+      negativeList: { outcome: "prohibited", measures: [23], confidence: "verified", unverifiedMeasures: [] },
+    });
+    const seeds = await submit(
+      "91350200776049653A",
+      inbound({ industryCodes: ["0511"], foreignSharePercent: 66, largestForeignInvestorPercent: 66 }),
+    );
+    expect(seeds.body.check).toMatchObject({
+      recommendation: "refer_for_approval",
+      negativeList: { outcome: "indeterminate", measures: [1, 2, 3] },
+    });
+    expect(seeds.body.check.reasons.join("\n")).toContain("state them in details.activities");
+    const unknownActivity = await submit(
+      "91350200776049653A",
+      inbound({ industryCodes: ["0511"], activities: ["tobacco-wholesale"] }),
+    );
+    expect(unknownActivity.status).toBe(400);
+    expect(unknownActivity.body.errors).toEqual([
+      { pointer: "/body/details/activities", detail: expect.stringContaining("falls in 5128") },
+    ]);
     const ftz = await submit(
       "91350213678251743X",
       inbound({
-        industryCodes: ["7243"],
+        industryCodes: ["7249"],
+        activities: ["social-survey"],
         insideFtz: true,
         foreignSharePercent: 33,
         largestForeignInvestorPercent: 33,
@@ -133,6 +166,12 @@ describe("filings API (PostgreSQL)", () => {
       .set("If-Match", '"1"')
       .send({ reasons: ["tobacco wholesale is prohibited (national-2024 measure 7)"] });
     expect(rejected.body.status).toBe("rejected");
+    for (const other of [news, seeds]) {
+      const withdrawn = await enterpriseOf[ENTERPRISE_A]!.post(`/filings/${other.body.filingId}/withdrawal`)
+        .set("If-Match", '"1"')
+        .send({ reason: "test filing" });
+      expect(withdrawn.status).toBe(200);
+    }
     await readSide.caughtUp();
     const queue = await admin.get("/filings/queue?asOf=2099-01-01");
     expect(queue.body.items).toEqual([
@@ -142,14 +181,16 @@ describe("filings API (PostgreSQL)", () => {
     expect(own.body.items.map((f: { filingId: string }) => f.filingId)).toEqual([ftz.body.filingId]);
     const stats = await admin.get("/filings/statistics?groupBy=kind,industry");
     expect(stats.body.groups).toEqual([
+      { group: { kind: "inbound_report", industry: "05" }, total: 1, byStatus: { withdrawn: 1 } },
       { group: { kind: "inbound_report", industry: "51" }, total: 1, byStatus: { rejected: 1 } },
       { group: { kind: "inbound_report", industry: "72" }, total: 1, byStatus: { submitted: 1 } },
+      { group: { kind: "inbound_report", industry: "86" }, total: 1, byStatus: { withdrawn: 1 } },
     ]);
   });
 
   it("refuses an edition with an unknown member or an unsafe or unbounded text, naming it; its documented example publishes", async () => {
     const doc = applicationOpenApiDocument() as { components?: { schemas?: Record<string, { example?: unknown }> } };
-    const example = doc.components?.schemas?.NegativeListEditionPublished?.example as {
+    const example = doc.components?.schemas?.NegativeListEditionPublication?.example as {
       measures: { text: string; clauses: { conditions: Record<string, unknown>[] }[] }[];
     };
     const changed = (change: (e: typeof example) => void) => {
@@ -244,7 +285,8 @@ describe("filings API (PostgreSQL)", () => {
       supersededBy: "national-2098",
       supersededFrom: future,
     });
-    const none = await ask("2024-10-31");
+    expect((await ask("2024-10-31")).body.edition.editionId).toBe("national-2021");
+    const none = await ask("2021-12-31");
     expect(none.status).toBe(422);
     expect(none.body.code).toBeUndefined();
     expect(none.body.type).toContain("no-edition-in-force");

@@ -36,6 +36,8 @@ export const ALLOWED: Record<string, Role[]> = {
   "GET /negative-list/editions": ALL,
   "GET /negative-list/editions/{editionId}": ALL,
   "GET /negative-list/check": ALL,
+  "GET /negative-list/activities": ALL,
+  "POST /negative-list/historical-editions": ["admin"],
   "POST /filings": ["enterprise"],
   "GET /filings": FILING_READERS,
   "GET /filings/queue": ["admin", "analyst"],
