@@ -69,3 +69,28 @@ export function topicFor(streamId: string, topics: readonly TopicSpec[] = TOPICS
   if (!spec) throw new Error(`no topic for stream category ${category}`);
   return spec;
 }
+
+/**
+ * Sizes, all derived from one setting so an event the store accepts always fits a Kafka record
+ * (bytes):
+ * - `maxEventBytes`: an event's data plus metadata as JSON; the store refuses more (413).
+ * - `jsonBodyBytes`: the API's JSON body limit, half of it (a body becomes one event or a few).
+ * - `topicMaxMessageBytes`: `max.message.bytes` of every topic the application creates, twice the
+ *   event limit: one record is the event plus its CloudEvents headers and key (far below
+ *   `maxEventBytes` more), and Kafka applies the limit to a whole record batch.
+ * - `relayRequestBytes`: what the relay puts in one produce request (uncompressed, summed over
+ *   all partitions, so every partition's batch is below the topic limit), the topic limit minus
+ *   64 KiB for batch and record framing.
+ */
+export const SIZE_LIMITS = sizeLimits(512 * 1024);
+
+/** The limits for an event limit of `maxEventBytes` (see SIZE_LIMITS). */
+export function sizeLimits(maxEventBytes: number) {
+  const topicMaxMessageBytes = 2 * maxEventBytes;
+  return {
+    maxEventBytes,
+    jsonBodyBytes: maxEventBytes / 2,
+    topicMaxMessageBytes,
+    relayRequestBytes: topicMaxMessageBytes - 64 * 1024,
+  } as const;
+}

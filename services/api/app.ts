@@ -8,6 +8,7 @@ import helmet from "helmet";
 import pino, { type Logger } from "pino";
 import { pinoHttp } from "pino-http";
 import swaggerUi from "swagger-ui-express";
+import { SIZE_LIMITS } from "../../contracts/topics";
 import type { Database } from "../platform/db/database";
 import type { EventStore } from "../platform/event-store/types";
 import { authenticate, defaultTokenVerifier, principalScope } from "./auth/access";
@@ -33,7 +34,9 @@ export interface ApiDeps {
   routes?: readonly RouteModule[];
   /** Kafka readiness probe for `/ready`; omit when Kafka is not configured. */
   kafkaReady?: () => Promise<boolean>;
-  /** Largest JSON body, bytes or a string such as "256kb". Default "256kb". */
+  /** Seconds an unpublished event may wait before `/ready` reports the relay stalled; unset: not checked (no relay). */
+  relayStallSeconds?: number;
+  /** Largest JSON body, bytes or a string such as "256kb". Default SIZE_LIMITS.jsonBodyBytes (256 KiB). */
   bodyLimit?: string | number;
   /** The idempotency-key store; default: one on `db` with `idempotencyOptions`. */
   idempotency?: IdempotencyStore;
@@ -102,14 +105,17 @@ export function createApp(deps: ApiDeps): Express {
   if (perMinute !== false) app.use(clientRateLimit(perMinute));
   const uploads = routes.flatMap((m) => m.uploads ?? []);
   app.use(requireJsonMediaType(uploads));
-  app.use(jsonBody(deps.bodyLimit ?? "256kb", uploads));
+  app.use(jsonBody(deps.bodyLimit ?? SIZE_LIMITS.jsonBodyBytes, uploads));
   app.use(limitJsonDepth);
   app.use(refuseUndeclaredQuery(document));
 
   const metricsRouter = express.Router();
   metrics.mount(metricsRouter);
   app.use(metricsRouter);
-  for (const module of [systemRoutes({ kafkaReady: deps.kafkaReady }), ...routes]) {
+  for (const module of [
+    systemRoutes({ kafkaReady: deps.kafkaReady, relayStallSeconds: deps.relayStallSeconds }),
+    ...routes,
+  ]) {
     const router = express.Router();
     module.register(router, ctx);
     app.use(router);

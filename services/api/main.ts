@@ -14,6 +14,7 @@ import { type Database, openDatabase } from "../platform/db/database";
 import { PostgresEventStore } from "../platform/event-store/postgres-event-store";
 import { seedDeclarations } from "../direct-clearance/seed";
 import { seedEditions } from "../reference-data/edition-seed";
+import { relayStallSeconds } from "../relay/relay-backlog";
 import { seedTaskList } from "../reform-tasks/seed";
 import { createApp, defaultLogger } from "./app";
 import { IdempotencyStore } from "./http/idempotency";
@@ -71,7 +72,15 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   }
   const readSide = await startReadSide({ db, store, logger, kafkaBrokers: process.env.KAFKA_BROKERS });
   const idempotency = new IdempotencyStore(db);
-  const app = createApp({ db, store, logger, idempotency, kafkaReady: readSide.kafkaReady });
+  const app = createApp({
+    db,
+    store,
+    logger,
+    idempotency,
+    kafkaReady: readSide.kafkaReady,
+    // With Kafka a relay publishes the log; readiness reports it when it stops doing so.
+    relayStallSeconds: process.env.KAFKA_BROKERS ? relayStallSeconds() : undefined,
+  });
 
   const cleanup = setInterval(() => {
     idempotency

@@ -1,7 +1,7 @@
 /**
  * Operational endpoints: `/health` (liveness: the process serves HTTP; always 200) and
- * `/ready` (readiness: the database answers `SELECT 1`, and Kafka when a probe is configured;
- * 503 problem otherwise, so a load balancer stops sending traffic).
+ * `/ready` (readiness: the database answers `SELECT 1`, Kafka when a probe is configured, and the
+ * relay publishes when a stall limit is configured; 503 problem otherwise, naming what is down).
  */
 import type { OpenAPIRegistry } from "@asteasolutions/zod-to-openapi";
 import { z } from "../../contracts/http/zod";
@@ -10,6 +10,7 @@ import { problemResponses } from "../../contracts/http/responses";
 import { HealthStatus, ProjectionsStatus, ReadyStatus } from "../../contracts/http/system";
 import { PROJECTIONS } from "../../projections/registry";
 import { projectionLag } from "../../projections/runner/lag";
+import { relayBacklog } from "../relay/relay-backlog";
 import { Problems } from "./http/problem";
 import type { RouteModule } from "./route-module";
 
@@ -19,6 +20,11 @@ export interface SystemRoutesOptions {
   kafkaReady?: () => Promise<boolean>;
   /** Milliseconds each readiness check may take before it counts as down. Default 2,000. */
   checkTimeoutMs?: number;
+  /**
+   * When set (a relay publishes to Kafka), `/ready` also reports the relay `down` while the oldest
+   * event it has not published has waited longer than this many seconds (relay-backlog.ts).
+   */
+  relayStallSeconds?: number;
 }
 
 async function probe(check: () => Promise<boolean>, timeoutMs: number): Promise<"up" | "down"> {
@@ -47,8 +53,18 @@ export function systemRoutes(opts: SystemRoutesOptions = {}): RouteModule {
           database: await probe(async () => (await ctx.db.query("SELECT 1 AS ok")).rows.length === 1, timeoutMs),
         };
         if (opts.kafkaReady) checks.kafka = await probe(opts.kafkaReady, timeoutMs);
+        let relayReason = "";
+        if (opts.relayStallSeconds !== undefined && checks.database === "up") {
+          const limit = opts.relayStallSeconds;
+          checks.relay = await probe(async () => {
+            const b = await relayBacklog(ctx.db);
+            if (b.oldestSeconds <= limit) return true;
+            relayReason = `; relay stalled: ${b.events} events unpublished, the oldest for ${Math.round(b.oldestSeconds)} s (limit ${limit} s)`;
+            return false;
+          }, timeoutMs);
+        }
         const down = Object.keys(checks).filter((k) => checks[k] === "down");
-        if (down.length > 0) throw Problems.notReady(`Not ready: ${down.join(", ")} unavailable`, checks);
+        if (down.length > 0) throw Problems.notReady(`Not ready: ${down.join(", ")} unavailable${relayReason}`, checks);
         res.set("Cache-Control", "no-store").json({ status: "ready", checks });
       });
       router.get("/projections", allow("admin", "analyst"), async (_req, res) => {

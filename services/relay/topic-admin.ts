@@ -1,10 +1,10 @@
 /**
  * Creates the application's topics (contracts/topics.ts) with explicit partitions and retention,
- * and raises the partition count of existing ones to the spec (retention of an existing topic is
- * left as operators set it). Idempotent.
+ * and `max.message.bytes` from SIZE_LIMITS, and raises the partition count of existing ones to
+ * the spec (retention and size of an existing topic are left as operators set them). Idempotent.
  */
 import type { Kafka } from "kafkajs";
-import { TOPICS, type TopicSpec, topicName } from "../../contracts/topics";
+import { SIZE_LIMITS, TOPICS, type TopicSpec, topicName } from "../../contracts/topics";
 
 /**
  * Ensures every topic exists as specified. Returns the names created by this call. The replication
@@ -33,6 +33,8 @@ export async function ensureTopics(
             configEntries: [
               { name: "retention.ms", value: String(t.retentionMs) },
               { name: "cleanup.policy", value: "delete" },
+              // Set, not inherited from the broker: every event the store accepts must fit (SIZE_LIMITS).
+              { name: "max.message.bytes", value: String(SIZE_LIMITS.topicMaxMessageBytes) },
             ],
           })),
         })

@@ -85,6 +85,29 @@ describe("system endpoints", () => {
     expect((await request(app).get("/ready").expect(503)).body.checks).toEqual({ database: "up", kafka: "down" });
   });
 
+  it("/ready reports the relay stalled once an unpublished event has waited past the limit, and ready once published", async () => {
+    const { app, store } = counterApp(t, { relayStallSeconds: 60 });
+    expect((await request(app).get("/ready").expect(200)).body.checks).toEqual({ database: "up", relay: "up" });
+    await store.append(
+      `Counter-${randomUUID()}`,
+      [{ eventId: randomUUID(), type: "CounterIncremented", data: { by: 1 }, occurredAt: "2026-11-30T10:00:00+08:00" }],
+      "no_stream",
+    );
+    expect((await request(app).get("/ready").expect(200)).body.checks.relay).toBe("up"); // fresh: within the limit
+    await t.db.query("UPDATE events SET recorded_at = now() - interval '61 seconds'");
+    const stalled = await request(app).get("/ready").expect(503);
+    expect(stalled.body.checks).toEqual({ database: "up", relay: "down" });
+    expect(stalled.body.detail).toMatch(/relay stalled: 1 events unpublished, the oldest for 6\d s \(limit 60 s\)/);
+    const { rows } = await t.db.query<{ tx: string; pos: string }>(
+      "SELECT transaction_id::text AS tx, global_position::text AS pos FROM events",
+    );
+    await t.db.query("INSERT INTO checkpoints (name, transaction_id, global_position) VALUES ('relay', $1::xid8, $2)", [
+      rows[0]!.tx,
+      rows[0]!.pos,
+    ]);
+    expect((await request(app).get("/ready").expect(200)).body.checks.relay).toBe("up");
+  });
+
   it("/docs serves the Swagger UI with no external asset URLs", async () => {
     const { app } = counterApp(t);
     const agent = request(app);

@@ -10,6 +10,7 @@
  */
 import type { Request, RequestHandler, Router } from "express";
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { relayBacklog } from "../../relay/relay-backlog";
 import { PROJECTIONS } from "../../../projections/registry";
 import { projectionLag } from "../../../projections/runner/lag";
 import type { SqlExecutor } from "../../platform/db/database";
@@ -60,6 +61,11 @@ export function createMetrics(db: SqlExecutor, opts: { defaultMetrics?: boolean 
     help: "Events stored after the relay's checkpoint (not yet published to Kafka)",
     registers: [registry],
   });
+  const relayOldest = new Gauge({
+    name: "relay_oldest_unpublished_seconds",
+    help: "Seconds the oldest event after the relay's checkpoint has waited (0: nothing to publish); above RELAY_STALL_SECONDS /ready reports the relay stalled",
+    registers: [registry],
+  });
   const lagEvents = new Gauge({
     name: "projection_lag_events",
     help: "Events of a projection's categories it has not applied yet",
@@ -91,13 +97,11 @@ export function createMetrics(db: SqlExecutor, opts: { defaultMetrics?: boolean 
   // unlabelled one to NaN (prom-client would otherwise print 0, which would claim "no lag").
   const reads: { gauges: Gauge[]; read: () => Promise<void> }[] = [
     {
-      gauges: [relayLag],
+      gauges: [relayLag, relayOldest],
       read: async () => {
-        const { rows } = await db.query<{ behind: string }>(
-          `SELECT count(*)::text AS behind FROM events
-            WHERE global_position > coalesce((SELECT global_position FROM checkpoints WHERE name = 'relay'), 0)`,
-        );
-        relayLag.set(Number(rows[0]?.behind ?? 0));
+        const backlog = await relayBacklog(db);
+        relayLag.set(backlog.events);
+        relayOldest.set(backlog.oldestSeconds);
       },
     },
     {
@@ -158,7 +162,7 @@ export function createMetrics(db: SqlExecutor, opts: { defaultMetrics?: boolean 
       if (o.status !== "rejected") return;
       for (const g of reads[i]!.gauges) {
         g.reset();
-        if (g === relayLag) g.set(Number.NaN);
+        if (g === relayLag || g === relayOldest) g.set(Number.NaN);
       }
     });
     databaseUp.set(outcomes.every((o) => o.status === "fulfilled") ? 1 : 0);

@@ -6,6 +6,7 @@
  * compare-and-set `UPDATE ... WHERE version = $expected`; under READ COMMITTED a concurrent
  * writer waits for the row, re-evaluates the condition and finds it false, so exactly one wins.
  */
+import { SIZE_LIMITS } from "../../../contracts/topics";
 import { advisoryLockKey } from "../db/advisory-lock";
 import type { Database, SqlExecutor } from "../db/database";
 import {
@@ -29,7 +30,7 @@ import { UpcasterRegistry } from "./upcasters";
 
 /** Options of the PostgreSQL event store. */
 export interface PostgresEventStoreOptions {
-  /** Largest accepted event: UTF-8 bytes of JSON data + metadata. Default 1 MiB (1,048,576). */
+  /** Largest accepted event: UTF-8 bytes of JSON data + metadata. Default SIZE_LIMITS.maxEventBytes (512 KiB), so it fits a Kafka record. */
   maxEventBytes?: number;
   upcasters?: UpcasterRegistry;
 }
@@ -61,7 +62,7 @@ export class PostgresEventStore implements EventStore {
     readonly db: Database,
     opts: PostgresEventStoreOptions = {},
   ) {
-    this.maxEventBytes = opts.maxEventBytes ?? 1_048_576;
+    this.maxEventBytes = opts.maxEventBytes ?? SIZE_LIMITS.maxEventBytes;
     this.upcasters = opts.upcasters ?? new UpcasterRegistry();
   }
 
