@@ -66,9 +66,11 @@ export interface paths {
                         "application/json": components["schemas"]["ReadyStatus"];
                     };
                 };
-                /** @description Not ready */
+                /** @description Not ready: the database is unavailable (`database-unavailable`), or, on a command, its stream's lock is held by another writer for too long (`stream-busy`, only that stream); retry after `Retry-After` seconds */
                 503: {
                     headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
                         [name: string]: unknown;
                     };
                     content: {
@@ -410,9 +412,11 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Not ready */
+                /** @description Not ready: the database is unavailable (`database-unavailable`), or, on a command, its stream's lock is held by another writer for too long (`stream-busy`, only that stream); retry after `Retry-After` seconds */
                 503: {
                     headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
                         [name: string]: unknown;
                     };
                     content: {
@@ -568,9 +572,11 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Not ready */
+                /** @description Not ready: the database is unavailable (`database-unavailable`), or, on a command, its stream's lock is held by another writer for too long (`stream-busy`, only that stream); retry after `Retry-After` seconds */
                 503: {
                     headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
                         [name: string]: unknown;
                     };
                     content: {
@@ -642,9 +648,11 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Not ready */
+                /** @description Not ready: the database is unavailable (`database-unavailable`), or, on a command, its stream's lock is held by another writer for too long (`stream-busy`, only that stream); retry after `Retry-After` seconds */
                 503: {
                     headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
                         [name: string]: unknown;
                     };
                     content: {
@@ -844,9 +852,11 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Not ready */
+                /** @description Not ready: the database is unavailable (`database-unavailable`), or, on a command, its stream's lock is held by another writer for too long (`stream-busy`, only that stream); retry after `Retry-After` seconds */
                 503: {
                     headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
                         [name: string]: unknown;
                     };
                     content: {
@@ -2627,9 +2637,11 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Not ready */
+                /** @description Not ready: the database is unavailable (`database-unavailable`), or, on a command, its stream's lock is held by another writer for too long (`stream-busy`, only that stream); retry after `Retry-After` seconds */
                 503: {
                     headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
                         [name: string]: unknown;
                     };
                     content: {
@@ -3263,9 +3275,11 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Not ready */
+                /** @description Not ready: the database is unavailable (`database-unavailable`), or, on a command, its stream's lock is held by another writer for too long (`stream-busy`, only that stream); retry after `Retry-After` seconds */
                 503: {
                     headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
                         [name: string]: unknown;
                     };
                     content: {
@@ -3345,9 +3359,11 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Not ready */
+                /** @description Not ready: the database is unavailable (`database-unavailable`), or, on a command, its stream's lock is held by another writer for too long (`stream-busy`, only that stream); retry after `Retry-After` seconds */
                 503: {
                     headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
                         [name: string]: unknown;
                     };
                     content: {
@@ -3428,9 +3444,11 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Not ready */
+                /** @description Not ready: the database is unavailable (`database-unavailable`), or, on a command, its stream's lock is held by another writer for too long (`stream-busy`, only that stream); retry after `Retry-After` seconds */
                 503: {
                     headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
                         [name: string]: unknown;
                     };
                     content: {
@@ -3511,9 +3529,11 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Not ready */
+                /** @description Not ready: the database is unavailable (`database-unavailable`), or, on a command, its stream's lock is held by another writer for too long (`stream-busy`, only that stream); retry after `Retry-After` seconds */
                 503: {
                     headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
                         [name: string]: unknown;
                     };
                     content: {
@@ -3576,9 +3596,11 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Not ready */
+                /** @description Not ready: the database is unavailable (`database-unavailable`), or, on a command, its stream's lock is held by another writer for too long (`stream-busy`, only that stream); retry after `Retry-After` seconds */
                 503: {
                     headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
                         [name: string]: unknown;
                     };
                     content: {
@@ -3748,9 +3770,11 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Not ready */
+                /** @description Not ready: the database is unavailable (`database-unavailable`), or, on a command, its stream's lock is held by another writer for too long (`stream-busy`, only that stream); retry after `Retry-After` seconds */
                 503: {
                     headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
                         [name: string]: unknown;
                     };
                     content: {
@@ -3843,9 +3867,11 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Not ready */
+                /** @description Not ready: the database is unavailable (`database-unavailable`), or, on a command, its stream's lock is held by another writer for too long (`stream-busy`, only that stream); retry after `Retry-After` seconds */
                 503: {
                     headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
                         [name: string]: unknown;
                     };
                     content: {
@@ -3932,9 +3958,11 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Not ready */
+                /** @description Not ready: the database is unavailable (`database-unavailable`), or, on a command, its stream's lock is held by another writer for too long (`stream-busy`, only that stream); retry after `Retry-After` seconds */
                 503: {
                     headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
                         [name: string]: unknown;
                     };
                     content: {
@@ -4113,9 +4141,11 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Not ready */
+                /** @description Not ready: the database is unavailable (`database-unavailable`), or, on a command, its stream's lock is held by another writer for too long (`stream-busy`, only that stream); retry after `Retry-After` seconds */
                 503: {
                     headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
                         [name: string]: unknown;
                     };
                     content: {
@@ -4207,9 +4237,11 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Not ready */
+                /** @description Not ready: the database is unavailable (`database-unavailable`), or, on a command, its stream's lock is held by another writer for too long (`stream-busy`, only that stream); retry after `Retry-After` seconds */
                 503: {
                     headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
                         [name: string]: unknown;
                     };
                     content: {
@@ -5401,9 +5433,11 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Not ready */
+                /** @description Not ready: the database is unavailable (`database-unavailable`), or, on a command, its stream's lock is held by another writer for too long (`stream-busy`, only that stream); retry after `Retry-After` seconds */
                 503: {
                     headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
                         [name: string]: unknown;
                     };
                     content: {
@@ -5488,9 +5522,11 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Not ready */
+                /** @description Not ready: the database is unavailable (`database-unavailable`), or, on a command, its stream's lock is held by another writer for too long (`stream-busy`, only that stream); retry after `Retry-After` seconds */
                 503: {
                     headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
                         [name: string]: unknown;
                     };
                     content: {

@@ -18,12 +18,18 @@ const DESCRIPTIONS: Record<number, string> = {
   422: "A rule refused the command (e.g. a date in the future, a rejected file), or Idempotency-Key reused with a different payload",
   428: "If-Match is required on updates",
   500: "Unexpected server error",
-  503: "Not ready",
+  503: "Not ready: the database is unavailable (`database-unavailable`), or, on a command, its stream's lock is held by another writer for too long (`stream-busy`, only that stream); retry after `Retry-After` seconds",
 };
 
 /** One problem response, e.g. `{ 412: problemResponse(412) }`. */
 export function problemResponse(status: number, description = DESCRIPTIONS[status] ?? "Problem"): ResponseConfig {
-  return { description, content: { [PROBLEM_MEDIA_TYPE]: { schema: Problem } } };
+  const content = { [PROBLEM_MEDIA_TYPE]: { schema: Problem } };
+  if (status !== 503) return { description, content };
+  return {
+    description,
+    content,
+    headers: { "Retry-After": { description: "Seconds to wait before retrying", schema: { type: "integer" } } },
+  };
 }
 
 /** Problem responses for the given statuses, keyed by status code (spread into `responses`). */

@@ -13,6 +13,7 @@ import { DomainError } from "../../platform/decider";
 import {
   DuplicateEventIdError,
   EventTooLargeError,
+  StreamBusyError,
   InvalidAppendError,
   InvalidEventDataError,
   WrongExpectedVersionError,
@@ -127,6 +128,8 @@ const isBodyParserError = (err: unknown): err is BodyParserError =>
  * - `ZodError` → 400 `validation-failed` with `errors[]` pointers (relative to the validated value);
  * - `WrongExpectedVersionError` → 412 `precondition-failed` when the request carried `If-Match`
  *   (RFC 9110 §13.1.1), else 409 `concurrent-modification`; both carry `actualVersion`;
+ * - `StreamBusyError` → 503 `stream-busy` with `Retry-After: 1` (one stream's lock is held too
+ *   long; the database is up, other streams are served);
  * - `EventTooLargeError` → 413; `InvalidEventDataError` → 400 naming the pointer;
  *   `InvalidAppendError` → 400; `DuplicateEventIdError` → 409;
  * - `DomainError` → its status (409 or 422) with its `code` (slug and member) and `details` as members (e.g. `state`);
@@ -163,6 +166,16 @@ export function toProblemError(err: unknown, req?: Request): ProblemError {
             extensions: { actualVersion },
           },
     );
+  }
+  if (err instanceof StreamBusyError) {
+    return new ProblemError({
+      status: 503,
+      slug: "stream-busy",
+      title: "Stream busy",
+      detail: err.message,
+      extensions: { streamId: err.streamId },
+      headers: { "Retry-After": "1" },
+    });
   }
   if (err instanceof EventTooLargeError) {
     return new ProblemError({

@@ -59,3 +59,19 @@ export class DuplicateEventIdError extends EventStoreError {
 export class InvalidAppendError extends EventStoreError {
   readonly code = "invalid_append";
 }
+
+/**
+ * Another writer holds the stream's lock for longer than an append may wait, or too many appends
+ * of the stream already wait in this process. Retryable; maps to HTTP 503 `stream-busy` with
+ * `Retry-After`. Only this stream is affected: waiting is bounded so that others keep their
+ * connections.
+ */
+export class StreamBusyError extends EventStoreError {
+  readonly code = "stream_busy";
+  constructor(
+    readonly streamId: string,
+    readonly why: string,
+  ) {
+    super(`stream ${streamId} is busy: ${why}; retry shortly`);
+  }
+}

@@ -14,6 +14,7 @@ import {
   EventTooLargeError,
   InvalidAppendError,
   InvalidEventDataError,
+  StreamBusyError,
   WrongExpectedVersionError,
 } from "./errors";
 import { assertJsonSafe, unsafeStringReason } from "./json-safety";
@@ -26,6 +27,7 @@ import type {
   RecordedEvent,
   StreamAppend,
 } from "./types";
+import { StreamGate, type StreamGateOptions } from "./stream-gate";
 import { UpcasterRegistry } from "./upcasters";
 
 /** Options of the PostgreSQL event store. */
@@ -33,7 +35,16 @@ export interface PostgresEventStoreOptions {
   /** Largest accepted event: UTF-8 bytes of JSON data + metadata. Default SIZE_LIMITS.maxEventBytes (512 KiB), so it fits a Kafka record. */
   maxEventBytes?: number;
   upcasters?: UpcasterRegistry;
+  /**
+   * Appends of one stream that may wait in this process while one is in the database, and how
+   * long each may wait (stream-gate.ts). Default 16 waiters, 2,000 ms; beyond, StreamBusyError.
+   */
+  streamGate?: StreamGateOptions;
 }
+
+/** SQLSTATE of a lock wait that `lock_timeout` ended (infra/migrations/007). */
+const LOCK_NOT_AVAILABLE = "55P03";
+const isLockTimeout = (err: unknown) => (err as { code?: string } | null)?.code === LOCK_NOT_AVAILABLE;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SELECT_EVENT = `SELECT global_position, transaction_id::text AS transaction_id, stream_id, stream_version, event_id,
@@ -64,10 +75,26 @@ export class PostgresEventStore implements EventStore {
   ) {
     this.maxEventBytes = opts.maxEventBytes ?? SIZE_LIMITS.maxEventBytes;
     this.upcasters = opts.upcasters ?? new UpcasterRegistry();
+    this.gate = new StreamGate(opts.streamGate ?? { maxWaiters: 16, waitMs: 2_000 });
   }
 
+  /** Admits one append per stream at a time into the database (see stream-gate.ts). */
+  private readonly gate: StreamGate;
+
+  /**
+   * See `EventStore.append`. Waits its stream's turn in this process first (bounded), then one
+   * statement; a lock another transaction holds past `lock_timeout` is StreamBusyError.
+   */
   async append(streamId: string, events: NewEvent[], expected: ExpectedVersion): Promise<AppendResult> {
     const prepared = this.prepare(streamId, events, expected);
+    return this.gate.run(streamId, () => this.appendAdmitted(streamId, prepared, expected));
+  }
+
+  private async appendAdmitted(
+    streamId: string,
+    prepared: PreparedEvent[],
+    expected: ExpectedVersion,
+  ): Promise<AppendResult> {
     try {
       // One statement, so one implicit transaction and one round trip (004_append_function.sql).
       const result = await this.appendPrepared(this.db, streamId, prepared, expected, false);
@@ -97,7 +124,15 @@ export class PostgresEventStore implements EventStore {
     }));
     prepared.sort((a, b) => (a.streamId < b.streamId ? -1 : a.streamId > b.streamId ? 1 : 0));
     const results = await this.db.transaction(async (tx) => {
-      for (const a of prepared) await tx.query("SELECT pg_advisory_xact_lock($1::bigint)", [streamLockKey(a.streamId)]);
+      await tx.query("SET LOCAL lock_timeout = '2s'");
+      for (const a of prepared) {
+        try {
+          await tx.query("SELECT pg_advisory_xact_lock($1::bigint)", [streamLockKey(a.streamId)]);
+        } catch (err) {
+          if (isLockTimeout(err)) throw new StreamBusyError(a.streamId, "another writer held its lock for 2 s");
+          throw err;
+        }
+      }
       const results: AppendResult[] = new Array(appends.length);
       for (const a of prepared) {
         results[a.index] = await this.appendPrepared(tx, a.streamId, a.prepared, a.expected, false);
@@ -153,25 +188,30 @@ export class PostgresEventStore implements EventStore {
     expected: ExpectedVersion,
     callerMayHaveWritten: boolean,
   ): Promise<AppendResult> {
-    const { rows } = await tx.query<{
-      outcome: "ok" | "replay" | "wrong_version";
-      last_version: string | number | null;
-      global_positions: (string | number)[] | null;
-    }>(
-      "SELECT outcome, last_version, global_positions FROM append_to_stream($1, $2::bigint, $3, $4, $5::uuid[], $6::text[], $7::int[], $8::text[], $9::text[], $10::timestamptz[])",
-      [
-        streamId,
-        streamLockKey(streamId),
-        String(expected),
-        callerMayHaveWritten,
-        prepared.map((e) => e.eventId),
-        prepared.map((e) => e.type),
-        prepared.map((e) => e.schemaVersion),
-        prepared.map((e) => e.dataJson),
-        prepared.map((e) => e.metadataJson),
-        prepared.map((e) => e.occurredAt),
-      ],
-    );
+    const { rows } = await tx
+      .query<{
+        outcome: "ok" | "replay" | "wrong_version";
+        last_version: string | number | null;
+        global_positions: (string | number)[] | null;
+      }>(
+        "SELECT outcome, last_version, global_positions FROM append_to_stream($1, $2::bigint, $3, $4, $5::uuid[], $6::text[], $7::int[], $8::text[], $9::text[], $10::timestamptz[])",
+        [
+          streamId,
+          streamLockKey(streamId),
+          String(expected),
+          callerMayHaveWritten,
+          prepared.map((e) => e.eventId),
+          prepared.map((e) => e.type),
+          prepared.map((e) => e.schemaVersion),
+          prepared.map((e) => e.dataJson),
+          prepared.map((e) => e.metadataJson),
+          prepared.map((e) => e.occurredAt),
+        ],
+      )
+      .catch((err: unknown) => {
+        if (isLockTimeout(err)) throw new StreamBusyError(streamId, "another writer held its lock for 2 s");
+        throw err;
+      });
     const row = rows[0]!;
     if (row.outcome === "replay") {
       const replay = await this.replayOf(tx, streamId, prepared);
