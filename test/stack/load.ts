@@ -181,7 +181,7 @@ export class LoadDriver {
           "check",
           "enterprise",
           "GET",
-          `/negative-list/check?industry=${["5611", "0111", "6311", "7250"][this.seq++ % 4]}&foreignShare=${10 + (this.seq % 90)}&largestForeignInvestor=10&legalRepresentative=CN&insideFtz=${this.seq % 2 === 0}`,
+          `/negative-list/check?industry=${["5611", "0111", "6311", "7249"][this.seq++ % 4]}&foreignShare=${10 + (this.seq % 90)}&largestForeignInvestor=10&legalRepresentative=CN&insideFtz=${this.seq % 2 === 0}`,
           { uscc: ENTERPRISE },
         ));
       case "list":
