@@ -1,6 +1,6 @@
 /**
  * The OpenAPI 3.1 document, generated from the zod schemas in `contracts/` (the single source,
- * DESIGN.md §7). Each route module contributes its paths by registering them on the registry
+ * README, architecture). Each route module contributes its paths by registering them on the registry
  * passed to its `openapi(registry)`; this module only assembles the document.
  *
  * The committed `contracts/openapi.json` is this document for the application's route modules

@@ -1,5 +1,5 @@
 /**
- * Kafka topics the application publishes to (DESIGN.md §5): one per bounded context plus one for
+ * Kafka topics the application publishes to (README, architecture): one per bounded context plus one for
  * reference data. Streams are named `<Category>-<id>`; the category picks the topic. Partners
  * consume these; the AsyncAPI document describes them.
  */

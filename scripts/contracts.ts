@@ -1,5 +1,5 @@
 /**
- * Generated contracts (DESIGN.md §7): `contracts/openapi.json` (the OpenAPI 3.1 document of
+ * Generated contracts (README, architecture): `contracts/openapi.json` (the OpenAPI 3.1 document of
  * the application's route modules, pretty-printed) and `contracts/generated/openapi.d.ts`
  * (TypeScript types from openapi-typescript's Node API).
  *

@@ -1,6 +1,6 @@
 /**
  * Shapes of customs declarations under direct clearance (属地直通: one declaration, one
- * inspection, one release; DOMAIN.md §2). Identifier checks (GB 32100-2015 credit codes, the
+ * inspection, one release; README, customs direct clearance). Identifier checks (GB 32100-2015 credit codes, the
  * 18-digit declaration number, 10-digit commodity codes, ISO 4217 currencies, ISO 3166 countries)
  * live here so every boundary refuses the same things with the same words. Office and port codes
  * are checked against reference data in `services/direct-clearance/data/`.

@@ -7,7 +7,7 @@ import { z } from "./zod";
 
 /**
  * A string that PostgreSQL jsonb can store unchanged: refuses `\u0000` and lone UTF-16
- * surrogates (DESIGN.md §4) with a message naming the problem. Chain `.min()`, `.max()` etc.
+ * surrogates (README, architecture) with a message naming the problem. Chain `.min()`, `.max()` etc.
  * as on any zod string.
  */
 export const SafeString = z.string().superRefine((s, ctx) => {

@@ -1,6 +1,6 @@
 /**
  * Customs declaration numbers (报关单号): 18 digits = declaring customs office code (4) + year
- * (4) + import/export flag (1: 1 import, 0 export) + sequence (9). DOMAIN.md §2.
+ * (4) + import/export flag (1: 1 import, 0 export) + sequence (9). README, customs direct clearance.
  */
 
 /** The parts of a declaration number. */

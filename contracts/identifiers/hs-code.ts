@@ -1,6 +1,6 @@
 /**
  * Commodity codes: China's customs tariff uses 10 digits, the 6-digit Harmonized System
- * (WCO HS Nomenclature 2022) plus 2 national tariff digits and 2 supervision digits (DOMAIN.md §2).
+ * (WCO HS Nomenclature 2022) plus 2 national tariff digits and 2 supervision digits (README, customs direct clearance).
  * HS chapters run 01–97; chapter 77 is reserved for future use and holds no goods.
  */
 

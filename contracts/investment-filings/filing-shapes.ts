@@ -1,5 +1,5 @@
 /**
- * Foreign-investment filings (DOMAIN.md §3): inbound foreign-investment information reports,
+ * Foreign-investment filings (README, negative-list checks and investment filings): inbound foreign-investment information reports,
  * outbound investment filings (MOFCOM and NDRC routes) and overseas contracting projects. The
  * stream is `Filing-<uuid>` on `ftz.investment-filings.events`. Amounts are in a stated ISO 4217
  * currency with their USD equivalent (the thresholds are in USD).

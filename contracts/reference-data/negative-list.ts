@@ -1,7 +1,7 @@
 /**
  * Negative lists for foreign investment access (外商投资准入特别管理措施（负面清单）): editions as
  * event-sourced reference data on `ftz.reference-data.events` (stream `NegativeListEdition-<id>`),
- * and the check a proposed investment gets (DOMAIN.md §3). "非禁即入": whatever the edition in
+ * and the check a proposed investment gets (README, negative-list checks and investment filings). "非禁即入": whatever the edition in
  * force does not prohibit or restrict is open.
  */
 import { SafeString } from "../http/common";
@@ -343,36 +343,26 @@ const Percent = z
   .transform(Number)
   .pipe(z.number().min(0).max(100, "a percentage from 0 to 100"));
 
+/** A comma-separated query value as its distinct, trimmed, non-empty members. */
+const commaList = z.string().transform((s) => [
+  ...new Set(
+    s
+      .split(",")
+      .map((c) => c.trim())
+      .filter(Boolean),
+  ),
+]);
+
 /** The question a check answers (GET /negative-list/check query). */
 export const CheckQuery = z
   .strictObject({
-    industry: z
-      .string()
-      .transform((s) => [
-        ...new Set(
-          s
-            .split(",")
-            .map((c) => c.trim())
-            .filter(Boolean),
-        ),
-      ])
-      .pipe(z.array(IndustryCode).min(1).max(20))
-      .openapi({
-        type: "string",
-        description:
-          "Comma-separated GB/T 4754-2017 codes (divisions, groups or classes); a code not in the standard is refused",
-        example: "0511,7242",
-      }),
-    activities: z
-      .string()
-      .transform((s) => [
-        ...new Set(
-          s
-            .split(",")
-            .map((c) => c.trim())
-            .filter(Boolean),
-        ),
-      ])
+    industry: commaList.pipe(z.array(IndustryCode).min(1).max(20)).openapi({
+      type: "string",
+      description:
+        "Comma-separated GB/T 4754-2017 codes (divisions, groups or classes); a code not in the standard is refused",
+      example: "0511,7242",
+    }),
+    activities: commaList
       .pipe(z.array(ActivityId).max(50))
       .optional()
       .openapi({

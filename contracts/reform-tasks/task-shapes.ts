@@ -1,6 +1,6 @@
 /**
  * Shapes shared by the reform replication task list's events, commands and HTTP bodies
- * (复制推广任务清单, DOMAIN.md §1; the plan's section 十一). Department and reform-field codes
+ * (复制推广任务清单, README, reform replication task list; the plan's section 十一). Department and reform-field codes
  * are checked against the reference data in `services/reform-tasks/data/`, not here.
  */
 import { SafeString } from "../http/common";

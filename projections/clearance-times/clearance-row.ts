@@ -1,6 +1,6 @@
 /**
  * One row of the clearance-times read model as plain JSON, and `evolveClearanceRow`, the pure
- * fold of a declaration's events into it (WCO Time Release Study method, DOMAIN.md §2). Each
+ * fold of a declaration's events into it (WCO Time Release Study method, README, customs direct clearance). Each
  * milestone fills its column with its business time, so arrival order does not change the
  * times; only `inspection_result` keeps the result of the inspection recorded last.
  */

@@ -1,5 +1,5 @@
 /**
- * The clearance-times read model (WCO Time Release Study method, DOMAIN.md §2): one row per
+ * The clearance-times read model (WCO Time Release Study method, README, customs direct clearance): one row per
  * declaration holding the business time of each milestone, fed from the `Declaration` category
  * (Kafka in the full stack, the event store in embedded mode). Durations are differences of
  * business times computed at query time (clearance-times-queries.ts), so a milestone that

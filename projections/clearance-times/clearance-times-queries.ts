@@ -1,6 +1,6 @@
 /**
  * Clearance-time figures over the read model, the way the WCO Time Release Study reports them
- * (DOMAIN.md §2): per stage, count, mean, median, p90, p95 and max, segmented by port,
+ * (README, customs direct clearance): per stage, count, mean, median, p90, p95 and max, segmented by port,
  * direction, clearance model, transport mode, inspection channel and month; direct versus
  * conventional; outliers listed.
  *

@@ -1,6 +1,6 @@
 /**
  * Applies a batch of events to a projection in one transaction together with the projection's
- * progress, so a crash or a redelivery has exactly-once effect (DESIGN.md §6).
+ * progress, so a crash or a redelivery has exactly-once effect (README, architecture).
  *
  * Duplicates are dropped by stream revision: an event whose `streamVersion` is not above the
  * revision this projection last applied for its stream has been applied already (a consumer

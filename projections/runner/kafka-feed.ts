@@ -1,5 +1,5 @@
 /**
- * Feeds a projection from Kafka (DESIGN.md §6): a consumer group per projection
+ * Feeds a projection from Kafka (README, architecture): a consumer group per projection
  * (`<prefix>projection.<name>`), manual commits. Each fetched batch is applied in one PostgreSQL
  * transaction with the partition's next offset (table `projection_offsets`); the offset is committed
  * to Kafka only after that transaction commits. A crash in between redelivers the batch, and the

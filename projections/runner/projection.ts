@@ -1,5 +1,5 @@
 /**
- * The projection interface (DESIGN.md §6): a pure mapping from an event to read-model changes,
+ * The projection interface (README, architecture): a pure mapping from an event to read-model changes,
  * written through the transaction the runner gives it. Table names go through `t` so a rebuild
  * can build fresh tables beside the live ones and swap them in.
  */

@@ -1,5 +1,5 @@
 /**
- * Rebuilds a projection from the event store (DESIGN.md §6): replays the whole global log into
+ * Rebuilds a projection from the event store (README, architecture): replays the whole global log into
  * fresh tables (`<table>__rebuild`) while the live tables keep serving queries, then swaps them in
  * one transaction. The swap locks the projection's status row (live batches wait), replays what
  * arrived meanwhile, drops the old tables, renames the new ones and moves the progress rows, so

@@ -1,7 +1,7 @@
 /**
  * Queries over the task-list read model (task-list-projection.ts): the filtered, cursor-paginated
  * list, the department scoreboard and the replication rate per year. "Overdue" means past its
- * deadline on the as-of date and still open (planned, in progress or blocked), DOMAIN.md §1.
+ * deadline on the as-of date and still open (planned, in progress or blocked), README, reform replication task list.
  * All dates are China calendar dates (`YYYY-MM-DD`), read as text so no time zone can shift them.
  */
 import type { SqlExecutor } from "../../services/platform/db/database";

@@ -1,7 +1,7 @@
 /**
  * The express 5 application: request ids and logging, JSON bodies, the route modules, the
  * OpenAPI document and its offline docs UI, then the 404 and error handlers, so every error is
- * an RFC 9457 problem (DESIGN.md §7).
+ * an RFC 9457 problem (README, architecture).
  */
 import express, { type Express, type Request } from "express";
 import helmet from "helmet";

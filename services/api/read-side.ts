@@ -1,5 +1,5 @@
 /**
- * The read side inside the API process (DESIGN.md §2, §6):
+ * The read side inside the API process (README, architecture):
  * - embedded mode (no KAFKA_BROKERS): every registered projection is fed straight from the event
  *   store's global log, in-process;
  * - Kafka mode: the application's topics are ensured, `/ready` probes the broker, and unless

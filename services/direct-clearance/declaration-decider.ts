@@ -1,5 +1,5 @@
 /**
- * The customs declaration aggregate under direct clearance (属地直通, DOMAIN.md §2): one stream
+ * The customs declaration aggregate under direct clearance (属地直通, README, customs direct clearance): one stream
  * per declaration, `Declaration-<number>`. The enterprise lodges, amends and withdraws; customs
  * posts milestones with business times.
  *
@@ -448,7 +448,7 @@ function decideMilestone(m: MilestoneInput, now: string, s: DeclarationState): D
   return [{ type: eventType, data, occurredAt: at } as DeclarationEvent];
 }
 
-/** 422 errors for a number whose office, year or flag disagree with the lodgement (DOMAIN.md §2). */
+/** 422 errors for a number whose office, year or flag disagree with the lodgement (README, customs direct clearance). */
 function numberMismatch(l: LodgementData): DomainError | null {
   const n = parseDeclarationNumber(l.declarationNumber)!;
   const year = Number(chinaDate(l.lodgedAt).slice(0, 4));

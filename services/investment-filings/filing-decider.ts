@@ -1,5 +1,5 @@
 /**
- * The filing aggregate (DOMAIN.md §3): submitted with its automated check (filing-rules.ts) →
+ * The filing aggregate (README, negative-list checks and investment filings): submitted with its automated check (filing-rules.ts) →
  * accepted with a filing number, referred for approval, or rejected with reasons; amended (the
  * check runs again) or withdrawn while pending; for outbound investment a certificate
  * (企业境外投资证书) issued after acceptance, then used, or lapsed when unused for two years

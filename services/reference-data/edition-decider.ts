@@ -5,7 +5,7 @@
  * - publish: records the edition with its measures. Its `inForceFrom` must be at least two days
  *   after the publishing day (China) unless it is the first edition of its scope in this system
  *   (loading history, e.g. the shipped editions), so that no published edition ever changes the
- *   answer for a date that has passed or is under way (DOMAIN.md §3: a check must be
+ *   answer for a date that has passed or is under way (README, negative-list checks and investment filings: a check must be
  *   reproducible). `supersedes`, when given, must name the scope's latest edition. It must also
  *   be later than every edition of its scope already published. Those cross-edition facts are
  *   given to `decide` in the command (`scopeEditions`).

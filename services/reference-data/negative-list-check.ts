@@ -1,5 +1,5 @@
 /**
- * The negative-list check ("非禁即入", Foreign Investment Law art. 4; DOMAIN.md §3): which edition
+ * The negative-list check ("非禁即入", Foreign Investment Law art. 4; README, negative-list checks and investment filings): which edition
  * is in force on a date, and what it says about a proposed investment. Pure functions over edition
  * data; the HTTP check runs them over the editions in the read model.
  *

@@ -1,5 +1,5 @@
 /**
- * The reform replication task aggregate (复制推广任务, DOMAIN.md §1; plan section 十一): one
+ * The reform replication task aggregate (复制推广任务, README, reform replication task list; plan section 十一): one
  * stream per task, `ReformTask-<uuid>`. Life: planned → in_progress → replicated (落地), with
  * blocked / unblocked, rescheduled (reason required, history kept), judged not applicable
  * (reason required), reopened, evaluated (mid-term by end 2027, final by end 2030) and archived
@@ -346,7 +346,7 @@ export const taskDecider: Decider<TaskCommand, TaskEvent, TaskState> = {
   evolve,
 };
 
-/** True when `state`'s deadline has passed on `asOf` (a China date) and it still needs doing (DOMAIN.md §1). */
+/** True when `state`'s deadline has passed on `asOf` (a China date) and it still needs doing (README, reform replication task list). */
 export function isOverdue(state: TaskState, asOf: string): boolean {
   return OPEN.includes(state.status as TaskStatus) && state.definition !== null && state.definition.deadline < asOf;
 }

@@ -1,5 +1,5 @@
 /**
- * The relay (transactional outbox publisher, DESIGN.md §5): reads the global log after its
+ * The relay (transactional outbox publisher, README, architecture): reads the global log after its
  * checkpoint, produces each event to its topic with an idempotent kafkajs producer, and advances
  * the checkpoint only after the broker acknowledged (acks = all) with base offsets past the
  * previous batch's (acknowledged-offsets.ts). Delivery is at-least-once: a

@@ -7,7 +7,7 @@ import request from "supertest";
 import { mintDevToken } from "../../services/api/auth/dev-key";
 import type { Role } from "../../services/api/auth/principal";
 
-/** Known-valid credit codes (DOMAIN.md §2). */
+/** Known-valid credit codes (README, customs direct clearance). */
 export const ENTERPRISE_A = "91350200776049653A";
 export const ENTERPRISE_B = "91350213678251743X";
 

@@ -1,6 +1,6 @@
 /**
  * Who is calling: the authenticated principal of a request, from its bearer token. Roles
- * (DESIGN.md §7): the FTZ task force, an enterprise (bound to one unified social credit code),
+ * (README, architecture): the FTZ task force, an enterprise (bound to one unified social credit code),
  * customs, partner systems, analysts and administrators (the bureau's staff).
  */
 import type { Request } from "express";

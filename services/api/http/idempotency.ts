@@ -1,5 +1,5 @@
 /**
- * `Idempotency-Key` for POST commands (draft-ietf-httpapi-idempotency-key-header; DESIGN.md §7),
+ * `Idempotency-Key` for POST commands (draft-ietf-httpapi-idempotency-key-header; README, architecture),
  * stored in `idempotency_keys` (infra/migrations/002_idempotency.sql).
  *
  * A key is scoped by (principal, key, method, path) and fingerprinted by the SHA-256 of the

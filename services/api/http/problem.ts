@@ -2,7 +2,7 @@
  * RFC 9457 problem details (`application/problem+json`) for every error the API returns: the
  * `ProblemError` class, the mapping from the platform's typed errors to problems, and the
  * express handlers for unknown routes and errors. No response leaves the API with a
- * non-problem error body (DESIGN.md §7).
+ * non-problem error body (README, architecture).
  */
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from "express";
 import { ZodError } from "zod";

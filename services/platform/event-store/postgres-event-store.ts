@@ -1,6 +1,6 @@
 /**
  * The event store on PostgreSQL (a server through `pg`, or PGlite): tables from
- * `infra/migrations/001_event_store.sql`. DESIGN.md §4.
+ * `infra/migrations/001_event_store.sql`. README, architecture.
  *
  * Concurrency: the `streams` row of a stream is the lock. An exact expected version is a
  * compare-and-set `UPDATE ... WHERE version = $expected`; under READ COMMITTED a concurrent
@@ -255,7 +255,7 @@ export class PostgresEventStore implements EventStore {
     opts: { batchSize?: number; tx?: SqlExecutor } = {},
   ): Promise<RecordedEvent[]> {
     // Only transactions below the snapshot's xmin: none of them can still commit, so no event
-    // can later appear before the last one returned (DESIGN.md §4). ORDER BY names the table's
+    // can later appear before the last one returned (README, architecture). ORDER BY names the table's
     // columns: plain `transaction_id` there would be SELECT_EVENT's text alias, ordering ids as
     // decimal text ("10" before "9") while the WHERE compares them as numbers, so a batch that
     // straddles a change in the ids' digit count would skip events for good.
