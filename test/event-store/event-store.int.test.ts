@@ -11,6 +11,7 @@ import {
   InvalidEventDataError,
   WrongExpectedVersionError,
 } from "../../services/platform/event-store/errors";
+import { APPENDING_MARKER_KEY } from "../../services/platform/event-store/global-log-horizon";
 import { PostgresEventStore } from "../../services/platform/event-store/postgres-event-store";
 import { type GlobalCheckpoint, type NewEvent, START } from "../../services/platform/event-store/types";
 import { UpcasterRegistry } from "../../services/platform/event-store/upcasters";
@@ -48,6 +49,22 @@ async function readEverything(store: PostgresEventStore, from: GlobalCheckpoint 
     cp = { transactionId: last.transactionId, globalPosition: last.globalPosition };
   }
 }
+
+/** A session of its own on the server (another process's, as far as the store can tell). */
+async function session(url: string, schema?: string): Promise<Client> {
+  const c = new Client({ connectionString: url, ...(schema ? { options: `-c search_path=${schema}` } : {}) });
+  await c.connect();
+  return c;
+}
+
+/** The session as the store's executor, for appendIn and beginAppending. */
+const hereTx = (c: Client): SqlExecutor => ({
+  query: async (sql, params) => {
+    const r = await c.query(sql, params);
+    return { rows: r.rows, rowCount: r.rowCount ?? 0 };
+  },
+  exec: async (sql) => void (await c.query(sql)),
+});
 
 describe.each(ENGINES)("event store contract on %s", (_name, open) => {
   let t: TestDatabase;
@@ -268,6 +285,7 @@ describe("event store on the PostgreSQL server: concurrent sessions", () => {
   it("refuses, with a retryable 40001, an appendIn whose transaction wrote before the stream's last writer", async () => {
     await store.append("Order-1", [ev("A", {})], "no_stream");
     const attempt = t.db.transaction(async (tx) => {
+      await store.beginAppending(tx);
       // This transaction gets its id now, by writing, before the other writer appends below.
       await tx.query("INSERT INTO checkpoints (name, transaction_id, global_position) VALUES ('early', '0', 0)");
       await store.append("Order-1", [ev("A", { later: true })], 0);
@@ -278,6 +296,76 @@ describe("event store on the PostgreSQL server: concurrent sessions", () => {
     expect(stored.map((e) => e.data)).toEqual([{}, { later: true }]);
     const { rows } = await t.db.query("SELECT 1 FROM checkpoints WHERE name = 'early'");
     expect(rows).toHaveLength(0);
+  });
+
+  it("refuses an appendIn whose transaction wrote before it began appending (55000), and stores nothing", async () => {
+    const attempt = t.db.transaction(async (tx) => {
+      await tx.query("INSERT INTO checkpoints (name, transaction_id, global_position) VALUES ('unmarked', '0', 0)");
+      await store.appendIn(tx, "Unmarked-1", [ev("A", {})], "no_stream");
+    });
+    await expect(attempt).rejects.toMatchObject({ code: "55000" });
+    await expect(
+      t.db.transaction(async (tx) => {
+        await tx.query("INSERT INTO checkpoints (name, transaction_id, global_position) VALUES ('unmarked', '0', 0)");
+        await store.beginAppending(tx);
+      }),
+    ).rejects.toThrow(/wrote before it began appending/);
+    expect(await store.streamVersion("Unmarked-1")).toBeNull();
+    const { rows } = await t.db.query("SELECT 1 FROM checkpoints WHERE name = 'unmarked'");
+    expect(rows).toHaveLength(0);
+  });
+
+  it("does not wait for an open transaction in another database, nor for one here that has not appended", async () => {
+    const patient = new PostgresEventStore(t.db, { horizon: { patienceMs: 0 } });
+    const elsewhere = await session(TEST_DATABASE_URL.replace(/\/[^/]*$/, "/postgres"));
+    const here = await session(TEST_DATABASE_URL, t.schema);
+    try {
+      await elsewhere.query("BEGIN");
+      await elsewhere.query("SELECT pg_current_xact_id()");
+      await here.query("BEGIN");
+      await here.query("INSERT INTO checkpoints (name, transaction_id, global_position) VALUES ('report', '0', 0)");
+      const { globalPositions } = await patient.append("Open-1", [ev("A", { n: 1 })], "no_stream");
+      // The server-wide bound would hold the event back while either transaction is open.
+      const { rows } = await t.db.query<{ n: string }>(
+        "SELECT count(*) AS n FROM events WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())",
+      );
+      expect(Number(rows[0]!.n)).toBe(0);
+      const deadline = Date.now() + 5_000;
+      let read: Awaited<ReturnType<typeof patient.readAll>> = [];
+      while (read.length === 0 && Date.now() < deadline) read = await patient.readAll(START);
+      expect(read.map((e) => e.globalPosition)).toEqual(globalPositions);
+      // The transaction here, once it has written, can no longer append: nothing can appear below what was read.
+      await expect(patient.appendIn(hereTx(here), "Open-2", [ev("A", {})], "no_stream")).rejects.toMatchObject({
+        code: "55000",
+      });
+    } finally {
+      for (const c of [elsewhere, here]) {
+        await c.query("ROLLBACK").catch(() => undefined);
+        await c.end();
+      }
+    }
+  });
+
+  it("keeps waiting, past the patience, for a transaction that began appending and wrote other rows first", async () => {
+    const patient = new PostgresEventStore(t.db, { horizon: { patienceMs: 0 } });
+    const a = await session(TEST_DATABASE_URL, t.schema);
+    try {
+      await patient.append("Marked-0", [ev("A", { n: "before" })], "any");
+      const [before] = await readEverything(patient);
+      const cp0 = { transactionId: before!.transactionId, globalPosition: before!.globalPosition };
+      await a.query("BEGIN");
+      await patient.beginAppending(hereTx(a));
+      await a.query("INSERT INTO checkpoints (name, transaction_id, global_position) VALUES ('marked', '0', 0)");
+      await patient.append("Marked-B", [ev("A", { n: "later" })], "any");
+      for (let i = 0; i < 3; i++) expect(await patient.readAll(cp0)).toHaveLength(0);
+      await patient.appendIn(hereTx(a), "Marked-A", [ev("A", { n: "early" })], "any");
+      await a.query("COMMIT");
+      const after = await readEverything(patient, cp0, 1);
+      expect(after.map((e) => (e.data as { n: string }).n)).toEqual(["early", "later"]);
+    } finally {
+      await a.query("ROLLBACK").catch(() => undefined);
+      await a.end();
+    }
   });
 
   it("stores one copy when the same batch is retried concurrently", async () => {
@@ -343,8 +431,11 @@ describe("event store on the PostgreSQL server: concurrent sessions", () => {
       expect(c.globalPositions[0]!).toBeGreaterThan(b.globalPositions[0]!);
 
       const whileOpen = await readEverything(store, cp0);
-      // The reader does not pass N: nothing at or after A's transaction is visible yet.
+      // The reader does not pass N: nothing at or after A's transaction is visible yet, not even
+      // once a reader without patience has looked at A's transaction and found it appending.
       expect(whileOpen).toHaveLength(0);
+      const patient = new PostgresEventStore(t.db, { horizon: { patienceMs: 0 } });
+      for (let i = 0; i < 3; i++) expect(await patient.readAll(cp0)).toHaveLength(0);
 
       await a.query("COMMIT");
       const after = await readEverything(store, cp0, 1);
@@ -383,5 +474,13 @@ describe("event store on the PostgreSQL server: pg's global parsers changed by a
       pgTypes.setTypeParser(3802, before.jsonb);
       await t.drop();
     }
+  });
+});
+
+describe("the appending marker", () => {
+  it("has the key the migration takes", async () => {
+    const { readFileSync } = await import("node:fs");
+    const sql = readFileSync("infra/migrations/008_appending_marker.sql", "utf8");
+    expect(sql).toContain(`pg_advisory_xact_lock_shared(${APPENDING_MARKER_KEY})`);
   });
 });

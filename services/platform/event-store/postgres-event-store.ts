@@ -27,6 +27,7 @@ import type {
   RecordedEvent,
   StreamAppend,
 } from "./types";
+import { APPENDING_MARKER_KEY, GlobalLogHorizon, type GlobalLogHorizonOptions } from "./global-log-horizon";
 import { StreamGate, type StreamGateOptions } from "./stream-gate";
 import { UpcasterRegistry } from "./upcasters";
 
@@ -40,6 +41,8 @@ export interface PostgresEventStoreOptions {
    * long each may wait (stream-gate.ts). Default 16 waiters, 2,000 ms; beyond, StreamBusyError.
    */
   streamGate?: StreamGateOptions;
+  /** How long an in-progress transaction may hold the global log back before it is looked at (global-log-horizon.ts). */
+  horizon?: GlobalLogHorizonOptions;
 }
 
 /** SQLSTATE of a lock wait that `lock_timeout` ended (infra/migrations/007). */
@@ -49,6 +52,28 @@ const isLockTimeout = (err: unknown) => (err as { code?: string } | null)?.code 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SELECT_EVENT = `SELECT global_position, transaction_id::text AS transaction_id, stream_id, stream_version, event_id,
   type, schema_version, data, metadata, occurred_at, recorded_at FROM events`;
+
+/**
+ * One read of the global log after a checkpoint ($1, $2), at most $3 events, looking past the
+ * in-progress ids $4 (foreign: global-log-horizon.ts). Every row (one with null columns when no
+ * event qualifies) carries the id the read stopped below (`blocker`, null at xmax) and the
+ * snapshot's xmin. ORDER BY names the table's columns: plain `transaction_id` there would be the
+ * text alias, ordering ids as decimal text ("10" before "9") while the WHERE compares them as
+ * numbers, so a batch that straddles a change in the ids' digit count would skip events for good.
+ */
+const READ_ALL = `
+  WITH snap AS MATERIALIZED (SELECT pg_current_snapshot() AS s),
+  bound AS MATERIALIZED (
+    SELECT (SELECT min(x) FROM pg_snapshot_xip(snap.s) AS x WHERE x <> ALL ($4::xid8[])) AS blocker,
+           pg_snapshot_xmax(snap.s) AS xmax, pg_snapshot_xmin(snap.s) AS xmin
+      FROM snap)
+  SELECT b.blocker::text AS blocker, b.xmin::text AS xmin, e.*
+    FROM bound b LEFT JOIN LATERAL (
+      ${SELECT_EVENT}
+       WHERE (events.transaction_id, events.global_position) > ($1::xid8, $2::bigint)
+         AND events.transaction_id < coalesce(b.blocker, b.xmax)
+       ORDER BY events.transaction_id, events.global_position
+       LIMIT $3) e ON true`;
 
 interface EventRow {
   global_position: string | number;
@@ -76,7 +101,11 @@ export class PostgresEventStore implements EventStore {
     this.maxEventBytes = opts.maxEventBytes ?? SIZE_LIMITS.maxEventBytes;
     this.upcasters = opts.upcasters ?? new UpcasterRegistry();
     this.gate = new StreamGate(opts.streamGate ?? { maxWaiters: 16, waitMs: 2_000 });
+    this.horizon = new GlobalLogHorizon(opts.horizon);
   }
+
+  /** What the global-log reader knows of in-progress transactions (global-log-horizon.ts). */
+  private readonly horizon: GlobalLogHorizon;
 
   /** Admits one append per stream at a time into the database (see stream-gate.ts). */
   private readonly gate: StreamGate;
@@ -160,8 +189,28 @@ export class PostgresEventStore implements EventStore {
   }
 
   /**
-   * Appends inside a caller's transaction (e.g. together with an idempotency record).
-   * Same contract as `append`.
+   * Marks `tx` as an appending transaction (infra/migrations/008_appending_marker.sql): call it
+   * before the transaction writes anything when it will write other rows and then `appendIn`.
+   * A transaction that only appends needs no call (the append takes the marker). Throws
+   * InvalidAppendError when `tx` has written already and is not marked.
+   */
+  async beginAppending(tx: SqlExecutor): Promise<void> {
+    const { rows } = await tx.query<{ held: boolean; written: boolean }>(
+      `SELECT current_setting('ftz_event_store.appending', true) IS NOT DISTINCT FROM 'on' AS held,
+              pg_current_xact_id_if_assigned() IS NOT NULL AS written`,
+    );
+    if (rows[0]!.held) return;
+    if (rows[0]!.written) throw new InvalidAppendError("the transaction wrote before it began appending");
+    await tx.query(
+      "SELECT pg_advisory_xact_lock_shared($1::bigint), set_config('ftz_event_store.appending', 'on', true)",
+      [APPENDING_MARKER_KEY],
+    );
+  }
+
+  /**
+   * Appends inside a caller's transaction (e.g. together with an idempotency record). Same
+   * contract as `append`; a transaction that wrote before without `beginAppending` is refused
+   * with SQLSTATE 55000.
    */
   async appendIn(
     tx: SqlExecutor,
@@ -249,25 +298,32 @@ export class PostgresEventStore implements EventStore {
     return rows[0] ? Number(rows[0].version) : null;
   }
 
-  /** As in the port; `tx` reads inside a caller's transaction (projection rebuild swap). */
+  /**
+   * As in the port; `tx` reads inside a caller's transaction (projection rebuild swap, READ
+   * COMMITTED: each statement sees what committed before it).
+   *
+   * Returns events of transactions below the horizon (global-log-horizon.ts): the smallest id of
+   * an in-progress transaction that may still append, or the snapshot's xmax when there is none.
+   * None of those can still commit below it, so no event can later appear before the last one
+   * returned (README, architecture). In-progress ids found foreign are looked past; when the read
+   * stopped below an id just found foreign, it reads again.
+   */
   async readAll(
     after: GlobalCheckpoint,
     opts: { batchSize?: number; tx?: SqlExecutor } = {},
   ): Promise<RecordedEvent[]> {
-    // Only transactions below the snapshot's xmin: none of them can still commit, so no event
-    // can later appear before the last one returned (README, architecture). ORDER BY names the table's
-    // columns: plain `transaction_id` there would be SELECT_EVENT's text alias, ordering ids as
-    // decimal text ("10" before "9") while the WHERE compares them as numbers, so a batch that
-    // straddles a change in the ids' digit count would skip events for good.
-    const { rows } = await (opts.tx ?? this.db).query<EventRow>(
-      `${SELECT_EVENT}
-       WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
-         AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-       ORDER BY events.transaction_id, events.global_position
-       LIMIT $3`,
-      [after.transactionId, after.globalPosition, opts.batchSize ?? 500],
-    );
-    return rows.map((r) => this.toRecorded(r));
+    const exec = opts.tx ?? this.db;
+    for (;;) {
+      const { rows } = await exec.query<Partial<EventRow> & { blocker: string | null; xmin: string }>(READ_ALL, [
+        after.transactionId,
+        after.globalPosition,
+        opts.batchSize ?? 500,
+        this.horizon.ignored(),
+      ]);
+      const events = rows.filter((r) => r.event_id != null).map((r) => this.toRecorded(r as EventRow));
+      const again = await this.horizon.observe(exec, rows[0]?.blocker ?? null, rows[0]?.xmin ?? "0");
+      if (!again || events.length === (opts.batchSize ?? 500)) return events;
+    }
   }
 
   async head(): Promise<{ globalPosition: number; recordedAt: Date } | null> {
