@@ -9,9 +9,11 @@ import { createApp } from "../../services/api/app";
 import { DATABASE_READ_TIMEOUT_MS } from "../../services/api/http/metrics";
 import { PgDatabase } from "../../services/platform/db/database";
 import { PostgresEventStore } from "../../services/platform/event-store/postgres-event-store";
+import { mintDevToken } from "../../services/api/auth/dev-key";
 import { as } from "../support/auth";
 import { serverDatabase, type TestDatabase } from "../support/databases";
 import { productApp } from "../support/product-app";
+import { taskPlanBody } from "../support/reform-tasks";
 
 describe("operations (PostgreSQL)", () => {
   let t: TestDatabase;
@@ -124,6 +126,38 @@ describe("operations (PostgreSQL)", () => {
     // Another client has its own budget, and the probes are never limited.
     expect((await admin.get("/negative-list/editions")).status).not.toBe(429);
     expect((await request(app).get("/health")).status).toBe(200);
+  });
+
+  it("gives each principal its own budget: an admin and an analyst sharing a subject do not throttle each other", async () => {
+    const app = createApp({
+      db: t.db,
+      store: new PostgresEventStore(t.db),
+      logger: pino({ level: "silent" }),
+      rateLimitPerMinute: 3,
+    });
+    const client = async (role: "admin" | "analyst") => {
+      const auth = `Bearer ${await mintDevToken({ role, subject: "shared-person" })}`;
+      return () => request(app).get("/negative-list/editions").set("Authorization", auth);
+    };
+    const analyst = await client("analyst");
+    const admin = await client("admin");
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await analyst()).status);
+    expect(statuses.map((s) => s === 429)).toEqual([false, false, false, true]);
+    expect((await admin()).status).not.toBe(429);
+  });
+
+  it("answers 401 to a signed token whose sub holds NUL, instead of failing its writes at /metadata", async () => {
+    const app = createApp({ db: t.db, store: new PostgresEventStore(t.db), logger: pino({ level: "silent" }) });
+    const auth = `Bearer ${await mintDevToken({ role: "taskforce", subject: "tf\u0000x" })}`;
+    const res = await request(app)
+      .post("/reform-tasks")
+      .set("Authorization", auth)
+      .set("Idempotency-Key", "nul-subject-1")
+      .send(taskPlanBody());
+    expect(res.status).toBe(401);
+    expect(res.headers["content-type"]).toContain("application/problem+json");
+    expect(res.body.detail).toContain("sub contains the NUL character");
   });
 
   it("limits failed authentication per IP before verifying tokens", async () => {

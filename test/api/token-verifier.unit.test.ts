@@ -9,10 +9,10 @@ async function setUp() {
   const { privateKey, publicKey } = await generateKeyPair("ES256");
   const jwk = { ...(await exportJWK(publicKey)), kid: "k1", alg: "ES256", use: "sig" };
   const verify = createTokenVerifier({ issuer: ISSUER, audience: AUDIENCE, keys: { jwks: { keys: [jwk] } } });
-  const sign = (claims: { role: string; expiresInS: number }) =>
+  const sign = (claims: { role: string; expiresInS: number; sub?: string }) =>
     new SignJWT({ role: claims.role })
       .setProtectedHeader({ alg: "ES256", kid: "k1" })
-      .setSubject("analyst-1")
+      .setSubject(claims.sub ?? "analyst-1")
       .setIssuer(ISSUER)
       .setAudience(AUDIENCE)
       .setIssuedAt()
@@ -44,5 +44,24 @@ describe("createTokenVerifier", () => {
     const token = await sign({ role: "superuser", expiresInS: 600 });
     await expect(verify(token)).rejects.toThrow(InvalidTokenError);
     await expect(verify(token)).rejects.toThrow(InvalidTokenError);
+  });
+
+  it.each([
+    ["NUL", "analyst\u0000-1"],
+    ["a lone high surrogate", "analyst-\ud800"],
+    ["a lone low surrogate", "\udc00analyst"],
+    ["a control character", "analyst\u001b[31m"],
+    ["a C1 control character", "analyst\u0085"],
+  ])("refuses a signed token whose sub holds %s (401, before any write sees it)", async (_what, sub) => {
+    const { verify, sign } = await setUp();
+    await expect(verify(await sign({ role: "analyst", expiresInS: 600, sub }))).rejects.toThrow(/^sub contains/);
+  });
+
+  it("accepts a subject in Chinese and one with an emoji (valid Unicode)", async () => {
+    const { verify, sign } = await setUp();
+    await expect(verify(await sign({ role: "analyst", expiresInS: 600, sub: "分析员-1😀" }))).resolves.toEqual({
+      subject: "分析员-1😀",
+      role: "analyst",
+    });
   });
 });

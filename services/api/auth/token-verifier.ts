@@ -8,6 +8,7 @@
 import { LRUCache } from "lru-cache";
 import { createLocalJWKSet, createRemoteJWKSet, errors, type JWTVerifyGetKey, jwtVerify } from "jose";
 import { usccProblem } from "../../../contracts/identifiers/uscc";
+import { unsafeStringReason } from "../../platform/event-store/json-safety";
 import { type Principal, ROLES, type Role } from "./principal";
 
 /** Oldest `iat` accepted, seconds (24 h). */
@@ -88,8 +89,10 @@ function createUncachedVerifier(
       throw new InvalidTokenError(`role must be one of ${ROLES.join(", ")}`);
     }
     if (typeof payload.sub !== "string" || payload.sub.trim() === "" || payload.sub.length > 200) {
-      throw new InvalidTokenError("sub must be a non-empty string");
+      throw new InvalidTokenError("sub must be a non-empty string of at most 200 characters");
     }
+    const subProblem = subjectProblem(payload.sub);
+    if (subProblem) throw new InvalidTokenError(`sub ${subProblem}`);
     const principal: Principal = { subject: payload.sub, role: role as Role };
     if (role === "enterprise") {
       const uscc = payload.uscc;
@@ -102,4 +105,19 @@ function createUncachedVerifier(
     const validUntilMs = Math.min(Number(payload.exp) * 1000, (Number(payload.iat) + MAX_TOKEN_AGE_S) * 1000);
     return { principal, validUntilMs };
   };
+}
+
+/**
+ * Why a token's `sub` cannot name an actor, or null. The subject goes into every event's metadata
+ * (jsonb), the audit trail and the `ce_actorsubject` Kafka header, so it must be storable text:
+ * no NUL, no lone UTF-16 surrogate (json-safety.ts), and no other control character (U+0001–U+001F,
+ * U+007F–U+009F), which OpenID Connect Core 1.0 §2 rules out anyway (`sub` is printable ASCII
+ * there; other characters are accepted here for issuers that do not follow it).
+ */
+export function subjectProblem(sub: string): string | null {
+  const unsafe = unsafeStringReason(sub);
+  if (unsafe) return unsafe;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it looks for
+  if (/[\u0001-\u001f\u007f-\u009f]/.test(sub)) return "contains a control character";
+  return null;
 }

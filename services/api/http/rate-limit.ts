@@ -5,6 +5,7 @@
  */
 import type { RequestHandler } from "express";
 import { ipKeyGenerator, type Options, rateLimit } from "express-rate-limit";
+import { principalScope } from "../auth/access";
 import { ProblemError } from "./problem";
 
 /** When the client's window resets (ms), as express-rate-limit records it on the request. */
@@ -52,7 +53,7 @@ export function failedAuthRateLimit(perMinute: number): RequestHandler {
   });
 }
 
-/** The limiter for `perMinute` requests per client per minute (probes exempt). */
+/** The limiter for `perMinute` requests per principal (per IP address without a token) per minute; probes exempt. */
 export function clientRateLimit(perMinute: number): RequestHandler {
   return rateLimit({
     skip: (req) => PROBES.has(req.path),
@@ -60,7 +61,9 @@ export function clientRateLimit(perMinute: number): RequestHandler {
     limit: perMinute,
     standardHeaders: "draft-7",
     legacyHeaders: false,
-    keyGenerator: (req) => (req.principal ? `sub:${req.principal.subject}` : `ip:${ipKeyGenerator(req.ip ?? "")}`),
+    // Per principal (role, enterprise, subject), as idempotency keys are: an admin and an analyst
+    // who share a subject have a budget each.
+    keyGenerator: (req) => (req.principal ? `principal:${principalScope(req)}` : `ip:${ipKeyGenerator(req.ip ?? "")}`),
     handler: tooMany,
   });
 }
