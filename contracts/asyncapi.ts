@@ -9,10 +9,15 @@ import { stringify } from "yaml";
 import { EVENTS_BY_CATEGORY, cloudEventType } from "./events";
 import { z } from "./http/zod";
 import { API_INFO } from "./openapi";
+import { ROLES } from "./roles";
 import { TOPICS } from "./topics";
 
-/** The Kafka record headers of every event (CloudEvents 1.0, Kafka protocol binding, binary mode). */
-const CLOUD_EVENT_HEADERS = {
+/**
+ * The Kafka record headers of every event (CloudEvents 1.0, Kafka protocol binding §3.2, binary
+ * mode): every header the relay writes, no other (test/contracts/asyncapi.unit.test.ts holds the
+ * two together). Header values are UTF-8 strings.
+ */
+export const CLOUD_EVENT_HEADERS = {
   type: "object",
   required: ["ce_specversion", "ce_id", "ce_source", "ce_type", "ce_time", "ce_subject", "content-type"],
   properties: {
@@ -28,8 +33,21 @@ const CLOUD_EVENT_HEADERS = {
     },
     ce_globalposition: { type: "string", description: "Position in the global log" },
     ce_recordedtime: { type: "string", format: "date-time", description: "When the store recorded it" },
-    ce_correlationid: { type: "string", description: "Id of the request that caused it" },
-    ce_actorrole: { type: "string", description: "Role of who caused it" },
+    ce_schemaversion: {
+      type: "string",
+      description: "Version of the payload's schema for its type, from 1 (absent: 1); a consumer upcasts older ones",
+    },
+    ce_correlationid: { type: "string", description: "Id of the request that caused it (the HTTP X-Request-Id)" },
+    ce_causationid: { type: "string", description: "Id of the command or event that caused it" },
+    ce_actorrole: {
+      type: "string",
+      enum: [...ROLES],
+      description: "Role of who caused it. The actor's subject (a person's account) is not published",
+    },
+    ce_actorenterprise: {
+      type: "string",
+      description: "Unified social credit code (GB 32100-2015) of the enterprise that caused it, when one did",
+    },
     "content-type": { type: "string", const: "application/json" },
   },
 } as const;

@@ -2,8 +2,14 @@
  * Maps a stored event to a Kafka record in CloudEvents 1.0 binary content mode (Kafka protocol
  * binding §3.2) with the `cloudevents` package, and back. Record key = stream id (per-aggregate
  * order). Extension attributes (headers `ce_<name>`): `streamversion`, `globalposition`,
- * `schemaversion`, `correlationid`, `causationid`, `recordedtime`, and the actor's `actorsubject`,
- * `actorrole`, `actorenterprise`.
+ * `schemaversion`, `correlationid`, `causationid`, `recordedtime`, and the actor's `actorrole` and
+ * `actorenterprise` (a credit code: a legal person's public registration number).
+ *
+ * The actor's subject is not on Kafka. It names a natural person's account (an official, an
+ * enterprise's clerk): personal information (PIPL Art. 4) that a topic's consumers, partner
+ * systems among them, do not need to process events, and that Kafka's retention would keep out of
+ * reach of deletion. Who did what stays in the event store and its audit trail, for the roles that
+ * may read it (README, access).
  */
 import { CloudEvent, Kafka as CeKafka } from "cloudevents";
 import type { IHeaders, KafkaMessage, Message } from "kafkajs";
@@ -26,7 +32,6 @@ export function toKafkaMessage(e: RecordedEvent): Message {
   };
   if (e.metadata.correlationId) ext.correlationid = String(e.metadata.correlationId);
   if (e.metadata.causationId) ext.causationid = String(e.metadata.causationId);
-  if (actor?.subject) ext.actorsubject = actor.subject;
   if (actor?.role) ext.actorrole = actor.role;
   if (actor?.enterprise) ext.actorenterprise = actor.enterprise;
   const ce = new CloudEvent<unknown>({
@@ -51,9 +56,16 @@ export function toKafkaMessage(e: RecordedEvent): Message {
 
 /**
  * What a consumer gets from a record: a stored event without its transaction id (the global-log
- * checkpoint is the relay's business; consumers order by partition offset and stream version).
+ * checkpoint is the relay's business; consumers order by partition offset and stream version) and
+ * with the actor's role and enterprise only (no subject: see above).
  */
-export type ConsumedEvent = Omit<RecordedEvent, "transactionId">;
+export type ConsumedEvent = Omit<RecordedEvent, "transactionId" | "metadata"> & {
+  metadata: {
+    correlationId?: string;
+    causationId?: string;
+    actor?: { role: string; enterprise?: string };
+  };
+};
 
 const header = (h: IHeaders | undefined, name: string): string | undefined => {
   const v = h?.[name];
@@ -87,7 +99,7 @@ export function fromKafkaMessage(m: KafkaMessage): ConsumedEvent {
   const type = need("ce_type");
   const subject = need("ce_subject");
   const enterprise = header(m.headers, "ce_actorenterprise");
-  const subjectOfActor = header(m.headers, "ce_actorsubject");
+  const role = header(m.headers, "ce_actorrole");
   return {
     eventId: need("ce_id"),
     type: type.startsWith("ftz.") ? type.slice(4) : type,
@@ -101,13 +113,7 @@ export function fromKafkaMessage(m: KafkaMessage): ConsumedEvent {
     metadata: {
       correlationId: header(m.headers, "ce_correlationid"),
       causationId: header(m.headers, "ce_causationid"),
-      actor: subjectOfActor
-        ? {
-            subject: subjectOfActor,
-            role: header(m.headers, "ce_actorrole") ?? "",
-            ...(enterprise ? { enterprise } : {}),
-          }
-        : undefined,
+      actor: role ? { role, ...(enterprise ? { enterprise } : {}) } : undefined,
     },
   };
 }

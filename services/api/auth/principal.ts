@@ -4,9 +4,9 @@
  * customs, partner systems, analysts and administrators (the bureau's staff).
  */
 import type { Request } from "express";
+import type { Role } from "../../../contracts/roles";
 
-export const ROLES = ["taskforce", "enterprise", "customs", "partner", "analyst", "admin"] as const;
-export type Role = (typeof ROLES)[number];
+export { ROLES, type Role } from "../../../contracts/roles";
 
 /** An authenticated caller. `enterprise` is set for the enterprise role (its credit code). */
 export interface Principal {
