@@ -4,11 +4,10 @@
 -- global-log-horizon.ts) waits only for in-progress transactions that hold it; an open transaction
 -- elsewhere on the server, or one here that never appends, no longer holds the log back.
 --   * Taken first, while the transaction has no id, so a transaction that is not holding it when
---     the reader looks, and already has an id, can never store an event. One that wrote before
---     appending is refused (SQLSTATE 55000) unless it took the marker before writing
---     (PostgresEventStore.beginAppending).
---   * A transaction-local setting records that it is held, so later appends of the same
---     transaction (appendMany) do not take it again.
+--     the reader looks, and already has an id, can never store an event. A caller's transaction
+--     (p_check_order) that already has an id must hold it (seen in pg_locks), else SQLSTATE 55000:
+--     it should have called PostgresEventStore.beginAppending before writing. The store's own
+--     multi-stream transaction (appendMany, p_check_order false) took it at its first append.
 -- Otherwise the same contract as 004 and 006; CREATE OR REPLACE drops the function's settings, so
 -- 007's lock_timeout is restated here.
 CREATE OR REPLACE FUNCTION append_to_stream(
@@ -30,14 +29,18 @@ DECLARE
   v bigint;
   found boolean;
 BEGIN
-  -- The appending marker, before anything else and before this transaction has an id.
-  IF current_setting('ftz_event_store.appending', true) IS DISTINCT FROM 'on' THEN
-    IF pg_current_xact_id_if_assigned() IS NOT NULL THEN
-      RAISE EXCEPTION 'stream %: this transaction wrote before it began appending; take the appending marker first (PostgresEventStore.beginAppending)', p_stream_id
-        USING ERRCODE = '55000';
-    END IF;
+  -- The appending marker, before anything else. A transaction without an id takes it now
+  -- (re-entrant). One that has an id took it at its first append (appendMany: p_check_order false,
+  -- the store's own transaction) or must show it holds it (a caller's transaction: the lock
+  -- table, not a setting anyone could preset, is the proof).
+  IF pg_current_xact_id_if_assigned() IS NULL THEN
     PERFORM pg_advisory_xact_lock_shared(-337165683634706302);
-    PERFORM set_config('ftz_event_store.appending', 'on', true);
+  ELSIF p_check_order AND NOT EXISTS (
+      SELECT 1 FROM pg_locks l
+       WHERE l.pid = pg_backend_pid() AND l.locktype = 'advisory' AND l.granted
+         AND l.classid = 4216464792::oid AND l.objid = 3699402882::oid AND l.objsubid = 1) THEN
+    RAISE EXCEPTION 'stream %: this transaction wrote before it began appending; take the appending marker first (PostgresEventStore.beginAppending)', p_stream_id
+      USING ERRCODE = '55000';
   END IF;
 
   PERFORM pg_advisory_xact_lock(p_lock_key);

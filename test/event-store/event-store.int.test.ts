@@ -11,7 +11,11 @@ import {
   InvalidEventDataError,
   WrongExpectedVersionError,
 } from "../../services/platform/event-store/errors";
-import { APPENDING_MARKER_KEY } from "../../services/platform/event-store/global-log-horizon";
+import {
+  APPENDING_MARKER_KEY,
+  MARKER_CLASSID,
+  MARKER_OBJID,
+} from "../../services/platform/event-store/global-log-horizon";
 import { PostgresEventStore } from "../../services/platform/event-store/postgres-event-store";
 import { type GlobalCheckpoint, type NewEvent, START } from "../../services/platform/event-store/types";
 import { UpcasterRegistry } from "../../services/platform/event-store/upcasters";
@@ -368,6 +372,60 @@ describe("event store on the PostgreSQL server: concurrent sessions", () => {
     }
   });
 
+  it("takes the marker from the lock table, not from a setting: a preset ftz_event_store.appending does not admit an unmarked writer", async () => {
+    const c = new Client({
+      connectionString: TEST_DATABASE_URL,
+      options: `-c search_path=${t.schema} -c ftz_event_store.appending=on`,
+    });
+    await c.connect();
+    try {
+      await c.query("BEGIN");
+      await c.query("INSERT INTO checkpoints (name, transaction_id, global_position) VALUES ('preset', '0', 0)");
+      await expect(store.appendIn(hereTx(c), "Preset-1", [ev("A", {})], "no_stream")).rejects.toMatchObject({
+        code: "55000",
+      });
+    } finally {
+      await c.query("ROLLBACK").catch(() => undefined);
+      await c.end();
+    }
+    expect(await store.streamVersion("Preset-1")).toBeNull();
+  });
+
+  it("a reader in a REPEATABLE READ transaction stops at its snapshot's xmin, even after an appender it saw has ended", async () => {
+    const patient = new PostgresEventStore(t.db, { horizon: { patienceMs: 0 } });
+    const a = await session(TEST_DATABASE_URL, t.schema);
+    const rr = await session(TEST_DATABASE_URL, t.schema);
+    try {
+      await a.query("BEGIN");
+      await patient.appendIn(hereTx(a), "Rr-A", [ev("A", { n: "early" })], "any");
+      await patient.append("Rr-B", [ev("A", { n: "later" })], "any");
+      await rr.query("BEGIN ISOLATION LEVEL REPEATABLE READ");
+      expect(await patient.readAll(START, { tx: hereTx(rr) })).toHaveLength(0);
+      await a.query("COMMIT");
+      // A has ended: a READ COMMITTED reader classifies it; the old snapshot must still not pass it.
+      for (let i = 0; i < 3; i++) expect(await patient.readAll(START, { tx: hereTx(rr) })).toHaveLength(0);
+      await rr.query("COMMIT");
+      const after = await readEverything(patient, START, 1);
+      expect(after.map((e) => (e.data as { n: string }).n)).toEqual(["early", "later"]);
+    } finally {
+      for (const c of [a, rr]) {
+        await c.query("ROLLBACK").catch(() => undefined);
+        await c.end();
+      }
+    }
+  });
+
+  it("a reader never reads its own transaction's uncommitted events", async () => {
+    await store.append("Own-0", [ev("A", {})], "any");
+    const seen = await t.db.transaction(async (tx) => {
+      await store.appendIn(tx, "Own-1", [ev("A", {})], "any");
+      // A later transaction commits meanwhile, so the snapshot's xmax passes this one's id.
+      await store.append("Own-2", [ev("A", {})], "any");
+      return store.readAll(START, { tx });
+    });
+    expect(seen.map((e) => e.streamId)).toEqual(["Own-0"]);
+  });
+
   it("stores one copy when the same batch is retried concurrently", async () => {
     const batch = [ev("A", { n: 1 })];
     const results = await Promise.all([1, 2, 3, 4].map(() => store.append("Retry-1", batch, "any")));
@@ -482,5 +540,6 @@ describe("the appending marker", () => {
     const { readFileSync } = await import("node:fs");
     const sql = readFileSync("infra/migrations/008_appending_marker.sql", "utf8");
     expect(sql).toContain(`pg_advisory_xact_lock_shared(${APPENDING_MARKER_KEY})`);
+    expect(sql).toContain(`l.classid = ${MARKER_CLASSID}::oid AND l.objid = ${MARKER_OBJID}::oid`);
   });
 });

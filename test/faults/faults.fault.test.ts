@@ -146,19 +146,22 @@ describeWithKafka("faults on the full stack, processes killed and servers restar
   }
 
   /**
-   * Until the load is done: appends a burst of 2,000 events straight to the store (400 synthetic
-   * task streams), so the process is busy with batches, then kills `pick()` with SIGKILL at a
-   * random moment (0.1–0.9 s later) while it works through them, and starts it again. Returns the kill count.
+   * Until the load is done and `planned` kills have been made (within `withinMs`, else the
+   * scenario fails saying how far it got): appends a burst of 2,000 events straight to the store
+   * (400 synthetic task streams), so the process is busy with batches, then kills `pick()` with
+   * SIGKILL at a random moment (0.1–0.9 s later) while it works through them, and starts it again.
+   * A slow machine makes the scenario longer, never weaker. Returns the kill count.
    */
-  const killRepeatedly = (pick: (s: Stack) => StackProcess, readyLine: string) => {
+  const killRepeatedly = (pick: (s: Stack) => StackProcess, readyLine: string, planned: number, withinMs = 150_000) => {
     return async (s: Stack, loadDone: Promise<unknown>) => {
       let done = false;
       void loadDone.then(() => {
         done = true;
       });
+      const deadline = Date.now() + withinMs;
       let kills = 0;
       await sleep(2000);
-      while (!done) {
+      while ((!done || kills < planned) && Date.now() < deadline) {
         const p = pick(s);
         await p.ready(readyLine);
         const namespace = `burst-${randomUUID()}`;
@@ -170,6 +173,11 @@ describeWithKafka("faults on the full stack, processes killed and servers restar
         p.start();
         await sleep(between(300, 1500));
       }
+      if (kills < planned) {
+        throw new Error(
+          `${kills} of the ${planned} planned kills within ${withinMs / 1000} s: the machine is too slow`,
+        );
+      }
       return kills;
     };
   };
@@ -179,7 +187,7 @@ describeWithKafka("faults on the full stack, processes killed and servers restar
     // so the restarted relay re-sends what Kafka already has and the consumers must drop it.
     const { report } = await scenario(
       "relay kill -9",
-      killRepeatedly((s) => s.relays[0]!, "relay active"),
+      killRepeatedly((s) => s.relays[0]!, "relay active", 3),
       {
         relayEnv: { RELAY_TEST_PAUSE_AFTER_ACK_MS: "400" },
       },
@@ -195,7 +203,7 @@ describeWithKafka("faults on the full stack, processes killed and servers restar
     // the Kafka offset commit: kills roll batches back or make Kafka redeliver applied ones.
     await scenario(
       "worker kill -9",
-      killRepeatedly((s) => s.worker, "projection worker running"),
+      killRepeatedly((s) => s.worker, "projection worker running", 2),
       {
         workerEnv: { WORKER_TEST_PAUSE_MS: "200" },
       },

@@ -89,7 +89,7 @@ export class PgDatabase implements Database {
     const client = await this.pool.connect();
     let broken = false;
     try {
-      await client.query("BEGIN");
+      await client.query("BEGIN ISOLATION LEVEL READ COMMITTED");
       const result = await fn(clientExecutor(client));
       await client.query("COMMIT");
       return result;

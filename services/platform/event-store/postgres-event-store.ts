@@ -27,7 +27,12 @@ import type {
   RecordedEvent,
   StreamAppend,
 } from "./types";
-import { APPENDING_MARKER_KEY, GlobalLogHorizon, type GlobalLogHorizonOptions } from "./global-log-horizon";
+import {
+  APPENDING_MARKER_KEY,
+  GlobalLogHorizon,
+  type GlobalLogHorizonOptions,
+  HOLDS_MARKER,
+} from "./global-log-horizon";
 import { StreamGate, type StreamGateOptions } from "./stream-gate";
 import { UpcasterRegistry } from "./upcasters";
 
@@ -55,23 +60,31 @@ const SELECT_EVENT = `SELECT global_position, transaction_id::text AS transactio
 
 /**
  * One read of the global log after a checkpoint ($1, $2), at most $3 events, looking past the
- * in-progress ids $4 (foreign: global-log-horizon.ts). Every row (one with null columns when no
- * event qualifies) carries the id the read stopped below (`blocker`, null at xmax) and the
+ * in-progress ids $4 (foreign: global-log-horizon.ts), and never past the reader's own id. A
+ * standby, or a reader in a REPEATABLE READ or SERIALIZABLE transaction, stops at the snapshot's
+ * xmin instead (the classification's argument needs a fresh READ COMMITTED snapshot and a
+ * primary's list of in-progress ids). Every row (one with null columns when no event qualifies)
+ * carries the id the read stopped below (`blocker`, null when it stopped elsewhere) and the
  * snapshot's xmin. ORDER BY names the table's columns: plain `transaction_id` there would be the
  * text alias, ordering ids as decimal text ("10" before "9") while the WHERE compares them as
  * numbers, so a batch that straddles a change in the ids' digit count would skip events for good.
  */
 const READ_ALL = `
-  WITH snap AS MATERIALIZED (SELECT pg_current_snapshot() AS s),
+  WITH snap AS MATERIALIZED (
+    SELECT pg_current_snapshot() AS s,
+           pg_is_in_recovery() OR current_setting('transaction_isolation') <> 'read committed' AS fallback,
+           pg_current_xact_id_if_assigned() AS own),
   bound AS MATERIALIZED (
-    SELECT (SELECT min(x) FROM pg_snapshot_xip(snap.s) AS x WHERE x <> ALL ($4::xid8[])) AS blocker,
-           pg_snapshot_xmax(snap.s) AS xmax, pg_snapshot_xmin(snap.s) AS xmin
+    SELECT CASE WHEN snap.fallback THEN NULL
+                ELSE (SELECT min(x) FROM pg_snapshot_xip(snap.s) AS x WHERE x <> ALL ($4::xid8[])) END AS blocker,
+           CASE WHEN snap.fallback THEN pg_snapshot_xmin(snap.s) ELSE pg_snapshot_xmax(snap.s) END AS ceiling,
+           pg_snapshot_xmin(snap.s) AS xmin, snap.own
       FROM snap)
   SELECT b.blocker::text AS blocker, b.xmin::text AS xmin, e.*
     FROM bound b LEFT JOIN LATERAL (
       ${SELECT_EVENT}
        WHERE (events.transaction_id, events.global_position) > ($1::xid8, $2::bigint)
-         AND events.transaction_id < coalesce(b.blocker, b.xmax)
+         AND events.transaction_id < least(coalesce(b.blocker, b.ceiling), coalesce(b.own, b.ceiling))
        ORDER BY events.transaction_id, events.global_position
        LIMIT $3) e ON true`;
 
@@ -195,16 +208,15 @@ export class PostgresEventStore implements EventStore {
    * InvalidAppendError when `tx` has written already and is not marked.
    */
   async beginAppending(tx: SqlExecutor): Promise<void> {
-    const { rows } = await tx.query<{ held: boolean; written: boolean }>(
-      `SELECT current_setting('ftz_event_store.appending', true) IS NOT DISTINCT FROM 'on' AS held,
-              pg_current_xact_id_if_assigned() IS NOT NULL AS written`,
+    const { rows } = await tx.query<{ written: boolean }>(
+      "SELECT pg_current_xact_id_if_assigned() IS NOT NULL AS written",
     );
-    if (rows[0]!.held) return;
-    if (rows[0]!.written) throw new InvalidAppendError("the transaction wrote before it began appending");
-    await tx.query(
-      "SELECT pg_advisory_xact_lock_shared($1::bigint), set_config('ftz_event_store.appending', 'on', true)",
-      [APPENDING_MARKER_KEY],
-    );
+    if (rows[0]!.written) {
+      const held = await tx.query<{ held: boolean }>(`SELECT ${HOLDS_MARKER} AS held`);
+      if (held.rows[0]!.held) return;
+      throw new InvalidAppendError("the transaction wrote before it began appending");
+    }
+    await tx.query("SELECT pg_advisory_xact_lock_shared($1::bigint)", [APPENDING_MARKER_KEY]);
   }
 
   /**
@@ -227,7 +239,9 @@ export class PostgresEventStore implements EventStore {
    * which takes the stream's advisory lock before writing anything, so writers of one stream
    * queue there and each writer's transaction id is assigned after the previous one committed.
    * `callerMayHaveWritten`: the transaction is the caller's and may already hold an older id,
-   * which the function refuses with SQLSTATE 40001 (retry the whole transaction).
+   * which the function refuses with SQLSTATE 40001 (retry the whole transaction), and which must
+   * hold the appending marker (else 55000). false: the store's own transaction, which writes
+   * nothing but appends, so its first append takes the marker before it has an id.
    * Throws WrongExpectedVersionError, DuplicateEventIdError.
    */
   private async appendPrepared(
