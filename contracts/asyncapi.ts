@@ -102,7 +102,7 @@ export function buildAsyncApiDocument(): Record<string, unknown> {
     channels[id] = {
       address: topic.name,
       title: topic.name,
-      description: `Events of ${categories.join(", ")} streams (key = stream id). Topic prefix KAFKA_TOPIC_PREFIX applies.`,
+      description: `Events of ${categories.join(", ")} streams (key = stream id). Topic prefix KAFKA_TOPIC_PREFIX applies. Readers: ${topic.audience}.`,
       messages: channelMessages,
     };
     operations[`publish${id.charAt(0).toUpperCase()}${id.slice(1)}`] = {

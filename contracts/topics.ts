@@ -14,6 +14,11 @@ export interface TopicSpec {
   /** `retention.ms`; -1 keeps records forever (reference data must stay replayable). */
   retentionMs: number;
   description: string;
+  /**
+   * Who may be granted read access to the topic (broker ACLs), by README's "Who sees what":
+   * declarations and filings are enterprises' business data, not partners'.
+   */
+  audience: string;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -25,6 +30,7 @@ export const TOPICS: readonly TopicSpec[] = [
     partitions: 3,
     retentionMs: 365 * DAY_MS,
     description: "Reform replication task list (复制推广任务清单) events",
+    audience: "every role, partner systems included",
   },
   {
     name: "ftz.direct-clearance.events",
@@ -32,6 +38,7 @@ export const TOPICS: readonly TopicSpec[] = [
     partitions: 6,
     retentionMs: 365 * DAY_MS,
     description: "Customs direct-clearance (属地直通) declaration events",
+    audience: "the backend's projection workers and customs systems; not partner systems",
   },
   {
     name: "ftz.investment-filings.events",
@@ -39,6 +46,7 @@ export const TOPICS: readonly TopicSpec[] = [
     partitions: 3,
     retentionMs: 365 * DAY_MS,
     description: "Foreign-investment and outbound filing events",
+    audience: "the backend's projection workers only",
   },
   {
     name: "ftz.reference-data.events",
@@ -46,6 +54,7 @@ export const TOPICS: readonly TopicSpec[] = [
     partitions: 1,
     retentionMs: -1,
     description: "Reference data: negative-list editions published and superseded",
+    audience: "every role, partner systems included",
   },
   {
     name: "ftz.platform.events",
@@ -53,6 +62,7 @@ export const TOPICS: readonly TopicSpec[] = [
     partitions: 1,
     retentionMs: 30 * DAY_MS,
     description: "Streams of any other category (platform and test aggregates)",
+    audience: "the backend's own processes only",
   },
 ];
 

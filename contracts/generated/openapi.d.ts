@@ -5794,6 +5794,7 @@ export interface components {
             year: number | null;
             departments: components["schemas"]["DepartmentScore"][];
         };
+        /** @description A department's tasks as they stood on asOf (status, deadline and lead department then; later events do not count) */
         DepartmentScore: {
             department: string;
             nameZh: string | null;
@@ -5802,11 +5803,22 @@ export interface components {
             byStatus: {
                 [key: string]: number;
             };
+            /** @description Open and past the deadline in force on asOf */
             overdue: number;
+            /** @description Tasks whose deadline in force on asOf is not the first one */
+            rescheduled: number;
+            /** @description Due by asOf against the first deadline: replicated, or open with the first deadline passed */
             due: number;
+            /** @description Replicated on or before the first deadline */
             replicatedOnTime: number;
-            /** @description replicatedOnTime / due, percent */
+            /** @description replicatedOnTime / due, percent (first deadline) */
             onTimeRatePercent: number | null;
+            /** @description The same figures against the deadline in force on asOf (rescheduling counted as granted) */
+            currentDeadline: {
+                due: number;
+                replicatedOnTime: number;
+                onTimeRatePercent: number | null;
+            };
         };
         ReplicationRates: {
             /**
@@ -6841,7 +6853,11 @@ export interface components {
             occurredAt: string;
             recordedAt: string;
             actor: {
-                [key: string]: unknown;
+                /** @description Who acted (a person's account): shown to admins only */
+                subject?: string;
+                role: string;
+                /** @description Credit code of the enterprise that acted, when one did */
+                enterprise?: string;
             } | null;
             correlationId: string | null;
             causationId: string | null;

@@ -204,7 +204,14 @@ export const ScoreboardQuery = z.strictObject({
   asOf: LocalDate.optional(),
 });
 
-/** One department's line of the scoreboard (tasks it leads). */
+/** On-time figures against one deadline. */
+const OnTimeView = z.object({
+  due: z.number().int(),
+  replicatedOnTime: z.number().int(),
+  onTimeRatePercent: z.number().nullable(),
+});
+
+/** One department's line of the scoreboard (tasks it led on asOf). */
 export const DepartmentScoreView = z
   .object({
     department: z.string(),
@@ -212,12 +219,27 @@ export const DepartmentScoreView = z
     nameEn: z.string().nullable(),
     total: z.number().int(),
     byStatus: z.record(z.string(), z.number().int()),
-    overdue: z.number().int(),
-    due: z.number().int(),
-    replicatedOnTime: z.number().int(),
-    onTimeRatePercent: z.number().nullable().openapi({ description: "replicatedOnTime / due, percent" }),
+    overdue: z.number().int().openapi({ description: "Open and past the deadline in force on asOf" }),
+    rescheduled: z
+      .number()
+      .int()
+      .openapi({ description: "Tasks whose deadline in force on asOf is not the first one" }),
+    due: z.number().int().openapi({
+      description: "Due by asOf against the first deadline: replicated, or open with the first deadline passed",
+    }),
+    replicatedOnTime: z.number().int().openapi({ description: "Replicated on or before the first deadline" }),
+    onTimeRatePercent: z
+      .number()
+      .nullable()
+      .openapi({ description: "replicatedOnTime / due, percent (first deadline)" }),
+    currentDeadline: OnTimeView.openapi({
+      description: "The same figures against the deadline in force on asOf (rescheduling counted as granted)",
+    }),
   })
-  .openapi("DepartmentScore");
+  .openapi("DepartmentScore", {
+    description:
+      "A department's tasks as they stood on asOf (status, deadline and lead department then; later events do not count)",
+  });
 
 /** GET /reform-tasks/scoreboard. */
 export const ScoreboardView = z

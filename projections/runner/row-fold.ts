@@ -42,7 +42,7 @@ type JsonOf<T extends ColumnType> = T extends "integer" | "bigint"
     : T extends "text[]"
       ? string[]
       : T extends "jsonb"
-        ? Record<string, unknown>
+        ? Record<string, unknown> | unknown[]
         : string;
 
 /** The row type of a column map declared `as const satisfies Record<string, Column>`. */

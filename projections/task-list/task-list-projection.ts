@@ -28,7 +28,11 @@ export const taskListProjection: Projection = {
   categories: ["ReformTask"],
   async setup(tx, t) {
     const table = t(TASK_LIST_TABLE);
-    if (await tableExists(tx, table)) return;
+    if (await tableExists(tx, table)) {
+      // Tables created before the as-of history existed: rows get it as they change, or on a rebuild.
+      await tx.query(`ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS history jsonb`);
+      return;
+    }
     await tx.query(createTableSql(TASK_FOLD, table, ["UNIQUE (year, ref)"]));
     await tx.query(`CREATE INDEX ON ${table} (year, status, deadline)`);
     await tx.query(`CREATE INDEX ON ${table} (lead_department, year)`);

@@ -202,66 +202,109 @@ export async function allTasks(db: SqlExecutor, f: TaskListFilter, max = 10_000)
   return rows.map(toItem);
 }
 
-/** A department's figures, for tasks it leads (its answerable tasks). Rates are percent, 1 decimal. */
-export interface DepartmentScore {
-  department: string;
-  total: number;
-  byStatus: Record<string, number>;
-  overdue: number;
-  /** Tasks due by the as-of date: replicated, or open with the deadline passed (not-applicable and archived excluded). */
+/**
+ * Each task of `year` ($2, null: all) as it stood on the China date $1, from its history
+ * (task-row.ts TaskHistoryChange): per member, the last change in event order dated on or before
+ * $1 (the plan is in force from the start). Status, deadline then in force, lead department,
+ * replication date, and the deadline first planned. Rows written before the history existed
+ * count as planned in their current state.
+ */
+const TASKS_AS_OF = `
+  SELECT t.year, t.original_deadline,
+         coalesce((s.e->>'status'), 'planned') AS status, (s.e->>'replicatedOn')::date AS replicated_on,
+         coalesce((SELECT x.e->>'deadline' FROM jsonb_array_elements(h.h) WITH ORDINALITY AS x(e, i)
+                    WHERE x.e ? 'deadline' AND coalesce((x.e->>'on')::date <= $1::date, true)
+                    ORDER BY x.i DESC LIMIT 1), t.original_deadline::text)::date AS deadline,
+         (SELECT x.e->>'lead' FROM jsonb_array_elements(h.h) WITH ORDINALITY AS x(e, i)
+           WHERE x.e ? 'lead' AND coalesce((x.e->>'on')::date <= $1::date, true)
+           ORDER BY x.i DESC LIMIT 1) AS lead
+    FROM ${TASK_LIST_TABLE} t
+    CROSS JOIN LATERAL (SELECT coalesce(t.history, jsonb_build_array(jsonb_strip_nulls(jsonb_build_object(
+        'on', NULL, 'status', t.status, 'deadline', t.deadline, 'lead', t.lead_department,
+        'replicatedOn', t.replicated_on)))) AS h) h
+    LEFT JOIN LATERAL (
+      SELECT x.e FROM jsonb_array_elements(h.h) WITH ORDINALITY AS x(e, i)
+       WHERE x.e ? 'status' AND coalesce((x.e->>'on')::date <= $1::date, true)
+       ORDER BY x.i DESC LIMIT 1) s ON true
+   WHERE ($2::integer IS NULL OR t.year = $2::integer)`;
+
+/** On-time figures against one deadline. Rates are percent, 1 decimal. */
+export interface OnTimeFigures {
+  /** Tasks due by the as-of date: replicated, or open with that deadline passed (not-applicable and archived excluded). */
   due: number;
-  /** Replicated on or before the (current) deadline. */
+  /** Replicated on or before that deadline. */
   replicatedOnTime: number;
   /** replicatedOnTime / due × 100; null when nothing is due yet. */
   onTimeRatePercent: number | null;
 }
 
+/**
+ * A department's figures as of a date, for the tasks it led then. On-time is judged against the
+ * deadline first planned (rescheduling does not hide lateness); `currentDeadline` judges the same
+ * tasks against the deadline in force on the as-of date.
+ */
+export interface DepartmentScore extends OnTimeFigures {
+  department: string;
+  total: number;
+  byStatus: Record<string, number>;
+  /** Open and past the deadline in force on the as-of date. */
+  overdue: number;
+  /** Tasks whose deadline in force differs from the first one. */
+  rescheduled: number;
+  currentDeadline: OnTimeFigures;
+}
+
 const percent = (num: number, den: number) => (den === 0 ? null : Math.round((num / den) * 1000) / 10);
 
-/** The scoreboard: one entry per lead department with any task matching `year`. */
+/** The scoreboard as of `asOf`: one entry per department that led any task of `year` then. */
 export async function departmentScoreboard(
   db: SqlExecutor,
   opts: { year?: number; asOf: string },
 ): Promise<DepartmentScore[]> {
-  const { rows } = await db.query<{
-    department: string;
-    status: string;
-    n: string;
-    overdue: string;
-    due: string;
-    on_time: string;
-  }>(
-    `SELECT lead_department AS department, status, count(*)::text AS n,
+  const { rows } = await db.query<Record<string, string>>(
+    `WITH at AS (${TASKS_AS_OF})
+     SELECT lead AS department, status, count(*)::text AS n,
        count(*) FILTER (WHERE ${OVERDUE("$1")})::text AS overdue,
-       count(*) FILTER (WHERE status = 'replicated' OR ${OVERDUE("$1")})::text AS due,
-       count(*) FILTER (WHERE status = 'replicated' AND replicated_on <= deadline)::text AS on_time
-     FROM ${TASK_LIST_TABLE} WHERE ($2::integer IS NULL OR year = $2::integer)
-     GROUP BY lead_department, status ORDER BY lead_department, status`,
+       count(*) FILTER (WHERE deadline <> original_deadline)::text AS rescheduled,
+       count(*) FILTER (WHERE status = 'replicated'
+         OR (status IN ${OPEN_STATUSES} AND original_deadline < $1::date))::text AS due,
+       count(*) FILTER (WHERE status = 'replicated' AND replicated_on <= original_deadline)::text AS on_time,
+       count(*) FILTER (WHERE status = 'replicated' OR ${OVERDUE("$1")})::text AS due_current,
+       count(*) FILTER (WHERE status = 'replicated' AND replicated_on <= deadline)::text AS on_time_current
+     FROM at GROUP BY lead, status ORDER BY lead, status`,
     [opts.asOf, opts.year ?? null],
   );
   const out = new Map<string, DepartmentScore>();
   for (const r of rows) {
-    const s = out.get(r.department) ?? {
-      department: r.department,
+    const s = out.get(r.department!) ?? {
+      department: r.department!,
       total: 0,
       byStatus: {},
       overdue: 0,
+      rescheduled: 0,
       due: 0,
       replicatedOnTime: 0,
       onTimeRatePercent: null,
+      currentDeadline: { due: 0, replicatedOnTime: 0, onTimeRatePercent: null },
     };
     s.total += Number(r.n);
-    s.byStatus[r.status] = Number(r.n);
+    s.byStatus[r.status!] = Number(r.n);
     s.overdue += Number(r.overdue);
+    s.rescheduled += Number(r.rescheduled);
     s.due += Number(r.due);
     s.replicatedOnTime += Number(r.on_time);
-    out.set(r.department, s);
+    s.currentDeadline.due += Number(r.due_current);
+    s.currentDeadline.replicatedOnTime += Number(r.on_time_current);
+    out.set(r.department!, s);
   }
-  for (const s of out.values()) s.onTimeRatePercent = percent(s.replicatedOnTime, s.due);
+  for (const s of out.values()) {
+    s.onTimeRatePercent = percent(s.replicatedOnTime, s.due);
+    s.currentDeadline.onTimeRatePercent = percent(s.currentDeadline.replicatedOnTime, s.currentDeadline.due);
+  }
   return [...out.values()];
 }
 
-/** A year's replication rate: replicated / applicable (not judged not applicable, not archived). */
+/** A year's replication rate as of a date: replicated / applicable (not judged not applicable, not archived). */
 export interface YearReplicationRate {
   year: number;
   total: number;
@@ -274,16 +317,17 @@ export interface YearReplicationRate {
   replicationRatePercent: number | null;
 }
 
-/** Replication rate per list year, oldest first. */
+/** Replication rate per list year as of `asOf` (tasks as they stood then), oldest first. */
 export async function replicationRates(db: SqlExecutor, opts: { asOf: string }): Promise<YearReplicationRate[]> {
   const { rows } = await db.query<Record<string, string>>(
-    `SELECT year::text AS year, count(*)::text AS total,
+    `WITH at AS (${TASKS_AS_OF})
+     SELECT year::text AS year, count(*)::text AS total,
        count(*) FILTER (WHERE status = 'replicated')::text AS replicated,
        count(*) FILTER (WHERE status = 'not_applicable')::text AS not_applicable,
        count(*) FILTER (WHERE status = 'archived')::text AS archived,
        count(*) FILTER (WHERE ${OVERDUE("$1")})::text AS overdue
-     FROM ${TASK_LIST_TABLE} GROUP BY year ORDER BY year`,
-    [opts.asOf],
+     FROM at GROUP BY year ORDER BY year`,
+    [opts.asOf, null],
   );
   return rows.map((r) => {
     const total = Number(r.total);

@@ -8,6 +8,7 @@
  * fold never re-implements the decider's state machine.
  */
 import type { ReformTaskEventData, ReformTaskEventType } from "../../contracts/reform-tasks/events";
+import { chinaDate } from "../../services/platform/china-date";
 import type { ProjectionEvent } from "../runner/projection";
 import type { Column, RowOf } from "../runner/row-fold";
 
@@ -49,7 +50,25 @@ export const TASK_COLUMNS = {
   planned_at: { type: "timestamptz" },
   updated_at: { type: "timestamptz" },
   search_text: { type: "text" },
+  /** TaskHistoryChange[]: null in rows written before the column existed (a rebuild fills it). */
+  history: { type: "jsonb", nullable: true },
 } as const satisfies Record<string, Column>;
+
+/**
+ * One change of a task's status, deadline or lead department, dated: the task's history as the
+ * "as of" figures read it (task-list-queries.ts). Only the members that changed are present.
+ * `on` (YYYY-MM-DD, China) is the date the event names (started on, replicated on), else the
+ * China date it occurred; null for the plan itself, which is in force from the start. The state
+ * on a date is, per member, the last change (in event order) dated on or before it.
+ */
+export interface TaskHistoryChange {
+  on: string | null;
+  status?: string;
+  deadline?: string;
+  lead?: string;
+  /** With status `replicated`: the date it was. */
+  replicatedOn?: string;
+}
 
 /** A task-list row as plain JSON. */
 export type TaskRow = RowOf<typeof TASK_COLUMNS>;
@@ -79,6 +98,34 @@ type Data<T extends ReformTaskEventType> = ReformTaskEventData<T>;
  * them, and a rebuild after upgrading applies them.
  */
 export function evolveTaskRow(row: TaskRow | undefined, e: ProjectionEvent): TaskRow | undefined {
+  const next = evolveFields(row, e);
+  if (!next || next === row) return next;
+  const change: TaskHistoryChange = { on: e.type === "TaskPlanned" ? null : businessDate(e) };
+  if (next.status !== row?.status) change.status = next.status;
+  if (next.status === "replicated" && next.replicated_on && change.status) change.replicatedOn = next.replicated_on;
+  if (next.deadline !== row?.deadline) change.deadline = next.deadline;
+  if (next.lead_department !== row?.lead_department) change.lead = next.lead_department;
+  const before = (row ? (row.history ?? [planOf(row)]) : []) as TaskHistoryChange[];
+  return { ...next, history: Object.keys(change).length > 1 ? [...before, change] : before };
+}
+
+/** The date a task event takes effect: the one it names, else the China date it occurred. */
+function businessDate(e: ProjectionEvent): string {
+  const d = e.data as { on?: unknown };
+  if ((e.type === "TaskStarted" || e.type === "TaskReplicated") && typeof d?.on === "string") return d.on;
+  return chinaDate(e.occurredAt);
+}
+
+/** A row written before `history` existed, as one change in force from the start: its current state. */
+const planOf = (row: TaskRow): TaskHistoryChange => ({
+  on: null,
+  status: row.status,
+  deadline: row.deadline,
+  lead: row.lead_department,
+  ...(row.replicated_on ? { replicatedOn: row.replicated_on } : {}),
+});
+
+function evolveFields(row: TaskRow | undefined, e: ProjectionEvent): TaskRow | undefined {
   const type = e.type as ReformTaskEventType;
   const at = e.occurredAt.toISOString();
   if (type === "TaskPlanned") {
@@ -116,6 +163,7 @@ export function evolveTaskRow(row: TaskRow | undefined, e: ProjectionEvent): Tas
       planned_at: at,
       updated_at: at,
       search_text: "",
+      history: null,
     };
     // A plan without its fields (not one of ours) is refused by the column checks (row-fold.ts).
     planned.search_text = searchText(planned);

@@ -1,14 +1,16 @@
 /**
  * The audit trail of one stream: `GET /audit/streams/{streamId}` lists every event with who did
- * it (actor: subject, role, enterprise) and the request's correlation and causation ids. Who may
- * look: admins and analysts any stream; the task force reform tasks; customs declarations;
- * partners reform tasks and negative-list editions; an enterprise its own declarations and
- * filings. Any other stream answers 404, as if it did not exist.
+ * it and the request's correlation and causation ids. A role sees the trail of a stream whose data
+ * it may read (data-sharing.ts: every role reform tasks and negative-list editions; customs,
+ * analysts and admins declarations; analysts and admins filings; an enterprise its own
+ * declarations and filings); any other stream answers 404, as if it did not exist. The actor's
+ * subject (a person's account) is shown to admins only; others see its role and enterprise.
  */
+import type { Actor } from "../platform/event-store/types";
 import { problemResponses } from "../../contracts/http/responses";
 import { z } from "../../contracts/http/zod";
 import { ANY_ROLE, allow } from "./auth/access";
-import type { Principal, Role } from "./auth/principal";
+import { mayReadStream, seesActorSubject } from "./auth/data-sharing";
 import { Problems } from "./http/problem";
 import { parseParams } from "./http/validate";
 import type { RouteModule } from "./route-module";
@@ -17,22 +19,11 @@ const StreamParams = z.object({
   streamId: z.string().regex(/^[A-Za-z]+-[A-Za-z0-9-]{1,100}$/, "a stream id such as ReformTask-<uuid>"),
 });
 
-/** Stream categories each role may audit (`*`: all). Enterprises: their own Declaration and Filing streams. */
-const CATEGORIES: Record<Role, readonly string[]> = {
-  admin: ["*"],
-  analyst: ["*"],
-  taskforce: ["ReformTask"],
-  customs: ["Declaration"],
-  partner: ["ReformTask", "NegativeListEdition"],
-  enterprise: ["Declaration", "Filing"],
-};
-
-/** Whether `p` may see the stream whose first event has `firstData`. */
-function mayAudit(p: Principal, category: string, firstData: unknown): boolean {
-  const allowed = CATEGORIES[p.role];
-  if (!allowed.includes("*") && !allowed.includes(category)) return false;
-  if (p.role !== "enterprise") return true;
-  return (firstData as { enterprise?: unknown } | null)?.enterprise === p.enterprise;
+/** The actor as the caller may see it: role and enterprise, and the subject for admins only. */
+function actorView(actor: Actor | undefined, withSubject: boolean): Record<string, string> | null {
+  if (!actor) return null;
+  const { subject, ...rest } = actor;
+  return withSubject ? { subject, ...rest } : rest;
 }
 
 const AuditEntry = z
@@ -43,7 +34,13 @@ const AuditEntry = z
     type: z.string(),
     occurredAt: z.string(),
     recordedAt: z.string(),
-    actor: z.record(z.string(), z.unknown()).nullable(),
+    actor: z
+      .object({
+        subject: z.string().optional().describe("Who acted (a person's account): shown to admins only"),
+        role: z.string(),
+        enterprise: z.string().optional().describe("Credit code of the enterprise that acted, when one did"),
+      })
+      .nullable(),
     correlationId: z.string().nullable(),
     causationId: z.string().nullable(),
     data: z.unknown(),
@@ -58,9 +55,14 @@ export const auditRoutes: RouteModule = {
       const { streamId } = parseParams(req, StreamParams);
       const events = await ctx.store.readStream(streamId);
       const category = streamId.slice(0, streamId.indexOf("-"));
-      if (events.length === 0 || !mayAudit(req.principal!, category, events[0]!.data)) {
+      const owner = (events[0]?.data as { enterprise?: unknown } | undefined)?.enterprise;
+      if (
+        events.length === 0 ||
+        !mayReadStream(req.principal!, category, typeof owner === "string" ? owner : undefined)
+      ) {
         throw Problems.notFound(`No stream ${streamId}`);
       }
+      const withSubject = seesActorSubject(req.principal!.role);
       res.json({
         streamId,
         events: events.map((e) => ({
@@ -70,7 +72,7 @@ export const auditRoutes: RouteModule = {
           type: e.type,
           occurredAt: e.occurredAt.toISOString(),
           recordedAt: e.recordedAt.toISOString(),
-          actor: (e.metadata.actor as Record<string, unknown> | undefined) ?? null,
+          actor: actorView(e.metadata.actor, withSubject),
           correlationId: e.metadata.correlationId ?? null,
           causationId: e.metadata.causationId ?? null,
           data: e.data,

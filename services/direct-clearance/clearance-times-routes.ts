@@ -20,8 +20,8 @@ import {
   compareModels,
   declarationTimes,
 } from "../../projections/clearance-times/clearance-times-queries";
-import { allow } from "../api/auth/access";
-import type { Role } from "../api/auth/principal";
+import { allow, ownedBy } from "../api/auth/access";
+import { CLEARANCE_FIGURE_READERS, DECLARATION_READERS } from "../api/auth/data-sharing";
 import { Problems } from "../api/http/problem";
 import { fromReadModelOf } from "../api/http/read-model";
 import { parseParams, parseQuery } from "../api/http/validate";
@@ -30,7 +30,6 @@ import type { RouteModule } from "../api/route-module";
 const json = (schema: z.ZodType) => ({ content: { "application/json": { schema } } });
 const TAG = "clearance-times";
 /** Who may read the aggregate figures. */
-const FIGURE_READERS: Role[] = ["analyst", "customs", "admin", "taskforce", "partner"];
 const readModel = <T>(q: () => Promise<T>) => fromReadModelOf("clearance_times", q);
 
 /** How percentiles are computed, stated in every figures response. */
@@ -41,18 +40,18 @@ export const PERCENTILE_METHOD =
 export const clearanceTimesRoutes: RouteModule = {
   name: "clearance-times",
   register(router, ctx) {
-    router.get("/clearance-times", allow(...FIGURE_READERS), async (req, res) => {
+    router.get("/clearance-times", allow(...CLEARANCE_FIGURE_READERS), async (req, res) => {
       const { groupBy, ...filter } = parseQuery(req, ClearanceQuery);
       const groups = await readModel(() => clearanceFigures(ctx.db, filter, groupBy ?? []));
       res.json({ unit: "hours", percentiles: PERCENTILE_METHOD, groups });
     });
 
-    router.get("/clearance-times/comparison", allow(...FIGURE_READERS), async (req, res) => {
+    router.get("/clearance-times/comparison", allow(...CLEARANCE_FIGURE_READERS), async (req, res) => {
       const { groupBy, ...filter } = parseQuery(req, ClearanceQuery);
       res.json({ groups: await readModel(() => compareModels(ctx.db, filter, groupBy ?? [])) });
     });
 
-    router.get("/clearance-times/outliers", allow(...FIGURE_READERS), async (req, res) => {
+    router.get("/clearance-times/outliers", allow(...CLEARANCE_FIGURE_READERS), async (req, res) => {
       const { groupBy, limit, ...filter } = parseQuery(req, OutlierQuery);
       const dims = groupBy?.length ? groupBy : (["direction", "clearanceModel"] as const);
       const outliers = await readModel(() => clearanceOutliers(ctx.db, filter, dims, limit));
@@ -62,16 +61,13 @@ export const clearanceTimesRoutes: RouteModule = {
       });
     });
 
-    router.get(
-      "/clearance-times/declarations/:declarationNumber",
-      allow("analyst", "customs", "admin"),
-      async (req, res) => {
-        const { declarationNumber } = parseParams(req, DeclarationParams);
-        const times = await readModel(() => declarationTimes(ctx.db, declarationNumber));
-        if (!times) throw Problems.notFound(`No clearance times for declaration ${declarationNumber}`);
-        res.json({ declarationNumber, stages: times.stages, holds: times.holds, held: times.held });
-      },
-    );
+    router.get("/clearance-times/declarations/:declarationNumber", allow(...DECLARATION_READERS), async (req, res) => {
+      const { declarationNumber } = parseParams(req, DeclarationParams);
+      const times = await readModel(() => declarationTimes(ctx.db, declarationNumber));
+      if (!times) throw Problems.notFound(`No clearance times for declaration ${declarationNumber}`);
+      ownedBy(req, times.enterprise, `No clearance times for declaration ${declarationNumber}`);
+      res.json({ declarationNumber, stages: times.stages, holds: times.holds, held: times.held });
+    });
   },
 
   openapi(registry) {

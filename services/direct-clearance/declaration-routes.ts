@@ -20,7 +20,7 @@ import {
   WithdrawDeclarationBody,
 } from "../../contracts/direct-clearance/http";
 import { actsFor, allow, ownedBy } from "../api/auth/access";
-import type { Role } from "../api/auth/principal";
+import { DECLARATION_READERS } from "../api/auth/data-sharing";
 import { commandRoute } from "../api/http/command-route";
 import { formatETag, parseIfMatch, requireIfMatch, setETag } from "../api/http/etag";
 import { ProblemError, Problems } from "../api/http/problem";
@@ -38,7 +38,6 @@ const json = (schema: z.ZodType) => ({ content: { "application/json": { schema }
 const etagHeader = z.object({ ETag: ETagHeader });
 const TAG = "direct-clearance";
 /** Who may read a declaration (an enterprise only its own). */
-const DECLARATION_READERS: Role[] = ["enterprise", "customs", "analyst", "admin", "partner"];
 
 /** The path's declaration number. @throws ProblemError 400 when malformed, 404 when no such declaration. */
 async function mustExist(req: Request, store: EventStore): Promise<string> {
@@ -175,7 +174,7 @@ export const declarationRoutes: RouteModule = {
       res.json(declarationView(d.state, d.version));
     });
 
-    router.get("/declarations", allow("enterprise", "customs", "analyst", "admin"), async (req, res) => {
+    router.get("/declarations", allow(...DECLARATION_READERS), async (req, res) => {
       const q = parseQuery(req, DeclarationListQuery);
       ownedBy(req, q.enterprise, `No declarations of ${q.enterprise}`);
       const page = await fromReadModelOf("clearance_times", () =>

@@ -29,7 +29,7 @@ import {
 import { enterpriseFilings, filingQueue, filingStatistics } from "../../projections/filings/filings-queries";
 import { editionInForceOn } from "../../projections/negative-list/negative-list-queries";
 import { actsFor, allow, ownedBy } from "../api/auth/access";
-import type { Role } from "../api/auth/principal";
+import { FILING_READERS } from "../api/auth/data-sharing";
 import { commandRoute } from "../api/http/command-route";
 import { formatETag, requireIfMatch, setETag } from "../api/http/etag";
 import { Problems } from "../api/http/problem";
@@ -48,7 +48,6 @@ const json = (schema: z.ZodType) => ({ content: { "application/json": { schema }
 const etagHeader = z.object({ ETag: ETagHeader });
 const TAG = "investment-filings";
 /** Who may read filings (an enterprise only its own). */
-const FILING_READERS: Role[] = ["enterprise", "admin", "analyst"];
 
 /** The automated check of `details` on `on`, with the negative-list answer for inbound reports. */
 async function checkFor(ctx: RouteContext, details: FilingDetails, on: string) {

@@ -18,6 +18,10 @@ import { serverDatabase, type TestDatabase } from "../support/databases";
 import { directExportLodgement } from "../support/declarations";
 import { ALLOWED, guardedOperations } from "../support/operation-roles";
 import { productApp } from "../support/product-app";
+import { seedEditions } from "../../services/reference-data/edition-seed";
+import type { PostgresEventStore } from "../../services/platform/event-store/postgres-event-store";
+import { taskPlanBody } from "../support/reform-tasks";
+import { waitFor } from "../support/wait";
 
 const PARAMS: Record<string, string> = {
   taskId: "00000000-0000-4000-8000-000000000001",
@@ -31,10 +35,11 @@ describe("access control (PostgreSQL)", () => {
   let t: TestDatabase;
   let app: Express;
   let readSide: ReadSide;
+  let store: PostgresEventStore;
   const tokens = {} as Record<Role, string>;
   beforeAll(async () => {
     t = await serverDatabase();
-    ({ app, readSide } = await productApp(t));
+    ({ app, readSide, store } = await productApp(t));
     for (const role of ROLES) tokens[role] = await tokenFor(role);
   });
   afterAll(async () => {
@@ -189,11 +194,71 @@ describe("access control (PostgreSQL)", () => {
     expect(audit.status).toBe(200);
     expect(audit.body.events[0]).toMatchObject({
       type: "DeclarationLodged",
-      actor: { role: "enterprise", enterprise: ENTERPRISE_A, subject: `enterprise:${ENTERPRISE_A}` },
+      actor: { role: "enterprise", enterprise: ENTERPRISE_A },
       correlationId: expect.any(String),
     });
     expect((await b.get(`/audit/streams/Declaration-${n}`)).status).toBe(404);
     expect((await customs.get(`/audit/streams/Filing-${filed.body.filingId}`)).status).toBe(404);
     expect((await (await as(app, "analyst")).get(`/audit/streams/Filing-${filed.body.filingId}`)).status).toBe(200);
+  });
+
+  /**
+   * README, "Who sees what": for each role, the stream data it may read. The HTTP read of a
+   * stream and its audit trail must agree with it (an enterprise: its own declarations and filings).
+   */
+  const SHARING: Record<string, Role[]> = {
+    ReformTask: [...ROLES],
+    NegativeListEdition: [...ROLES],
+    Declaration: ["enterprise", "customs", "analyst", "admin"],
+    Filing: ["enterprise", "analyst", "admin"],
+  };
+
+  it("applies one data-sharing policy to each role's HTTP reads and audit trails; only admins see who acted", async () => {
+    const taskforce = await as(app, "taskforce");
+    const ent = await as(app, "enterprise", ENTERPRISE_A);
+    const planned = await taskforce.post("/reform-tasks").set("Idempotency-Key", "share-1").send(taskPlanBody());
+    expect(planned.status).toBe(201);
+    const declaration = directExportLodgement("949920260000000901", ENTERPRISE_A);
+    expect((await ent.post("/declarations").set("Idempotency-Key", "share-2").send(declaration)).status).toBe(201);
+    const filed = await ent.post("/filings").set("Idempotency-Key", "share-3").send(outboundMillFiling(ENTERPRISE_A));
+    expect(filed.status).toBe(201);
+    const streams = {
+      ReformTask: { read: `/reform-tasks/${planned.body.taskId}`, stream: `ReformTask-${planned.body.taskId}` },
+      NegativeListEdition: {
+        read: "/negative-list/editions/national-2024",
+        stream: "NegativeListEdition-national-2024",
+      },
+      Declaration: { read: "/declarations/949920260000000901", stream: "Declaration-949920260000000901" },
+      Filing: { read: `/filings/${filed.body.filingId}`, stream: `Filing-${filed.body.filingId}` },
+    };
+    await seedEditions(store);
+    await waitFor("editions read model", async () => (await ent.get(streams.NegativeListEdition.read)).status === 200);
+    const seen: string[] = [];
+    for (const [category, { read, stream }] of Object.entries(streams)) {
+      for (const role of ROLES) {
+        for (const uscc of role === "enterprise" ? [ENTERPRISE_A, ENTERPRISE_B] : [undefined]) {
+          const c = await as(app, role, uscc);
+          const owned = category === "Declaration" || category === "Filing";
+          const entitled =
+            SHARING[category]!.includes(role) && (role !== "enterprise" || !owned || uscc === ENTERPRISE_A);
+          const [r, audit] = [await c.get(read), await c.get(`/audit/streams/${stream}`)];
+          const who = `${role}${uscc === ENTERPRISE_B ? " (another enterprise)" : ""} on ${category}`;
+          seen.push(`${who}: read ${r.status}, audit ${audit.status}`);
+          expect({ who, read: r.status === 200, audit: audit.status === 200 }).toEqual({
+            who,
+            read: entitled,
+            audit: entitled,
+          });
+          if (audit.status === 200) {
+            const actors = audit.body.events.map((e: { actor: Record<string, string> | null }) => e.actor);
+            for (const actor of actors) {
+              if (role === "admin") expect(actor?.subject).toEqual(expect.any(String));
+              else expect(actor).not.toHaveProperty("subject");
+            }
+          }
+        }
+      }
+    }
+    expect(seen.length).toBe(4 * (ROLES.length + 1));
   });
 });

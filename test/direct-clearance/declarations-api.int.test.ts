@@ -7,7 +7,7 @@ import type { Express } from "express";
 import type { ReadSide } from "../../services/api/read-side";
 import { generateDeclarations } from "../../services/direct-clearance/sample-declarations";
 import { eventCount, PROBLEM_JSON } from "../support/api-app";
-import { type AuthedClient, as } from "../support/auth";
+import { type AuthedClient, as, ENTERPRISE_B } from "../support/auth";
 import { serverDatabase, type TestDatabase } from "../support/databases";
 import { productApp } from "../support/product-app";
 
@@ -147,6 +147,10 @@ describe("direct-clearance API (PostgreSQL)", () => {
     const times = await analyst.get(`/clearance-times/declarations/${n}`);
     expect(times.body.stages.total).toEqual({ hours: 22.5, minutes: 1350, label: "22 h 30 min" });
     expect(times.body.stages.inspection_to_recognition.label).toBe("18 h 00 min");
+    // The enterprise reads its own declaration's stage times; another enterprise gets 404.
+    expect((await enterprise.get(`/clearance-times/declarations/${n}`)).body).toEqual(times.body);
+    const other = await (await as(app, "enterprise", ENTERPRISE_B)).get(`/clearance-times/declarations/${n}`);
+    expect(other.status).toBe(404);
     const list = await enterprise.get("/declarations?enterprise=91350200776049653A");
     expect(list.body.items).toEqual([expect.objectContaining({ declarationNumber: n, status: "exited" })]);
     const figures = await analyst.get("/clearance-times?groupBy=port,clearanceModel&from=2026-09-01&to=2026-09-30");

@@ -12,8 +12,8 @@ import {
 import { LIVE, REBUILD, type TableNames } from "../../projections/runner/projection";
 import { generateDeclarations, loadSampleDeclarations } from "../../services/direct-clearance/sample-declarations";
 import { PostgresEventStore } from "../../services/platform/event-store/postgres-event-store";
-import { START } from "../../services/platform/event-store/types";
 import { ENGINES, type TestDatabase } from "../support/databases";
+import { wholeLog } from "../support/global-log";
 
 const NUMBER = "672920261000009999";
 
@@ -38,7 +38,7 @@ describe.each(ENGINES)("clearance-times projection on %s", (_name, open) => {
       seed: 7,
       now,
     });
-    const lodged = (await store.readAll(START, { batchSize: 1 }))[0]!;
+    const lodged = (await wholeLog(store, t.db))[0]!;
     const ev = (type: string, data: unknown) => ({
       eventId: randomUUID(),
       type,
@@ -69,7 +69,7 @@ describe.each(ENGINES)("clearance-times projection on %s", (_name, open) => {
       ],
       "no_stream",
     );
-    const events = await store.readAll(START, { batchSize: 100_000 });
+    const events = await wholeLog(store, t.db);
     expect(events.length).toBeGreaterThan(200);
 
     for (const e of events) await t.db.transaction((tx) => clearanceTimesProjection.apply(tx, e, LIVE));

@@ -2,6 +2,7 @@
  * The projection runner fed from the event store, on the PostgreSQL server and on PGlite:
  * exactly-once effect under redelivery, poison events parked, rebuild-and-swap, lag figures.
  */
+import { wholeLog } from "../support/global-log";
 import { randomUUID } from "node:crypto";
 import { applyBatch } from "../../projections/runner/apply-batch";
 import { projectionLag } from "../../projections/runner/lag";
@@ -9,7 +10,6 @@ import { LIVE } from "../../projections/runner/projection";
 import { rebuildProjection } from "../../projections/runner/rebuild";
 import { startStoreFeed } from "../../projections/runner/store-feed";
 import { PostgresEventStore } from "../../services/platform/event-store/postgres-event-store";
-import { START } from "../../services/platform/event-store/types";
 import { counterProjection, counterRows } from "../support/counter-projection";
 import { ENGINES, type TestDatabase } from "../support/databases";
 
@@ -43,7 +43,7 @@ describe.each(ENGINES)("projection runner on %s", (_name, open) => {
       [0, 1, 2].map((c) => ({ counter_id: `Counter-${c}`, total: "10", status: "open", events: "5" })),
     );
     // Redeliver everything (as Kafka would after a crash before its commit): nothing changes.
-    const all = await store.readAll(START, { batchSize: 1000 });
+    const all = await wholeLog(store, t.db);
     const outcome = await t.db.transaction((tx) => applyBatch(tx, counterProjection, all, { tables: LIVE }));
     expect(outcome).toEqual({ applied: 0, skipped: 15, parked: 0, gaps: 0 });
     expect(await counterRows(t.db)).toEqual(rows);

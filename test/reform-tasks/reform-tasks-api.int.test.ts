@@ -253,28 +253,79 @@ describe("reform tasks API (PostgreSQL)", () => {
 
     const board = await tf.get("/reform-tasks/scoreboard?year=2026&asOf=2026-06-30");
     const tax = board.body.departments.find((d: { department: string }) => d.department === "tax");
+    // Against the first deadlines T-001 (03-01 ≤ 03-31) and T-003 (05-15 ≤ 12-31) were on time.
+    // T-003's reschedule to 04-30 is dated the day it was recorded (today), so on 06-30 the
+    // deadline in force was still the first one.
     expect(tax).toMatchObject({
       nameZh: expect.stringContaining("税务局"),
       total: 3,
       byStatus: { replicated: 2, planned: 1 },
       overdue: 1,
+      rescheduled: 0,
       due: 3,
-      replicatedOnTime: 1,
-      onTimeRatePercent: 33.3,
+      replicatedOnTime: 2,
+      onTimeRatePercent: 66.7,
+      currentDeadline: { due: 3, replicatedOnTime: 2, onTimeRatePercent: 66.7 },
     });
+    // T-005 was judged not applicable today: on 06-30 it still counted as applicable.
     const rates = await tf.get("/reform-tasks/replication-rates?asOf=2026-06-30");
     expect(rates.body.years).toEqual([
       {
         year: 2026,
         total: 5,
-        applicable: 4,
+        applicable: 5,
         replicated: 2,
-        notApplicable: 1,
+        notApplicable: 0,
         archived: 0,
         overdue: 1,
-        replicationRatePercent: 50,
+        replicationRatePercent: 40,
       },
     ]);
+    const later = await tf.get("/reform-tasks/replication-rates?asOf=2099-12-31");
+    expect(later.body.years[0]).toMatchObject({
+      applicable: 4,
+      notApplicable: 1,
+      overdue: 2,
+      replicationRatePercent: 50,
+    });
+  });
+
+  it("counts, as of a date, only what had happened by then, and judges on-time against the first deadline", async () => {
+    const late = await planTask({ ref: "A-001", leadDepartment: "customs-korla", deadline: "2026-03-31" });
+    const early = await planTask({ ref: "A-002", leadDepartment: "customs-korla", deadline: "2026-12-31" });
+    const [a, b] = [late.body.taskId, early.body.taskId];
+    await post(`/reform-tasks/${a}/start`, { on: "2026-02-01" }, { "If-Match": '"0"' });
+    await post(`/reform-tasks/${a}/reschedules`, { to: "2026-10-31", reason: "延期" }, { "If-Match": '"1"' });
+    await post(`/reform-tasks/${a}/replication`, { on: "2026-09-15" }, { "If-Match": '"2"' });
+    await post(`/reform-tasks/${b}/start`, { on: "2026-03-01" }, { "If-Match": '"0"' });
+    await post(`/reform-tasks/${b}/replication`, { on: "2026-11-20" }, { "If-Match": '"1"' });
+    await readSide.caughtUp();
+    const board = async (asOf: string) =>
+      (await tf.get(`/reform-tasks/scoreboard?year=2026&asOf=${asOf}`)).body.departments.find(
+        (d: { department: string }) => d.department === "customs-korla",
+      );
+    // On 2026-06-30 both were in progress (B's replication on 11-20 had not happened); A was
+    // overdue against its first deadline, which is what the deadline in force was then too
+    // unless the reschedule had been recorded by then (it is dated the day it was recorded).
+    const june = await board("2026-06-30");
+    expect(june.byStatus).toEqual({ in_progress: 2 });
+    expect(june).toMatchObject({ replicatedOnTime: 0, due: 1 });
+    // Long after: both replicated; A late against its first deadline, on time against the new one.
+    const later = await board("2099-12-31");
+    expect(later).toMatchObject({
+      byStatus: { replicated: 2 },
+      rescheduled: 1,
+      due: 2,
+      replicatedOnTime: 1,
+      onTimeRatePercent: 50,
+      currentDeadline: { due: 2, replicatedOnTime: 2, onTimeRatePercent: 100 },
+    });
+    const rates = async (asOf: string) =>
+      (await tf.get(`/reform-tasks/replication-rates?asOf=${asOf}`)).body.years.find(
+        (y: { year: number }) => y.year === 2026,
+      );
+    expect((await rates("2026-06-30")).replicated).toBe(0);
+    expect((await rates("2099-12-31")).replicated).toBe(2);
   });
 
   it("imports over HTTP (rejected file → 422 naming row and column; accepted → tasks), then exports CSV and XLSX", async () => {

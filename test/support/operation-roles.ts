@@ -6,7 +6,7 @@ import type { OpenApiDocument } from "../../contracts/openapi";
 import { ROLES, type Role } from "../../services/api/auth/principal";
 
 const ALL = [...ROLES];
-const READ_DECLARATION: Role[] = ["enterprise", "customs", "analyst", "admin", "partner"];
+const READ_DECLARATION: Role[] = ["enterprise", "customs", "analyst", "admin"];
 const FIGURES: Role[] = ["analyst", "customs", "admin", "taskforce", "partner"];
 const FILING_READERS: Role[] = ["enterprise", "admin", "analyst"];
 
@@ -23,7 +23,7 @@ export const ALLOWED: Record<string, Role[]> = {
   "GET /reform-tasks/{taskId}": ALL,
   "GET /reform-tasks/{taskId}/history": ALL,
   "POST /declarations": ["enterprise"],
-  "GET /declarations": ["enterprise", "customs", "analyst", "admin"],
+  "GET /declarations": READ_DECLARATION,
   "POST /declarations/{declarationNumber}/amendments": ["enterprise"],
   "POST /declarations/{declarationNumber}/withdrawal": ["enterprise"],
   "POST /declarations/{declarationNumber}/milestones": ["customs"],
@@ -31,7 +31,7 @@ export const ALLOWED: Record<string, Role[]> = {
   "GET /clearance-times": FIGURES,
   "GET /clearance-times/comparison": FIGURES,
   "GET /clearance-times/outliers": FIGURES,
-  "GET /clearance-times/declarations/{declarationNumber}": ["analyst", "customs", "admin"],
+  "GET /clearance-times/declarations/{declarationNumber}": READ_DECLARATION,
   "POST /negative-list/editions": ["admin"],
   "GET /negative-list/editions": ALL,
   "GET /negative-list/editions/{editionId}": ALL,
