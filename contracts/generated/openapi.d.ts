@@ -446,7 +446,7 @@ export interface paths {
                 /** @description Planned */
                 201: {
                     headers: {
-                        /** @description Stream version as a strong ETag */
+                        /** @description Stream version as a strong ETag, `"<version>"`, or `"<version>.<variant>"` when a date-dependent part of the representation changed without a new event (`"3.overdue"`). If-Match compares the version. */
                         ETag: string;
                         [name: string]: unknown;
                     };
@@ -887,7 +887,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header: {
-                    /** @description The ETag the update is based on, e.g. `"3"`. Missing → 428; stale → 412. */
+                    /** @description The ETag the update is based on, e.g. `"3"` (or `"3.overdue"`: the version is what counts). Missing → 428; stale → 412; a weak tag never matches (412); anything but one entity tag → 400. */
                     "if-match": string;
                     /** @description Makes a POST safe to retry: the same key and payload return the stored response; a different payload with the same key is refused (422); a concurrent duplicate gets 409. */
                     "idempotency-key"?: string;
@@ -906,7 +906,7 @@ export interface paths {
                 /** @description Updated */
                 200: {
                     headers: {
-                        /** @description Stream version as a strong ETag */
+                        /** @description Stream version as a strong ETag, `"<version>"`, or `"<version>.<variant>"` when a date-dependent part of the representation changed without a new event (`"3.overdue"`). If-Match compares the version. */
                         ETag: string;
                         [name: string]: unknown;
                     };
@@ -1017,7 +1017,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header: {
-                    /** @description The ETag the update is based on, e.g. `"3"`. Missing → 428; stale → 412. */
+                    /** @description The ETag the update is based on, e.g. `"3"` (or `"3.overdue"`: the version is what counts). Missing → 428; stale → 412; a weak tag never matches (412); anything but one entity tag → 400. */
                     "if-match": string;
                     /** @description Makes a POST safe to retry: the same key and payload return the stored response; a different payload with the same key is refused (422); a concurrent duplicate gets 409. */
                     "idempotency-key"?: string;
@@ -1036,7 +1036,7 @@ export interface paths {
                 /** @description Updated */
                 200: {
                     headers: {
-                        /** @description Stream version as a strong ETag */
+                        /** @description Stream version as a strong ETag, `"<version>"`, or `"<version>.<variant>"` when a date-dependent part of the representation changed without a new event (`"3.overdue"`). If-Match compares the version. */
                         ETag: string;
                         [name: string]: unknown;
                     };
@@ -1147,7 +1147,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header: {
-                    /** @description The ETag the update is based on, e.g. `"3"`. Missing → 428; stale → 412. */
+                    /** @description The ETag the update is based on, e.g. `"3"` (or `"3.overdue"`: the version is what counts). Missing → 428; stale → 412; a weak tag never matches (412); anything but one entity tag → 400. */
                     "if-match": string;
                     /** @description Makes a POST safe to retry: the same key and payload return the stored response; a different payload with the same key is refused (422); a concurrent duplicate gets 409. */
                     "idempotency-key"?: string;
@@ -1166,7 +1166,7 @@ export interface paths {
                 /** @description Updated */
                 200: {
                     headers: {
-                        /** @description Stream version as a strong ETag */
+                        /** @description Stream version as a strong ETag, `"<version>"`, or `"<version>.<variant>"` when a date-dependent part of the representation changed without a new event (`"3.overdue"`). If-Match compares the version. */
                         ETag: string;
                         [name: string]: unknown;
                     };
@@ -1277,7 +1277,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header: {
-                    /** @description The ETag the update is based on, e.g. `"3"`. Missing → 428; stale → 412. */
+                    /** @description The ETag the update is based on, e.g. `"3"` (or `"3.overdue"`: the version is what counts). Missing → 428; stale → 412; a weak tag never matches (412); anything but one entity tag → 400. */
                     "if-match": string;
                     /** @description Makes a POST safe to retry: the same key and payload return the stored response; a different payload with the same key is refused (422); a concurrent duplicate gets 409. */
                     "idempotency-key"?: string;
@@ -1296,7 +1296,7 @@ export interface paths {
                 /** @description Updated */
                 200: {
                     headers: {
-                        /** @description Stream version as a strong ETag */
+                        /** @description Stream version as a strong ETag, `"<version>"`, or `"<version>.<variant>"` when a date-dependent part of the representation changed without a new event (`"3.overdue"`). If-Match compares the version. */
                         ETag: string;
                         [name: string]: unknown;
                     };
@@ -1407,7 +1407,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header: {
-                    /** @description The ETag the update is based on, e.g. `"3"`. Missing → 428; stale → 412. */
+                    /** @description The ETag the update is based on, e.g. `"3"` (or `"3.overdue"`: the version is what counts). Missing → 428; stale → 412; a weak tag never matches (412); anything but one entity tag → 400. */
                     "if-match": string;
                     /** @description Makes a POST safe to retry: the same key and payload return the stored response; a different payload with the same key is refused (422); a concurrent duplicate gets 409. */
                     "idempotency-key"?: string;
@@ -1426,7 +1426,7 @@ export interface paths {
                 /** @description Updated */
                 200: {
                     headers: {
-                        /** @description Stream version as a strong ETag */
+                        /** @description Stream version as a strong ETag, `"<version>"`, or `"<version>.<variant>"` when a date-dependent part of the representation changed without a new event (`"3.overdue"`). If-Match compares the version. */
                         ETag: string;
                         [name: string]: unknown;
                     };
@@ -1537,7 +1537,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header: {
-                    /** @description The ETag the update is based on, e.g. `"3"`. Missing → 428; stale → 412. */
+                    /** @description The ETag the update is based on, e.g. `"3"` (or `"3.overdue"`: the version is what counts). Missing → 428; stale → 412; a weak tag never matches (412); anything but one entity tag → 400. */
                     "if-match": string;
                     /** @description Makes a POST safe to retry: the same key and payload return the stored response; a different payload with the same key is refused (422); a concurrent duplicate gets 409. */
                     "idempotency-key"?: string;
@@ -1556,7 +1556,7 @@ export interface paths {
                 /** @description Updated */
                 200: {
                     headers: {
-                        /** @description Stream version as a strong ETag */
+                        /** @description Stream version as a strong ETag, `"<version>"`, or `"<version>.<variant>"` when a date-dependent part of the representation changed without a new event (`"3.overdue"`). If-Match compares the version. */
                         ETag: string;
                         [name: string]: unknown;
                     };
@@ -1667,7 +1667,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header: {
-                    /** @description The ETag the update is based on, e.g. `"3"`. Missing → 428; stale → 412. */
+                    /** @description The ETag the update is based on, e.g. `"3"` (or `"3.overdue"`: the version is what counts). Missing → 428; stale → 412; a weak tag never matches (412); anything but one entity tag → 400. */
                     "if-match": string;
                     /** @description Makes a POST safe to retry: the same key and payload return the stored response; a different payload with the same key is refused (422); a concurrent duplicate gets 409. */
                     "idempotency-key"?: string;
@@ -1686,7 +1686,7 @@ export interface paths {
                 /** @description Updated */
                 200: {
                     headers: {
-                        /** @description Stream version as a strong ETag */
+                        /** @description Stream version as a strong ETag, `"<version>"`, or `"<version>.<variant>"` when a date-dependent part of the representation changed without a new event (`"3.overdue"`). If-Match compares the version. */
                         ETag: string;
                         [name: string]: unknown;
                     };
@@ -1797,7 +1797,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header: {
-                    /** @description The ETag the update is based on, e.g. `"3"`. Missing → 428; stale → 412. */
+                    /** @description The ETag the update is based on, e.g. `"3"` (or `"3.overdue"`: the version is what counts). Missing → 428; stale → 412; a weak tag never matches (412); anything but one entity tag → 400. */
                     "if-match": string;
                     /** @description Makes a POST safe to retry: the same key and payload return the stored response; a different payload with the same key is refused (422); a concurrent duplicate gets 409. */
                     "idempotency-key"?: string;
@@ -1816,7 +1816,7 @@ export interface paths {
                 /** @description Updated */
                 200: {
                     headers: {
-                        /** @description Stream version as a strong ETag */
+                        /** @description Stream version as a strong ETag, `"<version>"`, or `"<version>.<variant>"` when a date-dependent part of the representation changed without a new event (`"3.overdue"`). If-Match compares the version. */
                         ETag: string;
                         [name: string]: unknown;
                     };
@@ -1927,7 +1927,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header: {
-                    /** @description The ETag the update is based on, e.g. `"3"`. Missing → 428; stale → 412. */
+                    /** @description The ETag the update is based on, e.g. `"3"` (or `"3.overdue"`: the version is what counts). Missing → 428; stale → 412; a weak tag never matches (412); anything but one entity tag → 400. */
                     "if-match": string;
                     /** @description Makes a POST safe to retry: the same key and payload return the stored response; a different payload with the same key is refused (422); a concurrent duplicate gets 409. */
                     "idempotency-key"?: string;
@@ -1946,7 +1946,7 @@ export interface paths {
                 /** @description Updated */
                 200: {
                     headers: {
-                        /** @description Stream version as a strong ETag */
+                        /** @description Stream version as a strong ETag, `"<version>"`, or `"<version>.<variant>"` when a date-dependent part of the representation changed without a new event (`"3.overdue"`). If-Match compares the version. */
                         ETag: string;
                         [name: string]: unknown;
                     };
@@ -2057,7 +2057,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header: {
-                    /** @description The ETag the update is based on, e.g. `"3"`. Missing → 428; stale → 412. */
+                    /** @description The ETag the update is based on, e.g. `"3"` (or `"3.overdue"`: the version is what counts). Missing → 428; stale → 412; a weak tag never matches (412); anything but one entity tag → 400. */
                     "if-match": string;
                     /** @description Makes a POST safe to retry: the same key and payload return the stored response; a different payload with the same key is refused (422); a concurrent duplicate gets 409. */
                     "idempotency-key"?: string;
@@ -2076,7 +2076,7 @@ export interface paths {
                 /** @description Updated */
                 200: {
                     headers: {
-                        /** @description Stream version as a strong ETag */
+                        /** @description Stream version as a strong ETag, `"<version>"`, or `"<version>.<variant>"` when a date-dependent part of the representation changed without a new event (`"3.overdue"`). If-Match compares the version. */
                         ETag: string;
                         [name: string]: unknown;
                     };
@@ -2187,7 +2187,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header: {
-                    /** @description The ETag the update is based on, e.g. `"3"`. Missing → 428; stale → 412. */
+                    /** @description The ETag the update is based on, e.g. `"3"` (or `"3.overdue"`: the version is what counts). Missing → 428; stale → 412; a weak tag never matches (412); anything but one entity tag → 400. */
                     "if-match": string;
                     /** @description Makes a POST safe to retry: the same key and payload return the stored response; a different payload with the same key is refused (422); a concurrent duplicate gets 409. */
                     "idempotency-key"?: string;
@@ -2206,7 +2206,7 @@ export interface paths {
                 /** @description Updated */
                 200: {
                     headers: {
-                        /** @description Stream version as a strong ETag */
+                        /** @description Stream version as a strong ETag, `"<version>"`, or `"<version>.<variant>"` when a date-dependent part of the representation changed without a new event (`"3.overdue"`). If-Match compares the version. */
                         ETag: string;
                         [name: string]: unknown;
                     };
@@ -2317,7 +2317,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header: {
-                    /** @description The ETag the update is based on, e.g. `"3"`. Missing → 428; stale → 412. */
+                    /** @description The ETag the update is based on, e.g. `"3"` (or `"3.overdue"`: the version is what counts). Missing → 428; stale → 412; a weak tag never matches (412); anything but one entity tag → 400. */
                     "if-match": string;
                     /** @description Makes a POST safe to retry: the same key and payload return the stored response; a different payload with the same key is refused (422); a concurrent duplicate gets 409. */
                     "idempotency-key"?: string;
@@ -2336,7 +2336,7 @@ export interface paths {
                 /** @description Updated */
                 200: {
                     headers: {
-                        /** @description Stream version as a strong ETag */
+                        /** @description Stream version as a strong ETag, `"<version>"`, or `"<version>.<variant>"` when a date-dependent part of the representation changed without a new event (`"3.overdue"`). If-Match compares the version. */
                         ETag: string;
                         [name: string]: unknown;
                     };
@@ -2455,7 +2455,7 @@ export interface paths {
                 /** @description The task */
                 200: {
                     headers: {
-                        /** @description Stream version as a strong ETag */
+                        /** @description Stream version as a strong ETag, `"<version>"`, or `"<version>.<variant>"` when a date-dependent part of the representation changed without a new event (`"3.overdue"`). If-Match compares the version. */
                         ETag: string;
                         [name: string]: unknown;
                     };
@@ -2522,7 +2522,7 @@ export interface paths {
                 /** @description The task's history */
                 200: {
                     headers: {
-                        /** @description Stream version as a strong ETag */
+                        /** @description Stream version as a strong ETag, `"<version>"`, or `"<version>.<variant>"` when a date-dependent part of the representation changed without a new event (`"3.overdue"`). If-Match compares the version. */
                         ETag: string;
                         [name: string]: unknown;
                     };
@@ -2671,7 +2671,7 @@ export interface paths {
                 /** @description Lodged */
                 201: {
                     headers: {
-                        /** @description Stream version as a strong ETag */
+                        /** @description Stream version as a strong ETag, `"<version>"`, or `"<version>.<variant>"` when a date-dependent part of the representation changed without a new event (`"3.overdue"`). If-Match compares the version. */
                         ETag: string;
                         [name: string]: unknown;
                     };
@@ -2755,7 +2755,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header: {
-                    /** @description The ETag the update is based on, e.g. `"3"`. Missing → 428; stale → 412. */
+                    /** @description The ETag the update is based on, e.g. `"3"` (or `"3.overdue"`: the version is what counts). Missing → 428; stale → 412; a weak tag never matches (412); anything but one entity tag → 400. */
                     "if-match": string;
                     /** @description Makes a POST safe to retry: the same key and payload return the stored response; a different payload with the same key is refused (422); a concurrent duplicate gets 409. */
                     "idempotency-key"?: string;
@@ -2774,7 +2774,7 @@ export interface paths {
                 /** @description Updated */
                 200: {
                     headers: {
-                        /** @description Stream version as a strong ETag */
+                        /** @description Stream version as a strong ETag, `"<version>"`, or `"<version>.<variant>"` when a date-dependent part of the representation changed without a new event (`"3.overdue"`). If-Match compares the version. */
                         ETag: string;
                         [name: string]: unknown;
                     };
@@ -2885,7 +2885,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header: {
-                    /** @description The ETag the update is based on, e.g. `"3"`. Missing → 428; stale → 412. */
+                    /** @description The ETag the update is based on, e.g. `"3"` (or `"3.overdue"`: the version is what counts). Missing → 428; stale → 412; a weak tag never matches (412); anything but one entity tag → 400. */
                     "if-match": string;
                     /** @description Makes a POST safe to retry: the same key and payload return the stored response; a different payload with the same key is refused (422); a concurrent duplicate gets 409. */
                     "idempotency-key"?: string;
@@ -2904,7 +2904,7 @@ export interface paths {
                 /** @description Updated */
                 200: {
                     headers: {
-                        /** @description Stream version as a strong ETag */
+                        /** @description Stream version as a strong ETag, `"<version>"`, or `"<version>.<variant>"` when a date-dependent part of the representation changed without a new event (`"3.overdue"`). If-Match compares the version. */
                         ETag: string;
                         [name: string]: unknown;
                     };
@@ -3018,7 +3018,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description The ETag the update is based on, e.g. `"3"`. Missing → 428; stale → 412. */
+                    /** @description The ETag the update is based on, e.g. `"3"` (or `"3.overdue"`: the version is what counts). Missing → 428; stale → 412; a weak tag never matches (412); anything but one entity tag → 400. */
                     "if-match"?: string;
                     /** @description Makes a POST safe to retry: the same key and payload return the stored response; a different payload with the same key is refused (422); a concurrent duplicate gets 409. */
                     "idempotency-key"?: string;
@@ -3037,7 +3037,7 @@ export interface paths {
                 /** @description Already recorded (duplicate) */
                 200: {
                     headers: {
-                        /** @description Stream version as a strong ETag */
+                        /** @description Stream version as a strong ETag, `"<version>"`, or `"<version>.<variant>"` when a date-dependent part of the representation changed without a new event (`"3.overdue"`). If-Match compares the version. */
                         ETag: string;
                         [name: string]: unknown;
                     };
@@ -3048,7 +3048,7 @@ export interface paths {
                 /** @description Recorded */
                 201: {
                     headers: {
-                        /** @description Stream version as a strong ETag */
+                        /** @description Stream version as a strong ETag, `"<version>"`, or `"<version>.<variant>"` when a date-dependent part of the representation changed without a new event (`"3.overdue"`). If-Match compares the version. */
                         ETag: string;
                         [name: string]: unknown;
                     };
@@ -3158,7 +3158,7 @@ export interface paths {
                 /** @description The declaration */
                 200: {
                     headers: {
-                        /** @description Stream version as a strong ETag */
+                        /** @description Stream version as a strong ETag, `"<version>"`, or `"<version>.<variant>"` when a date-dependent part of the representation changed without a new event (`"3.overdue"`). If-Match compares the version. */
                         ETag: string;
                         [name: string]: unknown;
                     };
@@ -4175,7 +4175,7 @@ export interface paths {
                 /** @description Submitted */
                 201: {
                     headers: {
-                        /** @description Stream version as a strong ETag */
+                        /** @description Stream version as a strong ETag, `"<version>"`, or `"<version>.<variant>"` when a date-dependent part of the representation changed without a new event (`"3.overdue"`). If-Match compares the version. */
                         ETag: string;
                         [name: string]: unknown;
                     };
@@ -4270,7 +4270,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header: {
-                    /** @description The ETag the update is based on, e.g. `"3"`. Missing → 428; stale → 412. */
+                    /** @description The ETag the update is based on, e.g. `"3"` (or `"3.overdue"`: the version is what counts). Missing → 428; stale → 412; a weak tag never matches (412); anything but one entity tag → 400. */
                     "if-match": string;
                     /** @description Makes a POST safe to retry: the same key and payload return the stored response; a different payload with the same key is refused (422); a concurrent duplicate gets 409. */
                     "idempotency-key"?: string;
@@ -4289,7 +4289,7 @@ export interface paths {
                 /** @description Updated */
                 200: {
                     headers: {
-                        /** @description Stream version as a strong ETag */
+                        /** @description Stream version as a strong ETag, `"<version>"`, or `"<version>.<variant>"` when a date-dependent part of the representation changed without a new event (`"3.overdue"`). If-Match compares the version. */
                         ETag: string;
                         [name: string]: unknown;
                     };
@@ -4400,7 +4400,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header: {
-                    /** @description The ETag the update is based on, e.g. `"3"`. Missing → 428; stale → 412. */
+                    /** @description The ETag the update is based on, e.g. `"3"` (or `"3.overdue"`: the version is what counts). Missing → 428; stale → 412; a weak tag never matches (412); anything but one entity tag → 400. */
                     "if-match": string;
                     /** @description Makes a POST safe to retry: the same key and payload return the stored response; a different payload with the same key is refused (422); a concurrent duplicate gets 409. */
                     "idempotency-key"?: string;
@@ -4419,7 +4419,7 @@ export interface paths {
                 /** @description Updated */
                 200: {
                     headers: {
-                        /** @description Stream version as a strong ETag */
+                        /** @description Stream version as a strong ETag, `"<version>"`, or `"<version>.<variant>"` when a date-dependent part of the representation changed without a new event (`"3.overdue"`). If-Match compares the version. */
                         ETag: string;
                         [name: string]: unknown;
                     };
@@ -4530,7 +4530,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header: {
-                    /** @description The ETag the update is based on, e.g. `"3"`. Missing → 428; stale → 412. */
+                    /** @description The ETag the update is based on, e.g. `"3"` (or `"3.overdue"`: the version is what counts). Missing → 428; stale → 412; a weak tag never matches (412); anything but one entity tag → 400. */
                     "if-match": string;
                     /** @description Makes a POST safe to retry: the same key and payload return the stored response; a different payload with the same key is refused (422); a concurrent duplicate gets 409. */
                     "idempotency-key"?: string;
@@ -4549,7 +4549,7 @@ export interface paths {
                 /** @description Updated */
                 200: {
                     headers: {
-                        /** @description Stream version as a strong ETag */
+                        /** @description Stream version as a strong ETag, `"<version>"`, or `"<version>.<variant>"` when a date-dependent part of the representation changed without a new event (`"3.overdue"`). If-Match compares the version. */
                         ETag: string;
                         [name: string]: unknown;
                     };
@@ -4660,7 +4660,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header: {
-                    /** @description The ETag the update is based on, e.g. `"3"`. Missing → 428; stale → 412. */
+                    /** @description The ETag the update is based on, e.g. `"3"` (or `"3.overdue"`: the version is what counts). Missing → 428; stale → 412; a weak tag never matches (412); anything but one entity tag → 400. */
                     "if-match": string;
                     /** @description Makes a POST safe to retry: the same key and payload return the stored response; a different payload with the same key is refused (422); a concurrent duplicate gets 409. */
                     "idempotency-key"?: string;
@@ -4679,7 +4679,7 @@ export interface paths {
                 /** @description Updated */
                 200: {
                     headers: {
-                        /** @description Stream version as a strong ETag */
+                        /** @description Stream version as a strong ETag, `"<version>"`, or `"<version>.<variant>"` when a date-dependent part of the representation changed without a new event (`"3.overdue"`). If-Match compares the version. */
                         ETag: string;
                         [name: string]: unknown;
                     };
@@ -4790,7 +4790,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header: {
-                    /** @description The ETag the update is based on, e.g. `"3"`. Missing → 428; stale → 412. */
+                    /** @description The ETag the update is based on, e.g. `"3"` (or `"3.overdue"`: the version is what counts). Missing → 428; stale → 412; a weak tag never matches (412); anything but one entity tag → 400. */
                     "if-match": string;
                     /** @description Makes a POST safe to retry: the same key and payload return the stored response; a different payload with the same key is refused (422); a concurrent duplicate gets 409. */
                     "idempotency-key"?: string;
@@ -4809,7 +4809,7 @@ export interface paths {
                 /** @description Updated */
                 200: {
                     headers: {
-                        /** @description Stream version as a strong ETag */
+                        /** @description Stream version as a strong ETag, `"<version>"`, or `"<version>.<variant>"` when a date-dependent part of the representation changed without a new event (`"3.overdue"`). If-Match compares the version. */
                         ETag: string;
                         [name: string]: unknown;
                     };
@@ -4920,7 +4920,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header: {
-                    /** @description The ETag the update is based on, e.g. `"3"`. Missing → 428; stale → 412. */
+                    /** @description The ETag the update is based on, e.g. `"3"` (or `"3.overdue"`: the version is what counts). Missing → 428; stale → 412; a weak tag never matches (412); anything but one entity tag → 400. */
                     "if-match": string;
                     /** @description Makes a POST safe to retry: the same key and payload return the stored response; a different payload with the same key is refused (422); a concurrent duplicate gets 409. */
                     "idempotency-key"?: string;
@@ -4939,7 +4939,7 @@ export interface paths {
                 /** @description Updated */
                 200: {
                     headers: {
-                        /** @description Stream version as a strong ETag */
+                        /** @description Stream version as a strong ETag, `"<version>"`, or `"<version>.<variant>"` when a date-dependent part of the representation changed without a new event (`"3.overdue"`). If-Match compares the version. */
                         ETag: string;
                         [name: string]: unknown;
                     };
@@ -5050,7 +5050,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header: {
-                    /** @description The ETag the update is based on, e.g. `"3"`. Missing → 428; stale → 412. */
+                    /** @description The ETag the update is based on, e.g. `"3"` (or `"3.overdue"`: the version is what counts). Missing → 428; stale → 412; a weak tag never matches (412); anything but one entity tag → 400. */
                     "if-match": string;
                     /** @description Makes a POST safe to retry: the same key and payload return the stored response; a different payload with the same key is refused (422); a concurrent duplicate gets 409. */
                     "idempotency-key"?: string;
@@ -5069,7 +5069,7 @@ export interface paths {
                 /** @description Updated */
                 200: {
                     headers: {
-                        /** @description Stream version as a strong ETag */
+                        /** @description Stream version as a strong ETag, `"<version>"`, or `"<version>.<variant>"` when a date-dependent part of the representation changed without a new event (`"3.overdue"`). If-Match compares the version. */
                         ETag: string;
                         [name: string]: unknown;
                     };
@@ -5180,7 +5180,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header: {
-                    /** @description The ETag the update is based on, e.g. `"3"`. Missing → 428; stale → 412. */
+                    /** @description The ETag the update is based on, e.g. `"3"` (or `"3.overdue"`: the version is what counts). Missing → 428; stale → 412; a weak tag never matches (412); anything but one entity tag → 400. */
                     "if-match": string;
                     /** @description Makes a POST safe to retry: the same key and payload return the stored response; a different payload with the same key is refused (422); a concurrent duplicate gets 409. */
                     "idempotency-key"?: string;
@@ -5199,7 +5199,7 @@ export interface paths {
                 /** @description Updated */
                 200: {
                     headers: {
-                        /** @description Stream version as a strong ETag */
+                        /** @description Stream version as a strong ETag, `"<version>"`, or `"<version>.<variant>"` when a date-dependent part of the representation changed without a new event (`"3.overdue"`). If-Match compares the version. */
                         ETag: string;
                         [name: string]: unknown;
                     };
@@ -5318,7 +5318,7 @@ export interface paths {
                 /** @description The filing */
                 200: {
                     headers: {
-                        /** @description Stream version as a strong ETag */
+                        /** @description Stream version as a strong ETag, `"<version>"`, or `"<version>.<variant>"` when a date-dependent part of the representation changed without a new event (`"3.overdue"`). If-Match compares the version. */
                         ETag: string;
                         [name: string]: unknown;
                     };
@@ -6070,10 +6070,15 @@ export interface components {
                 [key: string]: unknown;
             };
             correlationId: string | null;
-            actor: {
-                [key: string]: unknown;
-            } | null;
+            actor: components["schemas"]["Actor"];
         };
+        Actor: {
+            /** @description Who acted (a person's account): shown to admins only */
+            subject?: string;
+            role: string;
+            /** @description Credit code of the enterprise that acted, when one did */
+            enterprise?: string;
+        } | null;
         DeclarationView: {
             declarationNumber: string;
             enterprise: string;
@@ -6852,13 +6857,7 @@ export interface components {
             type: string;
             occurredAt: string;
             recordedAt: string;
-            actor: {
-                /** @description Who acted (a person's account): shown to admins only */
-                subject?: string;
-                role: string;
-                /** @description Credit code of the enterprise that acted, when one did */
-                enterprise?: string;
-            } | null;
+            actor: components["schemas"]["Actor"];
             correlationId: string | null;
             causationId: string | null;
             data?: unknown;

@@ -56,13 +56,28 @@ export const IdempotencyKeyHeader = z
   });
 
 /** `If-Match` request header: the strong ETag (`"<version>"`) the client last read. Required on updates. */
-export const IfMatchHeader = z.string().openapi({
-  description: 'The ETag the update is based on, e.g. `"3"`. Missing → 428; stale → 412.',
+export const IfMatchHeader = z
+  .string()
+  // One entity tag (RFC 9110 §8.8.3) or `*`; a tag that is not a version can never match (412).
+  .regex(/^\s*(\*|(W\/)?"[\x21\x23-\x7e]*")\s*$/)
+  .openapi({
+    description:
+      'The ETag the update is based on, e.g. `"3"` (or `"3.overdue"`: the version is what counts). Missing → 428; ' +
+      "stale → 412; a weak tag never matches (412); anything but one entity tag → 400.",
+    example: '"3"',
+  });
+
+/**
+ * `ETag` response header: the stream version as a strong entity tag, `"3"`, with a suffix when
+ * the representation also depends on the date (`"3.overdue"`: a task that became overdue without
+ * a new event), so a conditional GET never answers 304 with a stale date-dependent field.
+ */
+export const ETagHeader = z.string().openapi({
+  description:
+    'Stream version as a strong ETag, `"<version>"`, or `"<version>.<variant>"` when a date-dependent part of ' +
+    'the representation changed without a new event (`"3.overdue"`). If-Match compares the version.',
   example: '"3"',
 });
-
-/** `ETag` response header: the stream version as a strong entity tag, e.g. `"3"`. */
-export const ETagHeader = z.string().openapi({ description: "Stream version as a strong ETag", example: '"3"' });
 
 /** One field-level validation error: a JSON pointer (RFC 6901) into the request and what is wrong there. */
 export const ProblemFieldError = z
@@ -92,3 +107,15 @@ export const Problem = z
 
 /** The TypeScript shape of a problem document. */
 export type ProblemDocument = z.infer<typeof Problem>;
+
+/** Who caused an event, as a reader may see it (README, "Who sees what"). */
+export const ActorView = z
+  .object({
+    subject: z.string().optional().openapi({ description: "Who acted (a person's account): shown to admins only" }),
+    role: z.string(),
+    enterprise: z
+      .string()
+      .optional()
+      .openapi({ description: "Credit code of the enterprise that acted, when one did" }),
+  })
+  .openapi("Actor");

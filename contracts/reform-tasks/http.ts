@@ -3,7 +3,7 @@
  * are strict (unknown fields are refused); dates are China calendar dates; a date a command
  * omits (`on`, `asOf`, `evaluatedOn`) is today in China.
  */
-import { QueryInteger, QueryIntegerOr, SafeString, StreamVersion, Uuid } from "../http/common";
+import { ActorView, QueryInteger, QueryIntegerOr, SafeString, StreamVersion, Uuid } from "../http/common";
 import { z } from "../http/zod";
 import {
   BilingualTitle,
@@ -189,7 +189,7 @@ export const TaskHistoryEntry = z
     globalPosition: z.number().int(),
     data: z.record(z.string(), z.unknown()),
     correlationId: z.string().nullable(),
-    actor: z.record(z.string(), z.unknown()).nullable(),
+    actor: ActorView.nullable(),
   })
   .openapi("ReformTaskHistoryEntry");
 

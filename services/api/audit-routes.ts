@@ -6,11 +6,11 @@
  * declarations and filings); any other stream answers 404, as if it did not exist. The actor's
  * subject (a person's account) is shown to admins only; others see its role and enterprise.
  */
-import type { Actor } from "../platform/event-store/types";
+import { ActorView } from "../../contracts/http/common";
 import { problemResponses } from "../../contracts/http/responses";
 import { z } from "../../contracts/http/zod";
 import { ANY_ROLE, allow } from "./auth/access";
-import { mayReadStream, seesActorSubject } from "./auth/data-sharing";
+import { actorView, mayReadStream, seesActorSubject } from "./auth/data-sharing";
 import { Problems } from "./http/problem";
 import { parseParams } from "./http/validate";
 import type { RouteModule } from "./route-module";
@@ -18,13 +18,6 @@ import type { RouteModule } from "./route-module";
 const StreamParams = z.object({
   streamId: z.string().regex(/^[A-Za-z]+-[A-Za-z0-9-]{1,100}$/, "a stream id such as ReformTask-<uuid>"),
 });
-
-/** The actor as the caller may see it: role and enterprise, and the subject for admins only. */
-function actorView(actor: Actor | undefined, withSubject: boolean): Record<string, string> | null {
-  if (!actor) return null;
-  const { subject, ...rest } = actor;
-  return withSubject ? { subject, ...rest } : rest;
-}
 
 const AuditEntry = z
   .object({
@@ -34,13 +27,7 @@ const AuditEntry = z
     type: z.string(),
     occurredAt: z.string(),
     recordedAt: z.string(),
-    actor: z
-      .object({
-        subject: z.string().optional().describe("Who acted (a person's account): shown to admins only"),
-        role: z.string(),
-        enterprise: z.string().optional().describe("Credit code of the enterprise that acted, when one did"),
-      })
-      .nullable(),
+    actor: ActorView.nullable(),
     correlationId: z.string().nullable(),
     causationId: z.string().nullable(),
     data: z.unknown(),

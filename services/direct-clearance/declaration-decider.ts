@@ -202,8 +202,11 @@ const missing = (code: string, message: string, s: DeclarationState) =>
 const first = (tl: readonly TimelineEntry[], type: DeclarationEventType, where?: (e: TimelineEntry) => boolean) =>
   tl.find((e) => e.type === type && (!where || where(e)));
 
-/** The first invariant the timeline breaks, as a DomainError; null when it holds. */
-function violation(s: DeclarationState, tl: readonly TimelineEntry[]): DomainError | null {
+/**
+ * The first invariant the timeline breaks, as a DomainError; null when it holds. `added` is the
+ * milestone being posted, so a refusal can say what that milestone would contradict.
+ */
+function violation(s: DeclarationState, tl: readonly TimelineEntry[], added?: TimelineEntry): DomainError | null {
   const lodged = ms(s.lodgement!.lodgedAt);
   const early = tl.find((e) => e.ms < lodged);
   if (early) {
@@ -300,9 +303,13 @@ function violation(s: DeclarationState, tl: readonly TimelineEntry[]): DomainErr
     }
     const held = holds.intervals.find((h) => h.start.ms <= released.ms && (h.end === null || h.end.ms > released.ms));
     if (held) {
+      const span = `from ${held.start.at}${held.end ? ` to ${held.end.at}` : " with no lift recorded"}`;
+      const addsHold = added !== undefined && (added === held.start || added === held.end);
       return conflict(
         "release_while_held",
-        `the declaration is held from ${held.start.at}${held.end ? ` to ${held.end.at}` : ""}`,
+        addsHold
+          ? `the declaration was released at ${released.at}; a hold ${span} would span that release (a hold after the release must start after it)`
+          : `the declaration is held ${span}, which spans the release at ${released.at}`,
         s,
         {
           conflictsWith: { type: held.start.type, at: held.start.at },
@@ -443,7 +450,7 @@ function decideMilestone(m: MilestoneInput, now: string, s: DeclarationState): D
     if (paired) data.liftedAt = paired.end!.at;
   }
   const entry: TimelineEntry = { type: eventType, at, ms: ms(at), data };
-  const broken = violation(s, insert(s.timeline, entry));
+  const broken = violation(s, insert(s.timeline, entry), entry);
   if (broken) throw broken;
   return [{ type: eventType, data, occurredAt: at } as DeclarationEvent];
 }

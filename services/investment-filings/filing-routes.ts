@@ -47,7 +47,6 @@ import { automatedCheck, filingRules, type NegativeListAnswer } from "./filing-r
 const json = (schema: z.ZodType) => ({ content: { "application/json": { schema } } });
 const etagHeader = z.object({ ETag: ETagHeader });
 const TAG = "investment-filings";
-/** Who may read filings (an enterprise only its own). */
 
 /** The automated check of `details` on `on`, with the negative-list answer for inbound reports. */
 async function checkFor(ctx: RouteContext, details: FilingDetails, on: string) {

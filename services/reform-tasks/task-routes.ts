@@ -25,6 +25,7 @@ import {
 } from "../../contracts/reform-tasks/http";
 import { ANY_ROLE, allow } from "../api/auth/access";
 import { commandRoute } from "../api/http/command-route";
+import { actorView, seesActorSubject } from "../api/auth/data-sharing";
 import { formatETag, requireIfMatch, setETag } from "../api/http/etag";
 import { Problems } from "../api/http/problem";
 import { parseBody, parseParams, parsePart } from "../api/http/validate";
@@ -65,6 +66,13 @@ export function taskView(s: TaskState, version: number): z.output<typeof TaskVie
     version,
   };
 }
+
+/**
+ * The ETag of a task's view: its version, with `.overdue` once it is overdue (today, China), so
+ * the tag changes when the date turns a task overdue although no event was recorded.
+ */
+export const taskETag = (s: TaskState, version: number): string =>
+  formatETag(version, isOverdue(s, chinaToday()) ? "overdue" : undefined);
 
 /** 400 naming each unknown department or field code (and a deadline before the list's year). */
 function checkReferences(input: TaskReferences & { year?: number; deadline?: string }, ref: ReformReferenceData) {
@@ -202,7 +210,7 @@ export const taskRoutes: RouteModule = {
           );
           return {
             status: 201,
-            headers: { Location: `/reform-tasks/${taskId}`, ETag: formatETag(r.version) },
+            headers: { Location: `/reform-tasks/${taskId}`, ETag: taskETag(r.state, r.version) },
             body: taskView(r.state, r.version),
           };
         },
@@ -227,7 +235,7 @@ export const taskRoutes: RouteModule = {
             metadata: c.metadata,
             eventIds: c.eventIds,
           });
-          return { status: 200, headers: { ETag: formatETag(r.version) }, body: taskView(r.state, r.version) };
+          return { status: 200, headers: { ETag: taskETag(r.state, r.version) }, body: taskView(r.state, r.version) };
         }),
       );
     }
@@ -236,7 +244,7 @@ export const taskRoutes: RouteModule = {
       const { taskId } = parseParams(req, TaskIdParams);
       const t = await loadTask(ctx.store, taskId);
       if (t.version === null) throw Problems.notFound(`No reform task ${taskId}`);
-      setETag(res, t.version);
+      res.set("ETag", taskETag(t.state, t.version));
       res.json(taskView(t.state, t.version));
     });
 
@@ -245,8 +253,8 @@ export const taskRoutes: RouteModule = {
       const t = await loadTask(ctx.store, taskId);
       if (t.version === null) throw Problems.notFound(`No reform task ${taskId}`);
       setETag(res, t.version);
-      // Who did it is shown to the roles that may audit reform tasks (audit-routes.ts).
-      const auditable = ["taskforce", "admin", "analyst", "partner"].includes(req.principal!.role);
+      // Who acted, as the audit trail shows it (data-sharing.ts): role and enterprise; the subject to admins.
+      const withSubject = seesActorSubject(req.principal!.role);
       res.json({
         taskId,
         version: t.version,
@@ -258,8 +266,8 @@ export const taskRoutes: RouteModule = {
           recordedAt: e.recordedAt.toISOString(),
           globalPosition: e.globalPosition,
           data: e.data as Record<string, unknown>,
-          correlationId: auditable ? (e.metadata.correlationId ?? null) : null,
-          actor: auditable ? ((e.metadata.actor as Record<string, unknown> | undefined) ?? null) : null,
+          correlationId: e.metadata.correlationId ?? null,
+          actor: actorView(e.metadata.actor, withSubject),
         })),
       });
     });

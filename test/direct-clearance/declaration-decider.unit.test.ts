@@ -223,8 +223,12 @@ describe("declaration decider: invariants", () => {
     expect(statusOf(post(lifted, released))).toBe("released");
     // A hold posted late, dated before a recorded release, contradicts it unless its lift (≤ release) is in.
     const releasedState = post(ready, released);
-    expect(refusedMilestone(releasedState, { type: "held", at: T(10), reason: "late" }).code).toBe(
-      "release_while_held",
+    const late = refusedMilestone(releasedState, { type: "held", at: T(10), reason: "late" });
+    expect(late.code).toBe("release_while_held");
+    // Said from the hold's side: the declaration is not held, it was released.
+    expect(late.message).toMatch(/^the declaration was released at .*; a hold from .* would span that release/);
+    expect(refusedMilestone(held, released).message).toMatch(
+      /^the declaration is held from .* which spans the release/,
     );
     const liftFirst = post(releasedState, { type: "hold_lifted", at: T(20) });
     expect(liftFirst.timeline.at(-1)!.data.heldSince).toBeUndefined();

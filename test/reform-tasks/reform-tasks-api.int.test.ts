@@ -49,7 +49,7 @@ describe("reform tasks API (PostgreSQL)", () => {
     const noKey = await post("/reform-tasks", plan());
     expect(noKey.status).toBe(400);
     const res = await planTask({}, "plan-1");
-    expect(res.headers.etag).toBe('"0"');
+    expect(res.headers.etag).toBe('"0.overdue"');
     expect(res.headers.location).toBe(`/reform-tasks/${res.body.taskId}`);
     expect(res.body).toMatchObject({ ref: "T-001", status: "planned", version: 0, overdue: true });
     const replay = await post("/reform-tasks", plan(), { "Idempotency-Key": "plan-1" });
@@ -94,7 +94,7 @@ describe("reform tasks API (PostgreSQL)", () => {
     const lost = a.status === 412 ? a : b;
     expect(lost.body).toMatchObject({ status: 412, actualVersion: 1 });
     const won = a.status === 200 ? a : b;
-    expect(won.headers.etag).toBe('"1"');
+    expect(won.headers.etag).toBe(won.body.overdue ? '"1.overdue"' : '"1"');
     const task = await tf.get(`/reform-tasks/${body.taskId}`);
     expect(task.body).toMatchObject({ version: 1, reschedules: 1, originalDeadline: "2026-06-30" });
     expect(task.body.deadline).toBe(won.body.deadline);
@@ -288,6 +288,25 @@ describe("reform tasks API (PostgreSQL)", () => {
       overdue: 2,
       replicationRatePercent: 50,
     });
+  });
+
+  it("gives an overdue task its own ETag, so a conditional GET never answers 304 with a stale overdue", async () => {
+    const due = await planTask({ ref: "E-001", deadline: "2026-01-31" });
+    const open = await planTask({ ref: "E-002", deadline: "2099-12-31", year: 2099 });
+    // Overdue since 2026-02-01 without any event: the tag says so.
+    expect(due.headers.etag).toBe('"0.overdue"');
+    expect(due.body.overdue).toBe(true);
+    expect(open.headers.etag).toBe('"0"');
+    const path = `/reform-tasks/${due.body.taskId}`;
+    const stale = await tf.get(path).set("If-None-Match", '"0"');
+    expect(stale.status).toBe(200);
+    expect(stale.body.overdue).toBe(true);
+    expect((await tf.get(path).set("If-None-Match", '"0.overdue"')).status).toBe(304);
+    // If-Match compares the version: the tag read is accepted, and a stale version still is not.
+    const started = await post(`${path}/start`, { on: "2026-01-10" }, { "If-Match": '"0.overdue"' });
+    expect(started.status).toBe(200);
+    expect(started.headers.etag).toBe('"1.overdue"');
+    expect((await post(`${path}/start`, { on: "2026-01-10" }, { "If-Match": '"0.overdue"' })).status).toBe(412);
   });
 
   it("counts, as of a date, only what had happened by then, and judges on-time against the first deadline", async () => {

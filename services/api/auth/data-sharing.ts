@@ -11,6 +11,7 @@
  *   the clearance-time figures, which are aggregates.
  * - Filings (investors, amounts, decisions) go to the enterprise itself, analysts and admins.
  */
+import type { Actor } from "../../platform/event-store/types";
 import type { Role } from "./principal";
 
 /** The roles that may read each stream category's data; `ownOnly` roles only their enterprise's. */
@@ -46,3 +47,10 @@ export function mayReadStream(
 
 /** Whether `role` sees who acted (the actor's subject) in the audit trail: admins only. */
 export const seesActorSubject = (role: Role): boolean => role === "admin";
+
+/** The actor of an event as a caller may see it: role and enterprise, and the subject only `withSubject`. */
+export function actorView(actor: Actor | undefined, withSubject: boolean): Record<string, string> | null {
+  if (!actor) return null;
+  const { subject, ...rest } = actor;
+  return withSubject ? { subject, ...rest } : rest;
+}

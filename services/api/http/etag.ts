@@ -8,15 +8,19 @@ import type { Request, Response } from "express";
 import type { ExpectedVersion } from "../../platform/event-store/types";
 import { ProblemError, Problems } from "./problem";
 
-/** The strong ETag of a stream version: `3` → `"3"`. */
-export const formatETag = (version: number): string => `"${version}"`;
+/**
+ * The strong ETag of a stream version: `3` → `"3"`; with a `variant` (lower-case letters) when the
+ * representation also depends on the date: `(3, "overdue")` → `"3.overdue"` (contracts/http/common.ts).
+ */
+export const formatETag = (version: number, variant?: string): string =>
+  variant ? `"${version}.${variant}"` : `"${version}"`;
 
-/** Sets the `ETag` response header to the stream version. */
-export function setETag(res: Response, version: number): void {
-  res.set("ETag", formatETag(version));
+/** Sets the `ETag` response header to the stream version (and variant). */
+export function setETag(res: Response, version: number, variant?: string): void {
+  res.set("ETag", formatETag(version, variant));
 }
 
-const STRONG_VERSION = /^"(0|[1-9]\d{0,14})"$/;
+const STRONG_VERSION = /^"(0|[1-9]\d{0,14})(?:\.[a-z]{1,20})?"$/;
 const ENTITY_TAG = /^(W\/)?"[\x21\x23-\x7e\x80-\xff]*"$/;
 
 /**
