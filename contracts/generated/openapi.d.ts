@@ -357,8 +357,9 @@ export interface paths {
                     year?: number;
                     /** @description Comma-separated statuses */
                     status?: string;
-                    /** @description Lead or cooperating department code */
+                    /** @description Lead or cooperating department: a code of GET /reform-tasks/departments (another → 400) */
                     department?: string;
+                    /** @description A code of GET /reform-tasks/fields (another → 400) */
                     field?: string;
                     /** @description Source batch code, e.g. SC-FTZ-7 */
                     source?: string;
@@ -797,8 +798,9 @@ export interface paths {
                     year?: number;
                     /** @description Comma-separated statuses */
                     status?: string;
-                    /** @description Lead or cooperating department code */
+                    /** @description Lead or cooperating department: a code of GET /reform-tasks/departments (another → 400) */
                     department?: string;
+                    /** @description A code of GET /reform-tasks/fields (another → 400) */
                     field?: string;
                     /** @description Source batch code, e.g. SC-FTZ-7 */
                     source?: string;

@@ -161,8 +161,10 @@ const BooleanParam = z.enum(["true", "false"]).transform((v) => v === "true");
 export const TaskFilterQuery = z.strictObject({
   year: QueryInteger(2000, 2100).optional(),
   status: StatusList.optional(),
-  department: RefCode.optional().openapi({ description: "Lead or cooperating department code" }),
-  field: RefCode.optional(),
+  department: RefCode.optional().openapi({
+    description: "Lead or cooperating department: a code of GET /reform-tasks/departments (another → 400)",
+  }),
+  field: RefCode.optional().openapi({ description: "A code of GET /reform-tasks/fields (another → 400)" }),
   source: SafeString.max(40).optional().openapi({ description: "Source batch code, e.g. SC-FTZ-7" }),
   overdue: BooleanParam.optional(),
   asOf: LocalDate.optional().openapi({ description: "Date overdue is judged on; default today (China)" }),

@@ -12,12 +12,13 @@ import { ImportOutcomeView, ImportQuery, TaskExportQuery } from "../../contracts
 import { allTasks, refsOfYear, type TaskListItem } from "../../projections/task-list/task-list-queries";
 import { ANY_ROLE, allow } from "../api/auth/access";
 import { commandRoute } from "../api/http/command-route";
-import { ProblemError } from "../api/http/problem";
+import { ProblemError, Problems } from "../api/http/problem";
 import { uploadBody } from "../api/http/upload-body";
 import { parseQuery } from "../api/http/validate";
 import type { RouteModule } from "../api/route-module";
 import { chinaToday } from "../platform/china-date";
 import { reformReferenceData } from "./reference-data";
+import { filterCodeErrors } from "./task-validation";
 import { ImportRejectedError, importTaskList } from "./task-list-import";
 import {
   EXPORT_ONLY_COLUMNS,
@@ -118,6 +119,8 @@ export const taskFileRoutes: RouteModule = {
 
     router.get("/reform-tasks/export", allow(...ANY_ROLE), async (req, res) => {
       const { format, ...filter } = parseQuery(req, TaskExportQuery);
+      const errors = filterCodeErrors(filter, reformReferenceData());
+      if (errors.length) throw Problems.validationFailed(errors);
       const asOf = filter.asOf ?? chinaToday();
       const tasks = await fromReadModel(() => allTasks(ctx.db, { ...filter, asOf }));
       const table: OutputTable = { columns: EXPORT_COLUMNS, rows: tasks.map((t) => exportRow(t, asOf)) };

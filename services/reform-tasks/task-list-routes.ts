@@ -26,6 +26,7 @@ import { parseQuery } from "../api/http/validate";
 import type { RouteModule } from "../api/route-module";
 import { chinaToday } from "../platform/china-date";
 import { Department, ReformField, reformReferenceData } from "./reference-data";
+import { filterCodeErrors } from "./task-validation";
 
 /** Runs a task-list query; 503 while the read model is not set up yet. */
 export const fromReadModel = <T>(query: () => Promise<T>): Promise<T> => fromReadModelOf("task_list", query);
@@ -49,11 +50,13 @@ export const taskListRoutes: RouteModule = {
     router.get("/reform-tasks", allow(...ANY_ROLE), async (req, res) => {
       const { limit, cursor, ...filter } = parseQuery(req, TaskListQuery);
       const after = cursor === undefined ? undefined : decodeCursor(cursor);
-      if (after === null) {
-        throw Problems.validationFailed([{ pointer: "/query/cursor", detail: "not a cursor this API issued" }]);
-      }
+      const errors = filterCodeErrors(filter, ref);
+      if (after === null) errors.push({ pointer: "/query/cursor", detail: "not a cursor this API issued" });
+      if (errors.length) throw Problems.validationFailed(errors);
       const asOf = filter.asOf ?? chinaToday();
-      const page = await fromReadModel(() => listTasks(ctx.db, { ...filter, asOf }, { limit, after }));
+      const page = await fromReadModel(() =>
+        listTasks(ctx.db, { ...filter, asOf }, { limit, after: after ?? undefined }),
+      );
       res.json({ asOf, ...page });
     });
 

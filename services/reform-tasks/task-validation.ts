@@ -45,3 +45,21 @@ export function deadlineError(year: number, deadline: string): FieldError | null
     ? { pointer: "/deadline", detail: `deadline ${deadline} is before the ${year} list's year` }
     : null;
 }
+
+/**
+ * 400 errors for filter codes no department or field has (`department=nosuch`): a filter that can
+ * never match is a mistake to report, as the request bodies' codes are, not an empty list.
+ */
+export function filterCodeErrors(
+  filter: { department?: string; field?: string },
+  ref: ReformReferenceData,
+): FieldError[] {
+  const errors: FieldError[] = [];
+  if (filter.department !== undefined && !ref.departments.get(filter.department)) {
+    errors.push({ pointer: "/query/department", detail: ref.departments.unknown(filter.department) });
+  }
+  if (filter.field !== undefined && !ref.fields.get(filter.field)) {
+    errors.push({ pointer: "/query/field", detail: ref.fields.unknown(filter.field) });
+  }
+  return errors;
+}

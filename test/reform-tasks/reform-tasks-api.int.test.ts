@@ -41,7 +41,7 @@ describe("reform tasks API (PostgreSQL)", () => {
       .send(body as object);
   const planTask = async (over: Record<string, unknown> = {}, key = `k-${Math.random()}`) => {
     const res = await post("/reform-tasks", plan(over), { "Idempotency-Key": key });
-    expect(res.status).toBe(201);
+    expect({ status: res.status, body: res.status === 201 ? undefined : res.body }).toEqual({ status: 201 });
     return res;
   };
 
@@ -249,6 +249,14 @@ describe("reform tasks API (PostgreSQL)", () => {
     expect(refs(await list(`q=${encodeURIComponent("专利开放")}`))).toEqual(["T-004"]);
     expect(refs(await list("q=PLEDGE"))).toEqual(["T-002"]);
     expect((await list("status=done")).status).toBe(400);
+    // A code no department or field has is a mistake, not an empty list.
+    const nosuch = await list("department=nosuch&field=nofield");
+    expect(nosuch.status).toBe(400);
+    expect(nosuch.body.errors.map((e: { pointer: string }) => e.pointer)).toEqual([
+      "/query/department",
+      "/query/field",
+    ]);
+    expect((await tf.get("/reform-tasks/export?department=nosuch")).status).toBe(400);
     expect((await list("cursor=bm9wZQ")).body.errors[0].pointer).toBe("/query/cursor");
 
     const board = await tf.get("/reform-tasks/scoreboard?year=2026&asOf=2026-06-30");

@@ -4,6 +4,7 @@
  * answered 503 `stream-busy` with `Retry-After` (bounded waits, not the pool's 10-s timeout), and a
  * read of another read model and a command on another stream are answered as usual meanwhile.
  */
+import { randomUUID } from "node:crypto";
 import type { Express } from "express";
 import { reformTaskStream } from "../../contracts/reform-tasks/events";
 import type { ReadSide } from "../../services/api/read-side";
@@ -39,7 +40,13 @@ describe("stream contention (PostgreSQL)", () => {
   };
 
   it("answers waiters stream-busy and serves other requests with their usual latency while one stream's lock is held", async () => {
-    const planned = await tf.post("/reform-tasks").set("Idempotency-Key", "p-1").send(taskPlanBody());
+    // Refs of their own: stream ids (and so lock keys) derive from year and ref, and lock keys are
+    // per database, shared with the other suites' schemas that plan T-001.
+    const own = `SC-${randomUUID().slice(0, 8)}`;
+    const planned = await tf
+      .post("/reform-tasks")
+      .set("Idempotency-Key", "p-1")
+      .send(taskPlanBody({ ref: `${own}-1` }));
     expect(planned.status).toBe(201);
     const taskId = planned.body.taskId as string;
     const started = await tf.post(`/reform-tasks/${taskId}/start`).set("If-Match", '"0"').send({ on: "2026-03-01" });
@@ -66,7 +73,7 @@ describe("stream contention (PostgreSQL)", () => {
       tf
         .post("/reform-tasks")
         .set("Idempotency-Key", "p-2")
-        .send(taskPlanBody({ ref: "T-002" })),
+        .send(taskPlanBody({ ref: `${own}-2` })),
     );
     const ready = await timed(() => tf.get("/ready"));
     expect([read.value.status, plan.value.status, ready.value.status]).toEqual([200, 201, 200]);
