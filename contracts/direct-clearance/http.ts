@@ -82,7 +82,10 @@ export const DeclarationView = z
 
 /** GET /declarations query: an enterprise's declarations (read model), newest number first. */
 export const DeclarationListQuery = z.strictObject({
-  enterprise: Uscc,
+  enterprise: Uscc.optional().openapi({
+    description:
+      "Credit code whose declarations to list. An enterprise token may leave it out (its own); another code than its own answers 404. Other roles must give it (400).",
+  }),
   limit: QueryIntegerOr(1, 200, 50),
   cursor: DeclarationNumber.optional().openapi({ description: "The last declarationNumber of the previous page" }),
 });

@@ -2576,12 +2576,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** An enterprise's declarations (read model), highest number first */
+        /** An enterprise's declarations (read model), highest number first; an enterprise token lists its own */
         get: {
             parameters: {
-                query: {
-                    /** @description Unified social credit code (GB 32100-2015), in capital letters (lower case is refused): registration authority and category codes of GB 32100-2015, a GB/T 2260 division code in characters 3-8, and the check character */
-                    enterprise: string;
+                query?: {
+                    /** @description Credit code whose declarations to list. An enterprise token may leave it out (its own); another code than its own answers 404. Other roles must give it (400). */
+                    enterprise?: string;
                     limit?: number;
                     /** @description The last declarationNumber of the previous page */
                     cursor?: string;
@@ -2632,6 +2632,15 @@ export interface paths {
                 };
                 /** @description The token's role may not use this operation */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such resource */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4089,12 +4098,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** An enterprise's own filings (read model), newest first */
+        /** An enterprise's filings (read model), newest first; an enterprise token lists its own */
         get: {
             parameters: {
-                query: {
-                    /** @description Unified social credit code (GB 32100-2015), in capital letters (lower case is refused): registration authority and category codes of GB 32100-2015, a GB/T 2260 division code in characters 3-8, and the check character */
-                    enterprise: string;
+                query?: {
+                    /** @description Credit code whose filings to list. An enterprise token may leave it out (its own); another code than its own answers 404. Other roles must give it (400). */
+                    enterprise?: string;
                     limit?: number;
                 };
                 header?: never;
@@ -4136,6 +4145,15 @@ export interface paths {
                 };
                 /** @description The token's role may not use this operation */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such resource */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };

@@ -54,7 +54,10 @@ export const FilingView = z
 
 /** GET /filings query: an enterprise's own filings. */
 export const FilingListQuery = z.strictObject({
-  enterprise: FilingEnterprise,
+  enterprise: FilingEnterprise.optional().openapi({
+    description:
+      "Credit code whose filings to list. An enterprise token may leave it out (its own); another code than its own answers 404. Other roles must give it (400).",
+  }),
   limit: QueryIntegerOr(1, 200, 50),
 });
 

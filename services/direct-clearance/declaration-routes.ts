@@ -19,7 +19,7 @@ import {
   LodgeDeclarationBody,
   WithdrawDeclarationBody,
 } from "../../contracts/direct-clearance/http";
-import { actsFor, allow, ownedBy } from "../api/auth/access";
+import { actsFor, allow, listedEnterprise, ownedBy } from "../api/auth/access";
 import { DECLARATION_READERS } from "../api/auth/data-sharing";
 import { commandRoute } from "../api/http/command-route";
 import { formatETag, parseIfMatch, requireIfMatch, setETag } from "../api/http/etag";
@@ -176,9 +176,9 @@ export const declarationRoutes: RouteModule = {
 
     router.get("/declarations", allow(...DECLARATION_READERS), async (req, res) => {
       const q = parseQuery(req, DeclarationListQuery);
-      ownedBy(req, q.enterprise, `No declarations of ${q.enterprise}`);
+      const enterprise = listedEnterprise(req, q.enterprise, (code) => `No declarations of ${code}`);
       const page = await fromReadModelOf("clearance_times", () =>
-        listDeclarations(ctx.db, { enterprise: q.enterprise, limit: q.limit, after: q.cursor }),
+        listDeclarations(ctx.db, { enterprise, limit: q.limit, after: q.cursor }),
       );
       res.json(page);
     });
@@ -250,7 +250,7 @@ export const declarationRoutes: RouteModule = {
       method: "get",
       path: "/declarations",
       tags: [TAG],
-      summary: "An enterprise's declarations (read model), highest number first",
+      summary: "An enterprise's declarations (read model), highest number first; an enterprise token lists its own",
       request: { query: DeclarationListQuery },
       responses: {
         200: {
@@ -272,7 +272,7 @@ export const declarationRoutes: RouteModule = {
             }),
           ),
         },
-        ...problemResponses(400, 503),
+        ...problemResponses(400, 404, 503),
       },
     });
   },

@@ -28,7 +28,7 @@ import {
 } from "../../contracts/investment-filings/http";
 import { enterpriseFilings, filingQueue, filingStatistics } from "../../projections/filings/filings-queries";
 import { editionInForceOn } from "../../projections/negative-list/negative-list-queries";
-import { actsFor, allow, ownedBy } from "../api/auth/access";
+import { actsFor, allow, listedEnterprise, ownedBy } from "../api/auth/access";
 import { FILING_READERS } from "../api/auth/data-sharing";
 import { commandRoute } from "../api/http/command-route";
 import { formatETag, requireIfMatch, setETag } from "../api/http/etag";
@@ -191,8 +191,8 @@ export const filingRoutes: RouteModule = {
     });
     router.get("/filings", allow(...FILING_READERS), async (req, res) => {
       const q = parseQuery(req, FilingListQuery);
-      ownedBy(req, q.enterprise, `No filings of ${q.enterprise}`);
-      res.json({ items: await fromReadModelOf("filings", () => enterpriseFilings(ctx.db, q.enterprise, q.limit)) });
+      const enterprise = listedEnterprise(req, q.enterprise, (code) => `No filings of ${code}`);
+      res.json({ items: await fromReadModelOf("filings", () => enterpriseFilings(ctx.db, enterprise, q.limit)) });
     });
 
     router.post(
@@ -300,11 +300,11 @@ export const filingRoutes: RouteModule = {
       method: "get",
       path: "/filings",
       tags: [TAG],
-      summary: "An enterprise's own filings (read model), newest first",
+      summary: "An enterprise's filings (read model), newest first; an enterprise token lists its own",
       request: { query: FilingListQuery },
       responses: {
         200: { description: "Filings", ...json(z.object({ items: z.array(Row) })) },
-        ...problemResponses(400, 503),
+        ...problemResponses(400, 404, 503),
       },
     });
     registry.registerPath({

@@ -153,6 +153,11 @@ describe("direct-clearance API (PostgreSQL)", () => {
     expect(other.status).toBe(404);
     const list = await enterprise.get("/declarations?enterprise=91350200776049653A");
     expect(list.body.items).toEqual([expect.objectContaining({ declarationNumber: n, status: "exited" })]);
+    // An enterprise token lists its own without repeating its code; others must name one.
+    expect((await enterprise.get("/declarations")).body).toEqual(list.body);
+    const unnamed = await analyst.get("/declarations");
+    expect(unnamed.status).toBe(400);
+    expect(unnamed.body.errors[0]).toMatchObject({ pointer: "/query/enterprise", detail: expect.stringMatching(/^required/) });
     const figures = await analyst.get("/clearance-times?groupBy=port,clearanceModel&from=2026-09-01&to=2026-09-30");
     expect(figures.status).toBe(200);
     expect(figures.body.unit).toBe("hours");

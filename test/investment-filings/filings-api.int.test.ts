@@ -179,6 +179,9 @@ describe("filings API (PostgreSQL)", () => {
     ]);
     const own = await enterpriseOf[ENTERPRISE_B]!.get("/filings?enterprise=91350213678251743X");
     expect(own.body.items.map((f: { filingId: string }) => f.filingId)).toEqual([ftz.body.filingId]);
+    expect((await enterpriseOf[ENTERPRISE_B]!.get("/filings")).body).toEqual(own.body);
+    expect((await enterpriseOf[ENTERPRISE_B]!.get(`/filings?enterprise=${ENTERPRISE_A}`)).status).toBe(404);
+    expect((await admin.get("/filings")).status).toBe(400);
     const stats = await admin.get("/filings/statistics?groupBy=kind,industry");
     expect(stats.body.groups).toEqual([
       { group: { kind: "inbound_report", industry: "05" }, total: 1, byStatus: { withdrawn: 1 } },

@@ -74,6 +74,23 @@ export function ownedBy(req: Request, enterprise: string, what: string): void {
 }
 
 /**
+ * The credit code a list is about: the `enterprise` query value, or an enterprise caller's own
+ * when it left it out. Another enterprise's code is 404 (`what`), as its items would be.
+ * @throws ProblemError 400 naming `/query/enterprise` when a non-enterprise caller left it out.
+ */
+export function listedEnterprise(req: Request, given: string | undefined, what: (code: string) => string): string {
+  const p = req.principal;
+  const code = given ?? (p?.role === "enterprise" ? p.enterprise : undefined);
+  if (code === undefined) {
+    throw Problems.validationFailed([
+      { pointer: "/query/enterprise", detail: "required: the credit code whose items to list" },
+    ]);
+  }
+  ownedBy(req, code, what(code));
+  return code;
+}
+
+/**
  * For an enterprise caller, refuses acting for another enterprise (403): it may lodge or file
  * only under its own credit code.
  */
