@@ -49,26 +49,153 @@ export function buildOpenApiDocument(contributors: readonly OpenApiContributor[]
   const doc = new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: "3.1.0",
     info: { ...API_INFO },
+    servers: [{ url: "/", description: "The server that serves this document (npm start: http://127.0.0.1:3000)" }],
+    tags: TAGS.map((t) => ({ ...t })),
     security: [{ bearer: [] }],
   });
-  // Every operation needs a token unless it says `security: []` (health, readiness, the document):
-  // describe the 401 and 403 it can answer.
-  for (const item of Object.values(doc.paths ?? {})) {
-    for (const op of Object.values(
-      item as Record<string, { security?: unknown[]; responses?: Record<string, unknown> }>,
-    )) {
-      if (!op?.responses || (Array.isArray(op.security) && op.security.length === 0)) continue;
-      op.responses["401"] ??= {
-        description: "No bearer token, or an invalid one (WWW-Authenticate says why)",
-        content: { [PROBLEM_MEDIA]: { schema: { $ref: "#/components/schemas/Problem" } } },
-      };
-      op.responses["403"] ??= {
-        description: "The token's role may not use this operation",
-        content: { [PROBLEM_MEDIA]: { schema: { $ref: "#/components/schemas/Problem" } } },
-      };
-    }
-  }
+  describeCommonResponses(doc);
   return doc;
 }
 
 const PROBLEM_MEDIA = "application/problem+json";
+
+/** The operations' tags, in the order the docs show them. */
+export const TAGS = [
+  { name: "system", description: "Liveness, readiness, projections' lag, metrics and this document" },
+  {
+    name: "reform-tasks",
+    description:
+      "The FTZ task force's yearly reform replication task list (复制推广任务清单): plan, update, read, import, export",
+  },
+  {
+    name: "direct-clearance",
+    description: "Customs direct-clearance (属地直通) declarations, their milestones and clearance-time figures",
+  },
+  {
+    name: "clearance-times",
+    description:
+      "Stage times of direct-clearance declarations: figures by group, comparison, outliers, one declaration's",
+  },
+  {
+    name: "negative-list",
+    description:
+      "Negative-list editions (national and FTZ), their activities, and the check of a proposed investment against them",
+  },
+  { name: "investment-filings", description: "Foreign-investment and outbound filings and the bureau's decisions" },
+  { name: "audit", description: "Who did what to a stream, for the roles that may read it" },
+] as const;
+
+/** Probes: never rate limited, never authenticated. */
+const PROBES = new Set(["/health", "/ready"]);
+
+const header = (description: string, schema: Record<string, unknown> = { type: "string" }) => ({
+  description,
+  schema,
+});
+
+/** Response headers shared by many operations (components.headers). */
+const HEADERS = {
+  "X-Request-Id": header(
+    "The request's id: the client's X-Request-Id when it is a sane token (1–128 of A–Z a–z 0–9 . _ : -), else a new UUID; in every log line and problem document",
+  ),
+  RateLimit: header(
+    "Remaining quota (draft-ietf-httpapi-ratelimit-headers-07), e.g. `limit=1200, remaining=1199, reset=60`: per principal, or per IP address without a token",
+  ),
+  "RateLimit-Policy": header("The quota policy, e.g. `1200;w=60` (requests per 60 s, RATE_LIMIT_PER_MINUTE)"),
+  "Retry-After": header("Seconds to wait before retrying", { type: "integer", minimum: 0 }),
+  "WWW-Authenticate": header('The bearer challenge (RFC 6750 §3), e.g. `Bearer realm="ftz", error="invalid_token"`'),
+  "Idempotent-Replayed": header(
+    "`true` when this is the stored response of an earlier request with the same Idempotency-Key and payload",
+    { type: "string", enum: ["true"] },
+  ),
+  Location: header("The created resource"),
+  ETag: header(
+    'A validator: an aggregate\'s stream version as a strong tag (`"3"`, see the operation), else a weak tag of the content (`W/"…"`); send it in If-None-Match to get 304 while nothing changed',
+  ),
+  "Cache-Control": header("`private, no-cache`: for the caller only, revalidate before reuse", {
+    type: "string",
+    enum: ["private, no-cache"],
+  }),
+  Link: header('The next page (RFC 8288), `</…?cursor=…>; rel="next"`, when there is one'),
+} as const;
+
+const ref = (name: keyof typeof HEADERS) => ({ $ref: `#/components/headers/${name}` });
+
+/** `get /reform-tasks/{taskId}/history` → `getReformTasksTaskIdHistory`. */
+export function operationIdOf(method: string, path: string): string {
+  const words = path
+    .split(/[/{}\-_.]+/)
+    .filter(Boolean)
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1));
+  return method.toLowerCase() + words.join("");
+}
+
+type Operation = {
+  operationId?: string;
+  security?: unknown[];
+  parameters?: { name: string; in: string }[];
+  responses?: Record<string, { description: string; headers?: Record<string, unknown>; content?: unknown }>;
+};
+
+/**
+ * What every operation can answer besides its own responses, described once: an operationId;
+ * 400 (undeclared query parameters and malformed path parameters are refused everywhere); for
+ * operations that need a token 401 (with WWW-Authenticate), 403 and 503 (the database, with
+ * Retry-After); for all but the probes 429 (with Retry-After) and the RateLimit headers; for a
+ * GET, ETag and Cache-Control on 200 (Link when it pages) and 304; Idempotent-Replayed on a command's success when it takes an
+ * Idempotency-Key; Location on 201; and X-Request-Id on every response.
+ */
+function describeCommonResponses(doc: OpenApiDocument): void {
+  const problem = (description: string, headers?: Record<string, unknown>) => ({
+    description,
+    ...(headers ? { headers } : {}),
+    content: { [PROBLEM_MEDIA]: { schema: { $ref: "#/components/schemas/Problem" } } },
+  });
+  doc.components = { ...doc.components, headers: { ...HEADERS } };
+  for (const [path, item] of Object.entries(doc.paths ?? {})) {
+    for (const [method, op] of Object.entries(item as Record<string, Operation>)) {
+      if (!op?.responses) continue;
+      const r = op.responses;
+      op.operationId ??= operationIdOf(method, path);
+      const guarded = !(Array.isArray(op.security) && op.security.length === 0);
+      r["400"] ??= problem(
+        "Malformed request: an undeclared or invalid query parameter, path parameter or header (field errors in `errors[]`)",
+      );
+      if (guarded) {
+        r["401"] ??= problem("No bearer token, or an invalid one (WWW-Authenticate says why)");
+        r["401"].headers = { ...r["401"].headers, "WWW-Authenticate": ref("WWW-Authenticate") };
+        r["403"] ??= problem("The token's role may not use this operation");
+        r["503"] ??= problem("The database is unavailable (`database-unavailable`); retry after Retry-After seconds");
+        r["503"].headers = { ...r["503"].headers, "Retry-After": ref("Retry-After") };
+      }
+      if (!PROBES.has(path)) {
+        r["429"] ??= problem("Too many requests for this principal (or IP address) in the current minute", {
+          "Retry-After": ref("Retry-After"),
+        });
+      }
+      if (method === "get" && r["200"]) {
+        const paged = (op.parameters ?? []).some((p) => p.in === "query" && p.name === "cursor");
+        r["200"].headers = {
+          ETag: ref("ETag"),
+          ...r["200"].headers,
+          "Cache-Control": ref("Cache-Control"),
+          ...(paged ? { Link: ref("Link") } : {}),
+        };
+        r["304"] ??= {
+          description: "Not modified: If-None-Match names the current ETag",
+          headers: { ETag: ref("ETag") },
+        };
+      }
+      const idempotent = (op.parameters ?? []).some((p) => p.in === "header" && p.name === "idempotency-key");
+      for (const [status, res] of Object.entries(r)) {
+        res.headers = { ...res.headers, "X-Request-Id": ref("X-Request-Id") };
+        if (!PROBES.has(path)) {
+          res.headers.RateLimit = ref("RateLimit");
+          res.headers["RateLimit-Policy"] = ref("RateLimit-Policy");
+        }
+        if (status === "201") res.headers.Location = ref("Location");
+        if (idempotent && status.startsWith("2")) res.headers["Idempotent-Replayed"] = ref("Idempotent-Replayed");
+      }
+    }
+  }
+}

@@ -43,17 +43,29 @@ export const Instant = z.iso.datetime({ offset: true }).openapi({ example: "2026
 
 /**
  * `Idempotency-Key` request header (draft-ietf-httpapi-idempotency-key-header): a structured
- * field string, quoted or bare, 1–255 printable ASCII characters; a UUID is recommended.
+ * field string (RFC 8941 §3.3.3: quoted, `\"` and `\\` escapes), or leniently a bare token;
+ * 1–255 printable ASCII characters; a UUID is recommended. Malformed → 400.
  */
-export const IdempotencyKeyHeader = z
+const IdempotencyKeyValue = z
   .string()
-  .optional()
-  .openapi({
-    description:
-      "Makes a POST safe to retry: the same key and payload return the stored response; " +
-      "a different payload with the same key is refused (422); a concurrent duplicate gets 409.",
-    example: '"5b1d8e52-6a0b-4f0e-9a57-0d3c1c9b7a11"',
-  });
+  .regex(/^\s*("(?:[\x20\x21\x23-\x5b\x5d-\x7e]|\\["\\]){1,255}"|[\x21\x23-\x7e][\x21-\x7e]{0,254})\s*$/);
+
+const IDEMPOTENCY =
+  "Makes a POST safe to retry: the same key and payload return the stored response (with Idempotent-Replayed: true); " +
+  "a different payload with the same key is refused (422); a concurrent duplicate gets 409. " +
+  "1–255 printable ASCII characters, quoted (a structured-field string) or bare; malformed → 400.";
+
+/** Optional `Idempotency-Key` (commands that are safe to repeat anyway). */
+export const IdempotencyKeyHeader = IdempotencyKeyValue.optional().openapi({
+  description: IDEMPOTENCY,
+  example: '"5b1d8e52-6a0b-4f0e-9a57-0d3c1c9b7a11"',
+});
+
+/** `Idempotency-Key` on the commands that create something: without it, 400 `idempotency-key-missing`. */
+export const RequiredIdempotencyKeyHeader = IdempotencyKeyValue.openapi({
+  description: `Required (missing → 400 idempotency-key-missing). ${IDEMPOTENCY}`,
+  example: '"5b1d8e52-6a0b-4f0e-9a57-0d3c1c9b7a11"',
+});
 
 /** `If-Match` request header: the strong ETag (`"<version>"`) the client last read. Required on updates. */
 export const IfMatchHeader = z

@@ -155,7 +155,9 @@ const StatusList = z
   })
   .openapi({ type: "string", description: "Comma-separated statuses", example: "planned,in_progress" });
 
-const BooleanParam = z.enum(["true", "false"]).transform((v) => v === "true");
+/** A query flag: the text `true` or `false`. */
+const BooleanText = z.enum(["true", "false"]);
+const BooleanParam = BooleanText.transform((v) => v === "true");
 
 /** Filters shared by the list and the export. */
 export const TaskFilterQuery = z.strictObject({
@@ -270,7 +272,9 @@ export const ReplicationRatesView = z
 /** POST /reform-tasks/imports query. */
 export const ImportQuery = z.strictObject({
   year: QueryInteger(2000, 2100),
-  dryRun: BooleanParam.default(false),
+  dryRun: BooleanText.default("false")
+    .transform((v) => v === "true")
+    .openapi({ description: "true: check the file and report, store nothing" }),
 });
 
 /** POST /reform-tasks/imports: what the import did (or would do, in a dry run). */

@@ -3,6 +3,8 @@
  * OpenAPI document and its offline docs UI, then the 404 and error handlers, so every error is
  * an RFC 9457 problem (README, architecture).
  */
+import compression from "compression";
+import cors, { type CorsOptions } from "cors";
 import express, { type Express, type Request } from "express";
 import helmet from "helmet";
 import pino, { type Logger } from "pino";
@@ -16,9 +18,11 @@ import type { TokenVerifier } from "./auth/token-verifier";
 import { type IdempotencyOptions, IdempotencyStore } from "./http/idempotency";
 import { createMetrics } from "./http/metrics";
 import { clientRateLimit, defaultRateLimit, failedAuthRateLimit } from "./http/rate-limit";
+import { allowedMethods } from "./http/allowed-methods";
 import { jsonBody, limitJsonDepth, requireJsonMediaType } from "./http/json-body";
 import { notFoundHandler, problemErrorHandler } from "./http/problem";
 import { refuseUndeclaredQuery } from "./http/query-params";
+import { readResponses } from "./http/read-responses";
 import { requestIdOf } from "./http/request-id";
 import type { RouteContext, RouteModule } from "./route-module";
 import { apiDocument, productRouteModules } from "./route-modules";
@@ -47,7 +51,31 @@ export interface ApiDeps {
   verifyToken?: TokenVerifier;
   /** Requests per minute per client, or false for none. Default `RATE_LIMIT_PER_MINUTE` (1200). */
   rateLimitPerMinute?: number | false;
+  /** Origins allowed by CORS, comma-separated. Default `CORS_ORIGINS`; empty: no CORS headers at all. */
+  corsOrigins?: string;
 }
+
+/** Headers a browser client must be able to read from a cross-origin answer. */
+const EXPOSED_HEADERS = [
+  "ETag",
+  "Location",
+  "Link",
+  "Retry-After",
+  "RateLimit",
+  "RateLimit-Policy",
+  "X-Request-Id",
+  "Idempotent-Replayed",
+  "WWW-Authenticate",
+];
+
+/** CORS (Fetch standard) for `origins`: the methods and request headers the API takes, credentials not needed (bearer tokens). */
+const corsOptions = (origins: string[]): CorsOptions => ({
+  origin: origins,
+  methods: ["GET", "HEAD", "POST", "OPTIONS"],
+  allowedHeaders: ["Authorization", "Content-Type", "If-Match", "If-None-Match", "Idempotency-Key", "X-Request-Id"],
+  exposedHeaders: EXPOSED_HEADERS,
+  maxAge: 600,
+});
 
 /** The default logger: JSON lines, level from `LOG_LEVEL` (default info), secrets redacted. */
 export function defaultLogger(): Logger {
@@ -99,6 +127,16 @@ export function createApp(deps: ApiDeps): Express {
       },
     }),
   );
+  // CORS only for the origins CORS_ORIGINS lists (comma-separated; default none): preflights are
+  // answered here, and the headers a client needs to read are exposed.
+  const origins = (deps.corsOrigins ?? process.env.CORS_ORIGINS ?? "")
+    .split(",")
+    .map((o) => o.trim())
+    .filter(Boolean);
+  if (origins.length) app.use(cors(corsOptions(origins)));
+  app.use(compression());
+  app.use(allowedMethods(document));
+  app.use(readResponses());
   const perMinute = deps.rateLimitPerMinute ?? defaultRateLimit();
   if (perMinute !== false) app.use(failedAuthRateLimit(perMinute));
   app.use(authenticate(deps.verifyToken ?? defaultTokenVerifier()));

@@ -7,7 +7,12 @@
  * by the access-control layer (roles enterprise and customs), not here.
  */
 import type { Request } from "express";
-import { ETagHeader, IdempotencyKeyHeader, IfMatchHeader } from "../../contracts/http/common";
+import {
+  ETagHeader,
+  IdempotencyKeyHeader,
+  IfMatchHeader,
+  RequiredIdempotencyKeyHeader,
+} from "../../contracts/http/common";
 import { problemResponses } from "../../contracts/http/responses";
 import { z } from "../../contracts/http/zod";
 import { declarationStream, Milestone } from "../../contracts/direct-clearance/events";
@@ -190,7 +195,10 @@ export const declarationRoutes: RouteModule = {
       path: "/declarations",
       tags: [TAG],
       summary: "Lodge a declaration (enterprise)",
-      request: { headers: z.object({ "idempotency-key": IdempotencyKeyHeader }), body: json(LodgeDeclarationBody) },
+      request: {
+        headers: z.object({ "idempotency-key": RequiredIdempotencyKeyHeader }),
+        body: json(LodgeDeclarationBody),
+      },
       responses: {
         201: { description: "Lodged", headers: etagHeader, ...json(DeclarationView) },
         ...problemResponses(400, 409, 415, 422),

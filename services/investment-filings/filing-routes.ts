@@ -7,7 +7,12 @@
  * the access-control layer.
  */
 import type { Request } from "express";
-import { ETagHeader, IdempotencyKeyHeader, IfMatchHeader } from "../../contracts/http/common";
+import {
+  ETagHeader,
+  IdempotencyKeyHeader,
+  IfMatchHeader,
+  RequiredIdempotencyKeyHeader,
+} from "../../contracts/http/common";
 import { problemResponses } from "../../contracts/http/responses";
 import { z } from "../../contracts/http/zod";
 import { filingStream } from "../../contracts/investment-filings/filing-shapes";
@@ -261,7 +266,7 @@ export const filingRoutes: RouteModule = {
       path: "/filings",
       tags: [TAG],
       summary: "Submit a filing (enterprise); the automated check is recorded with it",
-      request: { headers: z.object({ "idempotency-key": IdempotencyKeyHeader }), body: json(SubmitFilingBody) },
+      request: { headers: z.object({ "idempotency-key": RequiredIdempotencyKeyHeader }), body: json(SubmitFilingBody) },
       responses: {
         201: { description: "Submitted", headers: etagHeader, ...json(FilingView) },
         ...problemResponses(400, 409, 415, 422, 503),

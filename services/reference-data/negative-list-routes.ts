@@ -3,7 +3,7 @@
  * and read editions, and check a proposed investment (`GET /negative-list/check`, served from the
  * Kafka-fed read model). Who may publish is enforced by the access-control layer (role admin).
  */
-import { IdempotencyKeyHeader } from "../../contracts/http/common";
+import { RequiredIdempotencyKeyHeader } from "../../contracts/http/common";
 import { problemResponses } from "../../contracts/http/responses";
 import { z } from "../../contracts/http/zod";
 import {
@@ -257,7 +257,7 @@ export const negativeListRoutes: RouteModule = {
       tags: [TAG],
       summary: "Publish an edition (admin); it takes effect after today unless it is its scope's first",
       request: {
-        headers: z.object({ "idempotency-key": IdempotencyKeyHeader }),
+        headers: z.object({ "idempotency-key": RequiredIdempotencyKeyHeader }),
         body: json(PublishEditionBody),
       },
       responses: {
@@ -324,7 +324,7 @@ export const negativeListRoutes: RouteModule = {
       summary:
         "Record an edition that was in force in the past (admin): it supersedes nothing and may only cover dates no recorded edition covers",
       request: {
-        headers: z.object({ "idempotency-key": IdempotencyKeyHeader }),
+        headers: z.object({ "idempotency-key": RequiredIdempotencyKeyHeader }),
         body: json(RecordHistoricalEditionBody),
       },
       responses: {

@@ -4,7 +4,12 @@
  * state and its full history, both read from its stream (strongly consistent).
  */
 import type { Request } from "express";
-import { ETagHeader, IdempotencyKeyHeader, IfMatchHeader } from "../../contracts/http/common";
+import {
+  ETagHeader,
+  IdempotencyKeyHeader,
+  IfMatchHeader,
+  RequiredIdempotencyKeyHeader,
+} from "../../contracts/http/common";
 import { problemResponses } from "../../contracts/http/responses";
 import { z } from "../../contracts/http/zod";
 import { reformTaskStream } from "../../contracts/reform-tasks/events";
@@ -279,7 +284,7 @@ export const taskRoutes: RouteModule = {
       path: "/reform-tasks",
       tags: [TAG],
       summary: "Plan a task in a year's list (its id derives from year and ref)",
-      request: { headers: z.object({ "idempotency-key": IdempotencyKeyHeader }), body: json(PlanTaskBody) },
+      request: { headers: z.object({ "idempotency-key": RequiredIdempotencyKeyHeader }), body: json(PlanTaskBody) },
       responses: {
         201: { description: "Planned", headers: etagHeader, ...json(TaskView) },
         ...problemResponses(400, 409, 415, 422),

@@ -80,7 +80,10 @@ describe("HTTP errors as problem details", () => {
     const res = await request(app).get("/no/such/thing").expect(404);
     expect(res.headers["content-type"]).toMatch(PROBLEM_JSON);
     expect(res.body).toMatchObject({ type: `${P}not-found`, status: 404, instance: "/no/such/thing" });
-    await request(app).delete("/counters").expect(404);
+    // A documented path with a method it does not serve: 405 naming what it does serve.
+    const wrong = await request(app).delete("/counters").expect(405);
+    expect(wrong.headers.allow).toBe("POST, OPTIONS");
+    expect(wrong.body).toMatchObject({ type: `${P}method-not-allowed`, status: 405 });
   });
 
   it("validates path parameters", async () => {

@@ -157,7 +157,10 @@ describe("direct-clearance API (PostgreSQL)", () => {
     expect((await enterprise.get("/declarations")).body).toEqual(list.body);
     const unnamed = await analyst.get("/declarations");
     expect(unnamed.status).toBe(400);
-    expect(unnamed.body.errors[0]).toMatchObject({ pointer: "/query/enterprise", detail: expect.stringMatching(/^required/) });
+    expect(unnamed.body.errors[0]).toMatchObject({
+      pointer: "/query/enterprise",
+      detail: expect.stringMatching(/^required/),
+    });
     const figures = await analyst.get("/clearance-times?groupBy=port,clearanceModel&from=2026-09-01&to=2026-09-30");
     expect(figures.status).toBe(200);
     expect(figures.body.unit).toBe("hours");
