@@ -22,6 +22,7 @@ export interface OpenApiContributor {
 export const API_INFO = {
   title: "FTZ trade-facilitation API",
   version: "0.1.0",
+  license: { name: "Proprietary (UNLICENSED): all rights reserved", identifier: "LicenseRef-Proprietary" },
   description:
     "Reform replication tasks, customs direct clearance and foreign-investment filings. " +
     "Errors are RFC 9457 problem details; updates need If-Match (ETag = stream version); " +
