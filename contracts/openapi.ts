@@ -55,6 +55,7 @@ export function buildOpenApiDocument(contributors: readonly OpenApiContributor[]
     security: [{ bearer: [] }],
   });
   describeCommonResponses(doc);
+  fixNullableRefs(doc as unknown as Record<string, unknown>);
   return doc;
 }
 
@@ -187,6 +188,10 @@ function describeCommonResponses(doc: OpenApiDocument): void {
           headers: { ETag: ref("ETag") },
         };
       }
+      if ((op as { requestBody?: unknown }).requestBody) {
+        r["413"] ??= problem("Request body too large (`limitBytes` says the limit)");
+        r["415"] ??= problem("Request body is not of an accepted media type");
+      }
       const idempotent = (op.parameters ?? []).some((p) => p.in === "header" && p.name === "idempotency-key");
       for (const [status, res] of Object.entries(r)) {
         res.headers = { ...res.headers, "X-Request-Id": ref("X-Request-Id") };
@@ -199,4 +204,28 @@ function describeCommonResponses(doc: OpenApiDocument): void {
       }
     }
   }
+}
+
+/**
+ * zod-to-openapi writes a nullable reference as `allOf: [{$ref}, {type: [<type>, "null"]}]`,
+ * which no null satisfies (every allOf member must hold, and the referenced schema is an
+ * object). Rewrites each to `anyOf: [{$ref}, {type: "null"}]` (JSON Schema 2020-12), keeping the
+ * description and other annotations beside it.
+ */
+function fixNullableRefs(node: unknown): void {
+  if (Array.isArray(node)) {
+    for (const item of node) fixNullableRefs(item);
+    return;
+  }
+  if (!node || typeof node !== "object") return;
+  const o = node as Record<string, unknown>;
+  const all = o.allOf as Record<string, unknown>[] | undefined;
+  if (Array.isArray(all) && all.length === 2 && typeof all[0]?.$ref === "string") {
+    const t = all[1]?.type;
+    if (Array.isArray(t) && t.includes("null") && Object.keys(all[1]!).length === 1) {
+      delete o.allOf;
+      o.anyOf = [{ $ref: all[0].$ref }, { type: "null" }];
+    }
+  }
+  for (const v of Object.values(o)) fixNullableRefs(v);
 }

@@ -26,10 +26,11 @@ function nextUrl(originalUrl: string, cursor: string): string {
 export function readResponses(): RequestHandler {
   return (req, res, next) => {
     if (req.method !== "GET" && req.method !== "HEAD") return next();
+    // Every answer to a read, JSON or file; a route (or the docs' static files) may set its own.
+    res.set("Cache-Control", "private, no-cache");
     const json = res.json.bind(res);
     res.json = (body: unknown) => {
       if (res.statusCode !== 200) return json(body);
-      if (!res.get("Cache-Control")) res.set("Cache-Control", "private, no-cache");
       const cursor = (body as { nextCursor?: unknown } | null)?.nextCursor;
       if (typeof cursor === "string") res.append("Link", `<${nextUrl(req.originalUrl, cursor)}>; rel="next"`);
       // Serialised once, for the tag and the body; res.send answers 304 when If-None-Match matches.
