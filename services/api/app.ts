@@ -115,6 +115,20 @@ export function createApp(deps: ApiDeps): Express {
     pinoHttp({
       logger,
       genReqId: requestIdOf,
+      // An access line names the request, not its headers (LOG_HEADERS=1 logs them, redacted as above).
+      ...(process.env.LOG_HEADERS === "1"
+        ? {}
+        : {
+            serializers: {
+              req: (r: { id: unknown; method: string; url: string; remoteAddress?: string }) => ({
+                id: r.id,
+                method: r.method,
+                url: r.url,
+                remoteAddress: r.remoteAddress,
+              }),
+              res: (r: { statusCode: number }) => ({ statusCode: r.statusCode }),
+            },
+          }),
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? "error" : "info"),
     }),
   );

@@ -66,9 +66,14 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
 
   const store = new PostgresEventStore(db);
   await seedEditions(store, logger);
+  let seeded = "seeding off (SEED_DATA=0)";
   if (opts.seed ?? seedByDefault(databaseUrl)) {
-    await seedTaskList(db, store, logger);
-    await seedDeclarations(db, store, logger);
+    const tasks = await seedTaskList(db, store, logger);
+    const declarations = await seedDeclarations(db, store, logger);
+    seeded =
+      tasks || declarations
+        ? "seeded the 2026 task list and sample declarations"
+        : "found existing data (nothing seeded)";
   }
   const readSide = await startReadSide({ db, store, logger, kafkaBrokers: process.env.KAFKA_BROKERS });
   const idempotency = new IdempotencyStore(db);
@@ -97,7 +102,15 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   });
   answerClientErrorsWithProblems(server);
   const bound = (server.address() as AddressInfo).port;
-  logger.info({ port: bound, engine: db.kind }, "API listening");
+  const base = `http://${host && host !== "::" ? host : "127.0.0.1"}:${bound}`;
+  logger.info(
+    { port: bound, engine: db.kind, docs: `${base}/docs`, openapi: `${base}/openapi.json`, seeded },
+    `API listening on ${base}: docs at ${base}/docs, the document at ${base}/openapi.json; ` +
+      (process.env.AUTH_JWKS_URL
+        ? `tokens from ${process.env.AUTH_JWKS_URL}; `
+        : "a development token: npm run -s token -- --role taskforce (or --help); ") +
+      seeded,
+  );
 
   let stopping: Promise<void> | undefined;
   const stop = () => {
