@@ -134,7 +134,8 @@ export interface GroupFigures {
 
 /**
  * Stage figures grouped by `groupBy` (none: one group for everything), for the rows matching `f`.
- * Groups are ordered by their key; stages without any duration are absent.
+ * Groups are ordered by their key; stages come in STAGES order (the total first, then the process
+ * from lodgement to exit), and stages without any duration are absent.
  */
 export async function clearanceFigures(
   db: SqlExecutor,
@@ -176,6 +177,10 @@ export async function clearanceFigures(
       p95: duration(r.p95 as number),
       max: duration(r.max as number),
     };
+  }
+  // Stages in STAGES order (the total, then the process from lodgement on), not the SQL's alphabetical one.
+  for (const g of groups.values()) {
+    g.stages = Object.fromEntries(STAGE_NAMES.filter((s) => g.stages[s]).map((s) => [s, g.stages[s]]));
   }
   return [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
 }

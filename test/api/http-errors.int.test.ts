@@ -41,6 +41,11 @@ describe("HTTP errors as problem details", () => {
     expect(res.body.errors).toEqual([{ pointer: "/body", detail: expect.any(String) }]);
   });
 
+  it('says "required" for a missing member, not "expected string, received undefined"', async () => {
+    const res = await post("{}").expect(400);
+    expect(res.body.errors).toEqual([{ pointer: "/body/name", detail: "required (string)" }]);
+  });
+
   it.each([
     ["NUL", '{"name":"a\\u0000b"}', /NUL/],
     ["lone surrogate", '{"name":"a\\ud800b"}', /surrogate/],

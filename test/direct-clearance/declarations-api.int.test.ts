@@ -164,6 +164,16 @@ describe("direct-clearance API (PostgreSQL)", () => {
     const figures = await analyst.get("/clearance-times?groupBy=port,clearanceModel&from=2026-09-01&to=2026-09-30");
     expect(figures.status).toBe(200);
     expect(figures.body.unit).toBe("hours");
+    // Stages in process order (the total first), not alphabetical.
+    expect(Object.keys(figures.body.groups[0].stages)).toEqual([
+      "total",
+      "lodgement_to_acceptance",
+      "acceptance_to_risk_assessment",
+      "risk_assessment_to_inspection",
+      "inspection_to_recognition",
+      "last_control_to_release",
+      "release_to_exit_or_arrival",
+    ]);
     expect(figures.body.groups[0]).toMatchObject({
       group: { port: "horgos", clearanceModel: "direct" },
       declarations: 1,

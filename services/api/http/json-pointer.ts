@@ -30,6 +30,9 @@ export function fieldErrorsFromZod(error: z.ZodError, prefix: readonly PropertyK
     const path = [...prefix, ...issue.path];
     if (issue.code === "unrecognized_keys") {
       for (const key of issue.keys) out.push({ pointer: toJsonPointer([...path, key]), detail: "unknown field" });
+    } else if (issue.code === "invalid_type" && /received undefined$/.test(issue.message)) {
+      // zod says "expected string, received undefined": the member is simply missing.
+      out.push({ pointer: toJsonPointer(path), detail: `required (${issue.expected})` });
     } else {
       out.push({ pointer: toJsonPointer(path), detail: issue.message });
     }
