@@ -42,7 +42,12 @@ export const DeclarationNumber = z
       });
     }
   })
-  .openapi({ example: "949920260000012345" });
+  .openapi({
+    pattern: "^\\d{4}\\d{4}[01]\\d{9}$",
+    description:
+      "18 digits: customs office (4), year (4), 1 import / 0 export, sequence (9); office, year and flag must agree with the lodgement",
+    example: "949920260000012345",
+  });
 
 /** Import or export. */
 export const Direction = z.enum(["import", "export"]).openapi("Direction");
@@ -78,7 +83,11 @@ export const HsCode = z
     const problem = hsCodeProblem(s);
     if (problem) ctx.addIssue({ code: "custom", message: problem });
   })
-  .openapi({ example: "5205120000" });
+  .openapi({
+    pattern: "^(0[1-9]|[1-6]\\d|7[0-689]|8\\d|9[0-7])\\d{8}$",
+    description: "10 digits: HS chapter 01–97 (77 is reserved), heading and subheading, 4 national digits",
+    example: "5205120000",
+  });
 
 const CURRENCIES = new Set(Intl.supportedValuesOf("currency"));
 
@@ -86,7 +95,11 @@ const CURRENCIES = new Set(Intl.supportedValuesOf("currency"));
 export const Currency = z
   .string()
   .refine((c) => CURRENCIES.has(c), { message: "not an ISO 4217 currency code in circulation (e.g. CNY, USD)" })
-  .openapi({ example: "USD" });
+  .openapi({
+    enum: [...CURRENCIES].sort(),
+    description: "An ISO 4217 currency code in circulation (the list of Node's ICU)",
+    example: "USD",
+  });
 
 /** An ISO 3166-1 alpha-2 country code. */
 export const CountryCode = z
@@ -94,7 +107,11 @@ export const CountryCode = z
   .refine((c) => /^[A-Z]{2}$/.test(c) && countries.isValid(c), {
     message: "not an ISO 3166-1 alpha-2 country code (e.g. KZ, UZ, RU)",
   })
-  .openapi({ example: "KZ" });
+  .openapi({
+    enum: Object.keys(countries.getAlpha2Codes()).sort(),
+    description: "An ISO 3166-1 alpha-2 country code",
+    example: "KZ",
+  });
 
 /** A unit of quantity: a code of UN/ECE Recommendation 20 Rev. 17 (unit-of-measure.ts), e.g. KGM, TNE, H87. */
 export const QuantityUnit = z
@@ -121,7 +138,8 @@ export const GoodsLine = z
       .number()
       .positive()
       .max(1e13)
-      .refine((v) => Number(v.toFixed(2)) === v, { message: "at most 2 decimals" }),
+      .refine((v) => Number(v.toFixed(2)) === v, { message: "at most 2 decimals" })
+      .openapi({ description: "The line's customs value in `currency`: positive, at most 2 decimals" }),
     currency: Currency,
     /** Origin country for imports, destination country for exports. */
     country: CountryCode,

@@ -92,6 +92,12 @@ export const DeclarationListQuery = z.strictObject({
 
 const DIMENSION_NAMES = ["port", "direction", "clearanceModel", "transportMode", "channel", "month"] as const;
 
+/** The pattern of a comma-separated list of `names` as the server reads it (spaces and empty parts ignored). */
+export const dimensionListPattern = (names: readonly string[]): string => {
+  const one = `(${names.join("|")})`;
+  return `^\\s*${one}?\\s*(,\\s*${one}?\\s*)*$`;
+};
+
 /** Comma-separated grouping dimensions. */
 const GroupBy = z
   .string()
@@ -112,7 +118,8 @@ const GroupBy = z
   })
   .openapi({
     type: "string",
-    description: `Comma-separated: ${DIMENSION_NAMES.join(", ")}`,
+    pattern: dimensionListPattern(DIMENSION_NAMES),
+    description: `Comma-separated, each at most once counted: ${DIMENSION_NAMES.join(", ")}`,
     example: "port,direction",
   });
 

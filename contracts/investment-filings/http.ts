@@ -3,6 +3,7 @@
  * a date a command omits is today.
  */
 import { QueryIntegerOr, SafeString, StreamVersion, Uuid } from "../http/common";
+import { dimensionListPattern } from "../direct-clearance/http";
 import { z } from "../http/zod";
 import { AutomatedCheck, FilingDetails, FilingEnterprise, FilingStatus } from "./filing-shapes";
 
@@ -84,6 +85,7 @@ export const FilingStatisticsQuery = z
       .optional()
       .openapi({
         type: "string",
+        pattern: dimensionListPattern(["route", "country", "industry", "kind"]),
         description: "Comma-separated: route, country, industry, kind",
         example: "route,country",
       }),

@@ -4,6 +4,7 @@
  * reads figures; the example partner consumer reads the direct-clearance topic and every event
  * validates against the published contract.
  */
+import type { components } from "../../contracts/generated/openapi";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import pino from "pino";
@@ -45,7 +46,8 @@ describeWithKafka("partner client and consumer against the running stack", () =>
 
     const lodged = await enterprise.POST("/declarations", {
       params: { header: { "idempotency-key": "partner-1" } },
-      body: l,
+      // The generated sample's currency and country are plain strings; the document lists them.
+      body: l as components["schemas"]["LodgeDeclarationBody"],
     });
     expect(lodged.response.status).toBe(201);
     expect(lodged.data?.declarationNumber).toBe(l.declarationNumber);
