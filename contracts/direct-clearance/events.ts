@@ -79,7 +79,7 @@ export const Milestone = z
       z.strictObject({ type: z.literal(type), at: BusinessTime, ...MILESTONES[type].fields }),
     ) as unknown as [z.ZodObject, ...z.ZodObject[]],
   )
-  .openapi("Milestone");
+  .openapi("Milestone", { example: { type: "accepted", at: "2026-09-10T09:20:00+08:00" } });
 
 /**
  * Data of HoldLifted. `heldSince` is when the lifted hold began, when that hold was already

@@ -21,18 +21,43 @@ import { DeclarationAmended, DeclarationLodged } from "./events";
 /** POST /declarations: lodge. `lodgedAt` defaults to now. */
 export const LodgeDeclarationBody = z
   .strictObject({ ...DeclarationLodged.shape, lodgedAt: BusinessTime.optional() })
-  .openapi("LodgeDeclarationBody");
+  .openapi("LodgeDeclarationBody", {
+    example: {
+      declarationNumber: "949920260000012345",
+      enterprise: "91350200776049653A",
+      direction: "export",
+      clearanceModel: "direct",
+      declaringOffice: "9499",
+      port: "horgos",
+      transportMode: "rail",
+      goods: [
+        {
+          lineNo: 1,
+          hsCode: "5205120000",
+          description: "棉纱线 cotton yarn",
+          quantity: 1000,
+          unit: "KGM",
+          value: 3000,
+          currency: "USD",
+          country: "KZ",
+        },
+      ],
+      lodgedAt: "2026-09-10T09:00:00+08:00",
+    },
+  });
 
 /** POST /declarations/{number}/amendments (before release). */
 export const AmendDeclarationBody = DeclarationAmended.refine(
   (b) => Object.values(b.changes).some((v) => v !== undefined),
   { message: "name at least one change (port, transportMode or goods)", path: ["changes"] },
-).openapi("AmendDeclarationBody");
+).openapi("AmendDeclarationBody", {
+  example: { changes: { transportMode: "road" }, reason: "改由公路运输出境" },
+});
 
 /** POST /declarations/{number}/withdrawal (before release). */
 export const WithdrawDeclarationBody = z
   .strictObject({ reason: SafeString.max(2000).trim().min(1) })
-  .openapi("WithdrawDeclarationBody");
+  .openapi("WithdrawDeclarationBody", { example: { reason: "合同取消" } });
 
 /** Path parameters of one declaration. */
 export const DeclarationParams = z.object({ declarationNumber: DeclarationNumber });

@@ -1233,6 +1233,30 @@ export interface components {
             /** @description Stream revision, from 0 */
             version: number;
         };
+        /**
+         * @example {
+         *       "year": 2026,
+         *       "ref": "2026-009",
+         *       "title": {
+         *         "zh": "跨境人民币全程电子缴税",
+         *         "en": "Fully electronic tax payment for cross-border RMB"
+         *       },
+         *       "field": "financial-innovation",
+         *       "scope": "nationwide",
+         *       "source": {
+         *         "batch": "SC-FTZ-7",
+         *         "item": "9",
+         *         "citation": "国函〔2023〕56号"
+         *       },
+         *       "coreContent": "依托电子缴税系统实现跨境人民币缴税全程电子化",
+         *       "leadDepartment": "tax",
+         *       "cooperatingDepartments": [
+         *         "pboc-branch"
+         *       ],
+         *       "deadline": "2026-06-30",
+         *       "implementationPath": "对接人民银行巴州分行开展试点"
+         *     }
+         */
         PlanTaskBody: {
             /** @example 2026 */
             year: number;
@@ -1262,6 +1286,11 @@ export interface components {
             /** @default [] */
             assumed: ("lead_department" | "cooperating_departments" | "deadline" | "implementation_path")[];
         };
+        /**
+         * @example {
+         *       "implementationPath": "对接人民银行巴州分行，先在库尔勒经开区试点"
+         *     }
+         */
         ReviseTaskBody: {
             title?: components["schemas"]["BilingualTitle"];
             /**
@@ -1275,11 +1304,25 @@ export interface components {
             implementationPath?: string;
             assumed?: ("lead_department" | "cooperating_departments" | "deadline" | "implementation_path")[];
         };
+        /**
+         * @example {
+         *       "leadDepartment": "tax",
+         *       "cooperatingDepartments": [
+         *         "pboc-branch",
+         *         "commerce"
+         *       ]
+         *     }
+         */
         AssignDepartmentsBody: {
             leadDepartment: string;
             /** @default [] */
             cooperatingDepartments: string[];
         };
+        /**
+         * @example {
+         *       "on": "2026-03-01"
+         *     }
+         */
         StartTaskBody: {
             /**
              * Format: date
@@ -1287,6 +1330,16 @@ export interface components {
              */
             on?: string;
         };
+        /**
+         * @example {
+         *       "percent": 40,
+         *       "narrative": "已完成系统对接测试",
+         *       "evidence": [
+         *         "https://www.example.gov.cn/notice/2026-05-01"
+         *       ],
+         *       "asOf": "2026-05-01"
+         *     }
+         */
         ProgressReportBody: {
             /** @description Percent complete, 0–100 */
             percent: number;
@@ -1300,6 +1353,12 @@ export interface components {
              */
             asOf?: string;
         };
+        /**
+         * @example {
+         *       "to": "2026-09-30",
+         *       "reason": "等待人民银行系统升级"
+         *     }
+         */
         RescheduleBody: {
             /**
              * Format: date
@@ -1308,6 +1367,15 @@ export interface components {
             to: string;
             reason: string;
         };
+        /**
+         * @example {
+         *       "on": "2026-06-20",
+         *       "summary": "已在全州推广",
+         *       "evidence": [
+         *         "https://www.example.gov.cn/notice/2026-06-20"
+         *       ]
+         *     }
+         */
         ReplicationBody: {
             /**
              * Format: date
@@ -1319,13 +1387,31 @@ export interface components {
             /** @default [] */
             evidence: string[];
         };
+        /**
+         * @example {
+         *       "reason": "本地暂无相关业务，经研究暂缓"
+         *     }
+         */
         ReasonBody: {
             reason: string;
         };
+        /**
+         * @example {
+         *       "resolution": "系统升级已完成"
+         *     }
+         */
         UnblockBody: {
             /** @default  */
             resolution: string;
         };
+        /**
+         * @example {
+         *       "kind": "final",
+         *       "rating": "good",
+         *       "remarks": "按期落地，效果良好",
+         *       "evaluatedOn": "2026-07-15"
+         *     }
+         */
         EvaluationBody: {
             kind: components["schemas"]["EvaluationKind"];
             rating: components["schemas"]["EvaluationRating"];
@@ -1433,6 +1519,30 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        /**
+         * @example {
+         *       "declarationNumber": "949920260000012345",
+         *       "enterprise": "91350200776049653A",
+         *       "direction": "export",
+         *       "clearanceModel": "direct",
+         *       "declaringOffice": "9499",
+         *       "port": "horgos",
+         *       "transportMode": "rail",
+         *       "goods": [
+         *         {
+         *           "lineNo": 1,
+         *           "hsCode": "5205120000",
+         *           "description": "棉纱线 cotton yarn",
+         *           "quantity": 1000,
+         *           "unit": "KGM",
+         *           "value": 3000,
+         *           "currency": "USD",
+         *           "country": "KZ"
+         *         }
+         *       ],
+         *       "lodgedAt": "2026-09-10T09:00:00+08:00"
+         *     }
+         */
         LodgeDeclarationBody: {
             /**
              * @description 18 digits: customs office (4), year (4), 1 import / 0 export, sequence (9); office, year and flag must agree with the lodgement
@@ -1456,6 +1566,14 @@ export interface components {
              */
             lodgedAt?: string;
         };
+        /**
+         * @example {
+         *       "changes": {
+         *         "transportMode": "road"
+         *       },
+         *       "reason": "改由公路运输出境"
+         *     }
+         */
         AmendDeclarationBody: {
             changes: components["schemas"]["DeclarationChanges"];
             reason: string;
@@ -1465,9 +1583,20 @@ export interface components {
             transportMode?: components["schemas"]["TransportMode"];
             goods?: components["schemas"]["GoodsLine"][];
         };
+        /**
+         * @example {
+         *       "reason": "合同取消"
+         *     }
+         */
         WithdrawDeclarationBody: {
             reason: string;
         };
+        /**
+         * @example {
+         *       "type": "accepted",
+         *       "at": "2026-09-10T09:20:00+08:00"
+         *     }
+         */
         Milestone: {
             /** @enum {string} */
             type: "accepted";
@@ -1927,12 +2056,12 @@ export interface components {
         };
         /**
          * @example {
-         *       "editionId": "national-2098",
+         *       "editionId": "national-2001",
          *       "scope": "national",
-         *       "title": "外商投资准入特别管理措施（负面清单）（2098年版）",
+         *       "title": "外商投资准入特别管理措施（负面清单）（接口示例，非真实版本）",
          *       "titleEn": "Special Administrative Measures (Negative List) for Foreign Investment Access (2099 edition)",
          *       "order": "国家发展改革委 商务部令",
-         *       "inForceFrom": "2098-01-01",
+         *       "inForceFrom": "2001-01-01",
          *       "source": "The edition as published by NDRC and MOFCOM",
          *       "notes": "Industry codes are this product's mapping of each measure's activity",
          *       "measureCount": 2,
@@ -2008,8 +2137,8 @@ export interface components {
          *           "wholeClass": false
          *         }
          *       ],
-         *       "inForceUntil": "2098-12-31",
-         *       "replacedBy": "national-2099"
+         *       "inForceUntil": "2001-12-31",
+         *       "replacedBy": "national-2002"
          *     }
          */
         NegativeListHistoricalEditionRecord: {
@@ -2146,6 +2275,25 @@ export interface components {
         };
         /** @enum {string} */
         FilingRoute: "mofcom_information_report" | "mofcom_filing" | "mofcom_approval" | "ndrc_national_filing" | "ndrc_provincial_filing" | "ndrc_approval" | "contracting_filing" | "contracting_initiation";
+        /**
+         * @example {
+         *       "enterprise": "91350200776049653A",
+         *       "details": {
+         *         "kind": "outbound_investment",
+         *         "destinationCountry": "KZ",
+         *         "industryCodes": [
+         *           "1711"
+         *         ],
+         *         "investment": {
+         *           "value": 1000000,
+         *           "currency": "USD",
+         *           "usd": 1000000
+         *         },
+         *         "sensitiveIndustry": false,
+         *         "description": "在阿拉木图新建棉纺厂"
+         *       }
+         *     }
+         */
         SubmitFilingBody: {
             /**
              * @description Unified social credit code (GB 32100-2015), in capital letters (lower case is refused): registration authority and category codes of GB 32100-2015, a GB/T 2260 division code in characters 3-8, and the check character
@@ -2154,24 +2302,66 @@ export interface components {
             enterprise: string;
             details: components["schemas"]["FilingDetails"];
         };
+        /**
+         * @example {
+         *       "details": {
+         *         "kind": "outbound_investment",
+         *         "destinationCountry": "KZ",
+         *         "industryCodes": [
+         *           "1711"
+         *         ],
+         *         "investment": {
+         *           "value": 1200000,
+         *           "currency": "USD",
+         *           "usd": 1200000
+         *         },
+         *         "sensitiveIndustry": false,
+         *         "description": "在阿拉木图新建棉纺厂（扩大规模）"
+         *       },
+         *       "reason": "投资额调整"
+         *     }
+         */
         AmendFilingBody: {
             details: components["schemas"]["FilingDetails"];
             reason: string;
         };
+        /**
+         * @example {
+         *       "reason": "需补充可行性研究报告"
+         *     }
+         */
         FilingReasonBody: {
             reason: string;
         };
+        /**
+         * @example {
+         *       "filingNumber": "新境外投资〔2026〕第00012号"
+         *     }
+         */
         AcceptFilingBody: {
             filingNumber: string;
         };
+        /**
+         * @example {
+         *       "reasons": [
+         *         "投资主体资料不全"
+         *       ]
+         *     }
+         */
         RejectFilingBody: {
             reasons: string[];
         };
+        /**
+         * @example {
+         *       "certificateNumber": "境外投资证第N6500202600012号"
+         *     }
+         */
         CertificateBody: {
             certificateNumber: string;
             /** Format: date */
             issuedOn?: string;
         };
+        /** @example {} */
         UseCertificateBody: {
             /** Format: date */
             on?: string;

@@ -13,23 +13,53 @@ const LocalDate = z.iso.date();
 /** POST /filings. */
 export const SubmitFilingBody = z
   .strictObject({ enterprise: FilingEnterprise, details: FilingDetails })
-  .openapi("SubmitFilingBody");
+  .openapi("SubmitFilingBody", {
+    example: {
+      enterprise: "91350200776049653A",
+      details: {
+        kind: "outbound_investment",
+        destinationCountry: "KZ",
+        industryCodes: ["1711"],
+        investment: { value: 1_000_000, currency: "USD", usd: 1_000_000 },
+        sensitiveIndustry: false,
+        description: "在阿拉木图新建棉纺厂",
+      },
+    },
+  });
 /** POST /filings/{id}/amendments (while pending). */
-export const AmendFilingBody = z.strictObject({ details: FilingDetails, reason: Reason }).openapi("AmendFilingBody");
+export const AmendFilingBody = z.strictObject({ details: FilingDetails, reason: Reason }).openapi("AmendFilingBody", {
+  example: {
+    details: {
+      kind: "outbound_investment",
+      destinationCountry: "KZ",
+      industryCodes: ["1711"],
+      investment: { value: 1_200_000, currency: "USD", usd: 1_200_000 },
+      sensitiveIndustry: false,
+      description: "在阿拉木图新建棉纺厂（扩大规模）",
+    },
+    reason: "投资额调整",
+  },
+});
 /** Withdrawal and referral. */
-export const FilingReasonBody = z.strictObject({ reason: Reason }).openapi("FilingReasonBody");
+export const FilingReasonBody = z
+  .strictObject({ reason: Reason })
+  .openapi("FilingReasonBody", { example: { reason: "需补充可行性研究报告" } });
 /** POST /filings/{id}/acceptance. */
 export const AcceptFilingBody = z
   .strictObject({ filingNumber: SafeString.max(60).trim().min(1) })
-  .openapi("AcceptFilingBody");
+  .openapi("AcceptFilingBody", { example: { filingNumber: "新境外投资〔2026〕第00012号" } });
 /** POST /filings/{id}/rejection. */
-export const RejectFilingBody = z.strictObject({ reasons: z.array(Reason).min(1).max(20) }).openapi("RejectFilingBody");
+export const RejectFilingBody = z
+  .strictObject({ reasons: z.array(Reason).min(1).max(20) })
+  .openapi("RejectFilingBody", { example: { reasons: ["投资主体资料不全"] } });
 /** POST /filings/{id}/certificate. */
 export const CertificateBody = z
   .strictObject({ certificateNumber: SafeString.max(60).trim().min(1), issuedOn: LocalDate.optional() })
-  .openapi("CertificateBody");
+  .openapi("CertificateBody", { example: { certificateNumber: "境外投资证第N6500202600012号" } });
 /** POST /filings/{id}/use: the investment was made on `on`. */
-export const UseCertificateBody = z.strictObject({ on: LocalDate.optional() }).openapi("UseCertificateBody");
+export const UseCertificateBody = z
+  .strictObject({ on: LocalDate.optional() })
+  .openapi("UseCertificateBody", { example: {} });
 
 export const FilingParams = z.object({ filingId: Uuid.transform((id) => id.toLowerCase()) });
 

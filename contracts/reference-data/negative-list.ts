@@ -300,11 +300,12 @@ export const NegativeListHistoricalEditionRecorded = z
   .openapi("NegativeListHistoricalEditionRecorded", {
     example: {
       ...EXAMPLE_EDITION,
-      editionId: "national-2098",
-      title: "外商投资准入特别管理措施（负面清单）（2098年版）",
-      inForceFrom: "2098-01-01",
-      inForceUntil: "2098-12-31",
-      replacedBy: "national-2099",
+      // Invented, and in the past (a historical edition must have ended): no real edition is quoted.
+      editionId: "national-2001",
+      title: "外商投资准入特别管理措施（负面清单）（接口示例，非真实版本）",
+      inForceFrom: "2001-01-01",
+      inForceUntil: "2001-12-31",
+      replacedBy: "national-2002",
     },
   });
 export type HistoricalEditionData = z.output<typeof NegativeListHistoricalEditionRecorded>;

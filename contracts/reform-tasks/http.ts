@@ -23,20 +23,38 @@ import {
 const Reason = SafeString.max(2000).trim().min(1);
 
 /** POST /reform-tasks: plan a task in a year's list. The task id derives from (year, ref). */
-export const PlanTaskBody = TaskDefinition.openapi("PlanTaskBody");
+export const PlanTaskBody = TaskDefinition.openapi("PlanTaskBody", {
+  example: {
+    year: 2026,
+    ref: "2026-009",
+    title: { zh: "跨境人民币全程电子缴税", en: "Fully electronic tax payment for cross-border RMB" },
+    field: "financial-innovation",
+    scope: "nationwide",
+    source: { batch: "SC-FTZ-7", item: "9", citation: "国函〔2023〕56号" },
+    coreContent: "依托电子缴税系统实现跨境人民币缴税全程电子化",
+    leadDepartment: "tax",
+    cooperatingDepartments: ["pboc-branch"],
+    deadline: "2026-06-30",
+    implementationPath: "对接人民银行巴州分行开展试点",
+  },
+});
 
 /** POST /reform-tasks/{taskId}/revisions: changed definition fields (at least one). */
 export const ReviseTaskBody = RevisableFields.strict()
   .refine((b) => Object.values(b).some((v) => v !== undefined), { message: "name at least one field to revise" })
-  .openapi("ReviseTaskBody");
+  .openapi("ReviseTaskBody", { example: { implementationPath: "对接人民银行巴州分行，先在库尔勒经开区试点" } });
 
 /** POST /reform-tasks/{taskId}/departments. */
 export const AssignDepartmentsBody = z
   .strictObject({ leadDepartment: RefCode, cooperatingDepartments: z.array(RefCode).max(20).default([]) })
-  .openapi("AssignDepartmentsBody");
+  .openapi("AssignDepartmentsBody", {
+    example: { leadDepartment: "tax", cooperatingDepartments: ["pboc-branch", "commerce"] },
+  });
 
 /** POST /reform-tasks/{taskId}/start. */
-export const StartTaskBody = z.strictObject({ on: LocalDate.optional() }).openapi("StartTaskBody");
+export const StartTaskBody = z
+  .strictObject({ on: LocalDate.optional() })
+  .openapi("StartTaskBody", { example: { on: "2026-03-01" } });
 
 /** POST /reform-tasks/{taskId}/progress-reports. */
 export const ProgressReportBody = z
@@ -46,10 +64,19 @@ export const ProgressReportBody = z
     evidence: z.array(EvidenceLink).max(20).default([]),
     asOf: LocalDate.optional(),
   })
-  .openapi("ProgressReportBody");
+  .openapi("ProgressReportBody", {
+    example: {
+      percent: 40,
+      narrative: "已完成系统对接测试",
+      evidence: ["https://www.example.gov.cn/notice/2026-05-01"],
+      asOf: "2026-05-01",
+    },
+  });
 
 /** POST /reform-tasks/{taskId}/reschedules: a new deadline and why (the history keeps both). */
-export const RescheduleBody = z.strictObject({ to: LocalDate, reason: Reason }).openapi("RescheduleBody");
+export const RescheduleBody = z
+  .strictObject({ to: LocalDate, reason: Reason })
+  .openapi("RescheduleBody", { example: { to: "2026-09-30", reason: "等待人民银行系统升级" } });
 
 /** POST /reform-tasks/{taskId}/replication: the reform was replicated (落地). */
 export const ReplicationBody = z
@@ -58,15 +85,19 @@ export const ReplicationBody = z
     summary: SafeString.max(4000).trim().default(""),
     evidence: z.array(EvidenceLink).max(20).default([]),
   })
-  .openapi("ReplicationBody");
+  .openapi("ReplicationBody", {
+    example: { on: "2026-06-20", summary: "已在全州推广", evidence: ["https://www.example.gov.cn/notice/2026-06-20"] },
+  });
 
 /** Body of not-applicable, block, reopen and archive. */
-export const ReasonBody = z.strictObject({ reason: Reason }).openapi("ReasonBody");
+export const ReasonBody = z
+  .strictObject({ reason: Reason })
+  .openapi("ReasonBody", { example: { reason: "本地暂无相关业务，经研究暂缓" } });
 
 /** POST /reform-tasks/{taskId}/unblock. */
 export const UnblockBody = z
   .strictObject({ resolution: SafeString.max(2000).trim().default("") })
-  .openapi("UnblockBody");
+  .openapi("UnblockBody", { example: { resolution: "系统升级已完成" } });
 
 /** POST /reform-tasks/{taskId}/evaluations. */
 export const EvaluationBody = z
@@ -76,7 +107,9 @@ export const EvaluationBody = z
     remarks: SafeString.max(4000).trim().default(""),
     evaluatedOn: LocalDate.optional(),
   })
-  .openapi("EvaluationBody");
+  .openapi("EvaluationBody", {
+    example: { kind: "final", rating: "good", remarks: "按期落地，效果良好", evaluatedOn: "2026-07-15" },
+  });
 
 /** Path parameters of one task. */
 export const TaskIdParams = z.object({ taskId: Uuid.transform((id) => id.toLowerCase()) });

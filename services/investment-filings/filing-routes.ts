@@ -175,7 +175,7 @@ const UPDATES: Update<z.ZodType>[] = [
     path: "lapse",
     role: "admin",
     summary: "Record that the certificate lapsed unused after two years (bureau)",
-    body: z.strictObject({}),
+    body: z.strictObject({}).openapi({ example: {} }),
     toCommand: (_b, at) => ({ kind: "lapse", at }),
   }),
 ];
