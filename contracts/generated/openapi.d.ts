@@ -3698,7 +3698,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description The ETag the update is based on, e.g. `"3"` (or `"3.overdue"`: the version is what counts). Missing → 428; stale → 412; a weak tag never matches (412); anything but one entity tag → 400. */
+                /** @description The ETag the update is based on, e.g. `"3"` (or `"3.overdue"`: the version is what counts), or a list (`"3", "4"`: any of them). Missing → 428; stale → 412 with actualVersion; a weak tag never matches (412); anything but entity tags → 400. */
                 "if-match": string;
                 /** @description Makes a POST safe to retry: the same key and payload return the stored response (with Idempotent-Replayed: true); a different payload with the same key is refused (422); a concurrent duplicate gets 409. 1–255 printable ASCII characters, quoted (a structured-field string) or bare; malformed → 400. */
                 "idempotency-key"?: string;
@@ -3882,7 +3882,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description The ETag the update is based on, e.g. `"3"` (or `"3.overdue"`: the version is what counts). Missing → 428; stale → 412; a weak tag never matches (412); anything but one entity tag → 400. */
+                /** @description The ETag the update is based on, e.g. `"3"` (or `"3.overdue"`: the version is what counts), or a list (`"3", "4"`: any of them). Missing → 428; stale → 412 with actualVersion; a weak tag never matches (412); anything but entity tags → 400. */
                 "if-match": string;
                 /** @description Makes a POST safe to retry: the same key and payload return the stored response (with Idempotent-Replayed: true); a different payload with the same key is refused (422); a concurrent duplicate gets 409. 1–255 printable ASCII characters, quoted (a structured-field string) or bare; malformed → 400. */
                 "idempotency-key"?: string;
@@ -4066,7 +4066,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description The ETag the update is based on, e.g. `"3"` (or `"3.overdue"`: the version is what counts). Missing → 428; stale → 412; a weak tag never matches (412); anything but one entity tag → 400. */
+                /** @description The ETag the update is based on, e.g. `"3"` (or `"3.overdue"`: the version is what counts), or a list (`"3", "4"`: any of them). Missing → 428; stale → 412 with actualVersion; a weak tag never matches (412); anything but entity tags → 400. */
                 "if-match": string;
                 /** @description Makes a POST safe to retry: the same key and payload return the stored response (with Idempotent-Replayed: true); a different payload with the same key is refused (422); a concurrent duplicate gets 409. 1–255 printable ASCII characters, quoted (a structured-field string) or bare; malformed → 400. */
                 "idempotency-key"?: string;
@@ -4250,7 +4250,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description The ETag the update is based on, e.g. `"3"` (or `"3.overdue"`: the version is what counts). Missing → 428; stale → 412; a weak tag never matches (412); anything but one entity tag → 400. */
+                /** @description The ETag the update is based on, e.g. `"3"` (or `"3.overdue"`: the version is what counts), or a list (`"3", "4"`: any of them). Missing → 428; stale → 412 with actualVersion; a weak tag never matches (412); anything but entity tags → 400. */
                 "if-match": string;
                 /** @description Makes a POST safe to retry: the same key and payload return the stored response (with Idempotent-Replayed: true); a different payload with the same key is refused (422); a concurrent duplicate gets 409. 1–255 printable ASCII characters, quoted (a structured-field string) or bare; malformed → 400. */
                 "idempotency-key"?: string;
@@ -4434,7 +4434,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description The ETag the update is based on, e.g. `"3"` (or `"3.overdue"`: the version is what counts). Missing → 428; stale → 412; a weak tag never matches (412); anything but one entity tag → 400. */
+                /** @description The ETag the update is based on, e.g. `"3"` (or `"3.overdue"`: the version is what counts), or a list (`"3", "4"`: any of them). Missing → 428; stale → 412 with actualVersion; a weak tag never matches (412); anything but entity tags → 400. */
                 "if-match": string;
                 /** @description Makes a POST safe to retry: the same key and payload return the stored response (with Idempotent-Replayed: true); a different payload with the same key is refused (422); a concurrent duplicate gets 409. 1–255 printable ASCII characters, quoted (a structured-field string) or bare; malformed → 400. */
                 "idempotency-key"?: string;
@@ -4618,7 +4618,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description The ETag the update is based on, e.g. `"3"` (or `"3.overdue"`: the version is what counts). Missing → 428; stale → 412; a weak tag never matches (412); anything but one entity tag → 400. */
+                /** @description The ETag the update is based on, e.g. `"3"` (or `"3.overdue"`: the version is what counts), or a list (`"3", "4"`: any of them). Missing → 428; stale → 412 with actualVersion; a weak tag never matches (412); anything but entity tags → 400. */
                 "if-match": string;
                 /** @description Makes a POST safe to retry: the same key and payload return the stored response (with Idempotent-Replayed: true); a different payload with the same key is refused (422); a concurrent duplicate gets 409. 1–255 printable ASCII characters, quoted (a structured-field string) or bare; malformed → 400. */
                 "idempotency-key"?: string;
@@ -4802,7 +4802,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description The ETag the update is based on, e.g. `"3"` (or `"3.overdue"`: the version is what counts). Missing → 428; stale → 412; a weak tag never matches (412); anything but one entity tag → 400. */
+                /** @description The ETag the update is based on, e.g. `"3"` (or `"3.overdue"`: the version is what counts), or a list (`"3", "4"`: any of them). Missing → 428; stale → 412 with actualVersion; a weak tag never matches (412); anything but entity tags → 400. */
                 "if-match": string;
                 /** @description Makes a POST safe to retry: the same key and payload return the stored response (with Idempotent-Replayed: true); a different payload with the same key is refused (422); a concurrent duplicate gets 409. 1–255 printable ASCII characters, quoted (a structured-field string) or bare; malformed → 400. */
                 "idempotency-key"?: string;
@@ -4986,7 +4986,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description The ETag the update is based on, e.g. `"3"` (or `"3.overdue"`: the version is what counts). Missing → 428; stale → 412; a weak tag never matches (412); anything but one entity tag → 400. */
+                /** @description The ETag the update is based on, e.g. `"3"` (or `"3.overdue"`: the version is what counts), or a list (`"3", "4"`: any of them). Missing → 428; stale → 412 with actualVersion; a weak tag never matches (412); anything but entity tags → 400. */
                 "if-match": string;
                 /** @description Makes a POST safe to retry: the same key and payload return the stored response (with Idempotent-Replayed: true); a different payload with the same key is refused (422); a concurrent duplicate gets 409. 1–255 printable ASCII characters, quoted (a structured-field string) or bare; malformed → 400. */
                 "idempotency-key"?: string;
@@ -5170,7 +5170,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description The ETag the update is based on, e.g. `"3"` (or `"3.overdue"`: the version is what counts). Missing → 428; stale → 412; a weak tag never matches (412); anything but one entity tag → 400. */
+                /** @description The ETag the update is based on, e.g. `"3"` (or `"3.overdue"`: the version is what counts), or a list (`"3", "4"`: any of them). Missing → 428; stale → 412 with actualVersion; a weak tag never matches (412); anything but entity tags → 400. */
                 "if-match": string;
                 /** @description Makes a POST safe to retry: the same key and payload return the stored response (with Idempotent-Replayed: true); a different payload with the same key is refused (422); a concurrent duplicate gets 409. 1–255 printable ASCII characters, quoted (a structured-field string) or bare; malformed → 400. */
                 "idempotency-key"?: string;
@@ -5354,7 +5354,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description The ETag the update is based on, e.g. `"3"` (or `"3.overdue"`: the version is what counts). Missing → 428; stale → 412; a weak tag never matches (412); anything but one entity tag → 400. */
+                /** @description The ETag the update is based on, e.g. `"3"` (or `"3.overdue"`: the version is what counts), or a list (`"3", "4"`: any of them). Missing → 428; stale → 412 with actualVersion; a weak tag never matches (412); anything but entity tags → 400. */
                 "if-match": string;
                 /** @description Makes a POST safe to retry: the same key and payload return the stored response (with Idempotent-Replayed: true); a different payload with the same key is refused (422); a concurrent duplicate gets 409. 1–255 printable ASCII characters, quoted (a structured-field string) or bare; malformed → 400. */
                 "idempotency-key"?: string;
@@ -5538,7 +5538,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description The ETag the update is based on, e.g. `"3"` (or `"3.overdue"`: the version is what counts). Missing → 428; stale → 412; a weak tag never matches (412); anything but one entity tag → 400. */
+                /** @description The ETag the update is based on, e.g. `"3"` (or `"3.overdue"`: the version is what counts), or a list (`"3", "4"`: any of them). Missing → 428; stale → 412 with actualVersion; a weak tag never matches (412); anything but entity tags → 400. */
                 "if-match": string;
                 /** @description Makes a POST safe to retry: the same key and payload return the stored response (with Idempotent-Replayed: true); a different payload with the same key is refused (422); a concurrent duplicate gets 409. 1–255 printable ASCII characters, quoted (a structured-field string) or bare; malformed → 400. */
                 "idempotency-key"?: string;
@@ -5722,7 +5722,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description The ETag the update is based on, e.g. `"3"` (or `"3.overdue"`: the version is what counts). Missing → 428; stale → 412; a weak tag never matches (412); anything but one entity tag → 400. */
+                /** @description The ETag the update is based on, e.g. `"3"` (or `"3.overdue"`: the version is what counts), or a list (`"3", "4"`: any of them). Missing → 428; stale → 412 with actualVersion; a weak tag never matches (412); anything but entity tags → 400. */
                 "if-match": string;
                 /** @description Makes a POST safe to retry: the same key and payload return the stored response (with Idempotent-Replayed: true); a different payload with the same key is refused (422); a concurrent duplicate gets 409. 1–255 printable ASCII characters, quoted (a structured-field string) or bare; malformed → 400. */
                 "idempotency-key"?: string;
@@ -6408,7 +6408,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description The ETag the update is based on, e.g. `"3"` (or `"3.overdue"`: the version is what counts). Missing → 428; stale → 412; a weak tag never matches (412); anything but one entity tag → 400. */
+                /** @description The ETag the update is based on, e.g. `"3"` (or `"3.overdue"`: the version is what counts), or a list (`"3", "4"`: any of them). Missing → 428; stale → 412 with actualVersion; a weak tag never matches (412); anything but entity tags → 400. */
                 "if-match": string;
                 /** @description Makes a POST safe to retry: the same key and payload return the stored response (with Idempotent-Replayed: true); a different payload with the same key is refused (422); a concurrent duplicate gets 409. 1–255 printable ASCII characters, quoted (a structured-field string) or bare; malformed → 400. */
                 "idempotency-key"?: string;
@@ -6593,7 +6593,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description The ETag the update is based on, e.g. `"3"` (or `"3.overdue"`: the version is what counts). Missing → 428; stale → 412; a weak tag never matches (412); anything but one entity tag → 400. */
+                /** @description The ETag the update is based on, e.g. `"3"` (or `"3.overdue"`: the version is what counts), or a list (`"3", "4"`: any of them). Missing → 428; stale → 412 with actualVersion; a weak tag never matches (412); anything but entity tags → 400. */
                 "if-match": string;
                 /** @description Makes a POST safe to retry: the same key and payload return the stored response (with Idempotent-Replayed: true); a different payload with the same key is refused (422); a concurrent duplicate gets 409. 1–255 printable ASCII characters, quoted (a structured-field string) or bare; malformed → 400. */
                 "idempotency-key"?: string;
@@ -6778,7 +6778,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The ETag the update is based on, e.g. `"3"` (or `"3.overdue"`: the version is what counts). Missing → 428; stale → 412; a weak tag never matches (412); anything but one entity tag → 400. */
+                /** @description The ETag the update is based on, e.g. `"3"` (or `"3.overdue"`: the version is what counts), or a list (`"3", "4"`: any of them). Missing → 428; stale → 412 with actualVersion; a weak tag never matches (412); anything but entity tags → 400. */
                 "if-match"?: string;
                 /** @description Makes a POST safe to retry: the same key and payload return the stored response (with Idempotent-Replayed: true); a different payload with the same key is refused (422); a concurrent duplicate gets 409. 1–255 printable ASCII characters, quoted (a structured-field string) or bare; malformed → 400. */
                 "idempotency-key"?: string;
@@ -8544,7 +8544,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description The ETag the update is based on, e.g. `"3"` (or `"3.overdue"`: the version is what counts). Missing → 428; stale → 412; a weak tag never matches (412); anything but one entity tag → 400. */
+                /** @description The ETag the update is based on, e.g. `"3"` (or `"3.overdue"`: the version is what counts), or a list (`"3", "4"`: any of them). Missing → 428; stale → 412 with actualVersion; a weak tag never matches (412); anything but entity tags → 400. */
                 "if-match": string;
                 /** @description Makes a POST safe to retry: the same key and payload return the stored response (with Idempotent-Replayed: true); a different payload with the same key is refused (422); a concurrent duplicate gets 409. 1–255 printable ASCII characters, quoted (a structured-field string) or bare; malformed → 400. */
                 "idempotency-key"?: string;
@@ -8728,7 +8728,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description The ETag the update is based on, e.g. `"3"` (or `"3.overdue"`: the version is what counts). Missing → 428; stale → 412; a weak tag never matches (412); anything but one entity tag → 400. */
+                /** @description The ETag the update is based on, e.g. `"3"` (or `"3.overdue"`: the version is what counts), or a list (`"3", "4"`: any of them). Missing → 428; stale → 412 with actualVersion; a weak tag never matches (412); anything but entity tags → 400. */
                 "if-match": string;
                 /** @description Makes a POST safe to retry: the same key and payload return the stored response (with Idempotent-Replayed: true); a different payload with the same key is refused (422); a concurrent duplicate gets 409. 1–255 printable ASCII characters, quoted (a structured-field string) or bare; malformed → 400. */
                 "idempotency-key"?: string;
@@ -8912,7 +8912,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description The ETag the update is based on, e.g. `"3"` (or `"3.overdue"`: the version is what counts). Missing → 428; stale → 412; a weak tag never matches (412); anything but one entity tag → 400. */
+                /** @description The ETag the update is based on, e.g. `"3"` (or `"3.overdue"`: the version is what counts), or a list (`"3", "4"`: any of them). Missing → 428; stale → 412 with actualVersion; a weak tag never matches (412); anything but entity tags → 400. */
                 "if-match": string;
                 /** @description Makes a POST safe to retry: the same key and payload return the stored response (with Idempotent-Replayed: true); a different payload with the same key is refused (422); a concurrent duplicate gets 409. 1–255 printable ASCII characters, quoted (a structured-field string) or bare; malformed → 400. */
                 "idempotency-key"?: string;
@@ -9096,7 +9096,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description The ETag the update is based on, e.g. `"3"` (or `"3.overdue"`: the version is what counts). Missing → 428; stale → 412; a weak tag never matches (412); anything but one entity tag → 400. */
+                /** @description The ETag the update is based on, e.g. `"3"` (or `"3.overdue"`: the version is what counts), or a list (`"3", "4"`: any of them). Missing → 428; stale → 412 with actualVersion; a weak tag never matches (412); anything but entity tags → 400. */
                 "if-match": string;
                 /** @description Makes a POST safe to retry: the same key and payload return the stored response (with Idempotent-Replayed: true); a different payload with the same key is refused (422); a concurrent duplicate gets 409. 1–255 printable ASCII characters, quoted (a structured-field string) or bare; malformed → 400. */
                 "idempotency-key"?: string;
@@ -9280,7 +9280,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description The ETag the update is based on, e.g. `"3"` (or `"3.overdue"`: the version is what counts). Missing → 428; stale → 412; a weak tag never matches (412); anything but one entity tag → 400. */
+                /** @description The ETag the update is based on, e.g. `"3"` (or `"3.overdue"`: the version is what counts), or a list (`"3", "4"`: any of them). Missing → 428; stale → 412 with actualVersion; a weak tag never matches (412); anything but entity tags → 400. */
                 "if-match": string;
                 /** @description Makes a POST safe to retry: the same key and payload return the stored response (with Idempotent-Replayed: true); a different payload with the same key is refused (422); a concurrent duplicate gets 409. 1–255 printable ASCII characters, quoted (a structured-field string) or bare; malformed → 400. */
                 "idempotency-key"?: string;
@@ -9464,7 +9464,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description The ETag the update is based on, e.g. `"3"` (or `"3.overdue"`: the version is what counts). Missing → 428; stale → 412; a weak tag never matches (412); anything but one entity tag → 400. */
+                /** @description The ETag the update is based on, e.g. `"3"` (or `"3.overdue"`: the version is what counts), or a list (`"3", "4"`: any of them). Missing → 428; stale → 412 with actualVersion; a weak tag never matches (412); anything but entity tags → 400. */
                 "if-match": string;
                 /** @description Makes a POST safe to retry: the same key and payload return the stored response (with Idempotent-Replayed: true); a different payload with the same key is refused (422); a concurrent duplicate gets 409. 1–255 printable ASCII characters, quoted (a structured-field string) or bare; malformed → 400. */
                 "idempotency-key"?: string;
@@ -9648,7 +9648,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description The ETag the update is based on, e.g. `"3"` (or `"3.overdue"`: the version is what counts). Missing → 428; stale → 412; a weak tag never matches (412); anything but one entity tag → 400. */
+                /** @description The ETag the update is based on, e.g. `"3"` (or `"3.overdue"`: the version is what counts), or a list (`"3", "4"`: any of them). Missing → 428; stale → 412 with actualVersion; a weak tag never matches (412); anything but entity tags → 400. */
                 "if-match": string;
                 /** @description Makes a POST safe to retry: the same key and payload return the stored response (with Idempotent-Replayed: true); a different payload with the same key is refused (422); a concurrent duplicate gets 409. 1–255 printable ASCII characters, quoted (a structured-field string) or bare; malformed → 400. */
                 "idempotency-key"?: string;
@@ -9832,7 +9832,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description The ETag the update is based on, e.g. `"3"` (or `"3.overdue"`: the version is what counts). Missing → 428; stale → 412; a weak tag never matches (412); anything but one entity tag → 400. */
+                /** @description The ETag the update is based on, e.g. `"3"` (or `"3.overdue"`: the version is what counts), or a list (`"3", "4"`: any of them). Missing → 428; stale → 412 with actualVersion; a weak tag never matches (412); anything but entity tags → 400. */
                 "if-match": string;
                 /** @description Makes a POST safe to retry: the same key and payload return the stored response (with Idempotent-Replayed: true); a different payload with the same key is refused (422); a concurrent duplicate gets 409. 1–255 printable ASCII characters, quoted (a structured-field string) or bare; malformed → 400. */
                 "idempotency-key"?: string;

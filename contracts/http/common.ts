@@ -70,12 +70,14 @@ export const RequiredIdempotencyKeyHeader = IdempotencyKeyValue.openapi({
 /** `If-Match` request header: the strong ETag (`"<version>"`) the client last read. Required on updates. */
 export const IfMatchHeader = z
   .string()
-  // One entity tag (RFC 9110 §8.8.3) or `*`; a tag that is not a version can never match (412).
-  .regex(/^\s*(\*|(W\/)?"[\x21\x23-\x7e]*")\s*$/)
+  // `*`, or entity tags separated by commas (RFC 9110 §8.8.3, §13.1.1); a tag that is not a
+  // version never matches (412).
+  .regex(/^\s*(\*|(W\/)?"[\x21\x23-\x7e]*"(\s*,\s*(W\/)?"[\x21\x23-\x7e]*")*)\s*$/)
   .openapi({
     description:
-      'The ETag the update is based on, e.g. `"3"` (or `"3.overdue"`: the version is what counts). Missing → 428; ' +
-      "stale → 412; a weak tag never matches (412); anything but one entity tag → 400.",
+      'The ETag the update is based on, e.g. `"3"` (or `"3.overdue"`: the version is what counts), or a list ' +
+      '(`"3", "4"`: any of them). Missing → 428; stale → 412 with actualVersion; a weak tag never matches (412); ' +
+      "anything but entity tags → 400.",
     example: '"3"',
   });
 

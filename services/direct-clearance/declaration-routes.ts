@@ -27,7 +27,7 @@ import {
 import { actsFor, allow, listedEnterprise, ownedBy } from "../api/auth/access";
 import { DECLARATION_READERS } from "../api/auth/data-sharing";
 import { commandRoute } from "../api/http/command-route";
-import { formatETag, parseIfMatch, requireIfMatch, setETag } from "../api/http/etag";
+import { formatETag, parseIfMatch, requireIfMatch, setETag, settleIfMatch } from "../api/http/etag";
 import { ProblemError, Problems } from "../api/http/problem";
 import { fromReadModelOf } from "../api/http/read-model";
 import { parseBody, parseParams, parseQuery } from "../api/http/validate";
@@ -121,7 +121,7 @@ export const declarationRoutes: RouteModule = {
           }
         }
         const r = await handleCommand(ctx.store, declarationStream(number), declarationDecider, command, {
-          expected,
+          expected: await settleIfMatch(expected, () => ctx.store.streamVersion(declarationStream(number))),
           metadata: c.metadata,
           eventIds: c.eventIds,
         });
@@ -150,8 +150,11 @@ export const declarationRoutes: RouteModule = {
       allow("customs"),
       commandRoute(ctx.commands, async (req, c) => {
         const ifMatch = req.get("if-match");
-        const expected = ifMatch === undefined ? undefined : parseIfMatch(ifMatch);
         const number = await mustExist(req, ctx.store);
+        const expected =
+          ifMatch === undefined
+            ? undefined
+            : await settleIfMatch(parseIfMatch(ifMatch), () => ctx.store.streamVersion(declarationStream(number)));
         const milestone = parseBody(req, Milestone) as MilestoneInput;
         const run = () =>
           handleCommand(

@@ -36,7 +36,7 @@ import { editionInForceOn } from "../../projections/negative-list/negative-list-
 import { actsFor, allow, listedEnterprise, ownedBy } from "../api/auth/access";
 import { FILING_READERS } from "../api/auth/data-sharing";
 import { commandRoute } from "../api/http/command-route";
-import { formatETag, requireIfMatch, setETag } from "../api/http/etag";
+import { formatETag, requireIfMatch, setETag, settleIfMatch } from "../api/http/etag";
 import { Problems } from "../api/http/problem";
 import { fromReadModelOf } from "../api/http/read-model";
 import { parseParams, parsePart, parseQuery } from "../api/http/validate";
@@ -241,7 +241,7 @@ export const filingRoutes: RouteModule = {
           ownedBy(req, current.state.enterprise!, `No filing ${filingId}`);
           const command = await u.toCommand(body, new Date().toISOString(), ctx);
           const r = await handleCommand(ctx.store, filingStream(filingId), filingDecider, command, {
-            expected,
+            expected: await settleIfMatch(expected, async () => current.version),
             metadata: c.metadata,
             eventIds: c.eventIds,
           });

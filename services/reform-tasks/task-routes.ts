@@ -31,7 +31,7 @@ import {
 import { ANY_ROLE, allow } from "../api/auth/access";
 import { commandRoute } from "../api/http/command-route";
 import { actorView, seesActorSubject } from "../api/auth/data-sharing";
-import { formatETag, requireIfMatch, setETag } from "../api/http/etag";
+import { formatETag, requireIfMatch, setETag, settleIfMatch } from "../api/http/etag";
 import { Problems } from "../api/http/problem";
 import { parseBody, parseParams, parsePart } from "../api/http/validate";
 import type { RouteModule } from "../api/route-module";
@@ -236,7 +236,7 @@ export const taskRoutes: RouteModule = {
           const stream = reformTaskStream(taskId);
           if ((await ctx.store.streamVersion(stream)) === null) throw Problems.notFound(`No reform task ${taskId}`);
           const r = await handleCommand(ctx.store, stream, taskDecider, command, {
-            expected,
+            expected: await settleIfMatch(expected, () => ctx.store.streamVersion(stream)),
             metadata: c.metadata,
             eventIds: c.eventIds,
           });

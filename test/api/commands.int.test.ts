@@ -97,6 +97,14 @@ describe("commands over HTTP (PostgreSQL server)", () => {
     expect(await eventCount(t)).toBe(2);
   });
 
+  it("accepts an If-Match list naming the current version, and refuses one that does not (412)", async () => {
+    const id = (await request(app).post("/counters").send({ name: "list" }).expect(201)).body.id;
+    const url = `/counters/${id}/increments`;
+    await request(app).post(url).set("If-Match", '"7", "0"').send({ by: 1 }).expect(200);
+    const missed = await request(app).post(url).set("If-Match", '"0", "5"').send({ by: 1 }).expect(412);
+    expect(missed.body).toMatchObject({ type: `${P}precondition-failed`, actualVersion: 1 });
+  });
+
   it("answers 400 for a malformed If-Match and 412 for a weak one", async () => {
     const created = await open(randomUUID()).expect(201);
     const url = `${created.headers.location}/increments`;

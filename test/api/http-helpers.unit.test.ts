@@ -30,7 +30,10 @@ describe("If-Match", () => {
   });
   it("refuses malformed values with 400 and never-matching tags with 412", () => {
     expect(statusOf(() => parseIfMatch("3"))).toBe(400);
-    expect(statusOf(() => parseIfMatch('"1", "2"'))).toBe(400);
+    // A list of tags (RFC 9110 §13.1.1) names the versions it would accept; weak ones never match.
+    expect(parseIfMatch('"1", "2.overdue",W/"3"')).toEqual({ anyOf: [1, 2] });
+    expect(statusOf(() => parseIfMatch('W/"1", W/"2"'))).toBe(412);
+    expect(statusOf(() => parseIfMatch('"1",, "2"'))).toBe(400);
     expect(statusOf(() => parseIfMatch('W/"3"'))).toBe(412);
     expect(statusOf(() => parseIfMatch('"abc"'))).toBe(412);
     expect(statusOf(() => parseIfMatch('"01"'))).toBe(412);

@@ -18,7 +18,7 @@ import {
 import { problemResponses } from "../../contracts/http/responses";
 import { z } from "../../contracts/http/zod";
 import { commandRoute } from "../../services/api/http/command-route";
-import { formatETag, requireIfMatch, setETag } from "../../services/api/http/etag";
+import { formatETag, requireIfMatch, setETag, settleIfMatch } from "../../services/api/http/etag";
 import { Problems } from "../../services/api/http/problem";
 import { parseBody, parseParams } from "../../services/api/http/validate";
 import type { RouteModule } from "../../services/api/route-module";
@@ -92,7 +92,11 @@ export const counterRoutes: RouteModule = {
           streamOf(id),
           counterDecider,
           command,
-          { expected, metadata: c.metadata, eventIds: c.eventIds },
+          {
+            expected: await settleIfMatch(expected, () => ctx.store.streamVersion(streamOf(id))),
+            metadata: c.metadata,
+            eventIds: c.eventIds,
+          },
         );
         return { status: 200, headers: { ETag: formatETag(r.version) }, body: view(id, r.state, r.version) };
       });

@@ -24,31 +24,70 @@ const STRONG_VERSION = /^"(0|[1-9]\d{0,14})(?:\.[a-z]{1,20})?"$/;
 const ENTITY_TAG = /^(W\/)?"[\x21\x23-\x7e\x80-\xff]*"$/;
 
 /**
- * The expected version an `If-Match` value asks for: a strong `"<version>"` → that number;
- * `*` → `stream_exists` (RFC 9110: any current representation).
- * @throws ProblemError 400 `invalid-precondition` when the value is not one entity tag (lists
- *   are refused: a command needs exactly one expected version); 412 `precondition-failed` for a
- *   well-formed tag that can never match (weak, since If-Match compares strongly, or not a version).
+ * An `If-Match` list of several entity tags (RFC 9110 §13.1.1: it matches when the current
+ * representation's tag is any of them): the versions it names. `settleIfMatch` turns it into
+ * one expected version once the stream's current version is known.
  */
-export function parseIfMatch(value: string): ExpectedVersion {
-  const v = value.trim();
-  if (v === "*") return "stream_exists";
-  const m = STRONG_VERSION.exec(v);
-  if (m) return Number(m[1]);
-  if (!ENTITY_TAG.test(v)) {
-    throw Problems.invalidPrecondition(
-      `If-Match must be exactly one entity tag such as "3" (the ETag you read), or *; got ${JSON.stringify(v.slice(0, 80))}`,
-    );
-  }
-  throw new ProblemError({
+export interface AnyOfVersions {
+  anyOf: number[];
+}
+
+const ENTITY_TAG_LIST = /^(W\/)?"[\x21\x23-\x7e\x80-\xff]*"(\s*,\s*(W\/)?"[\x21\x23-\x7e\x80-\xff]*")*$/;
+
+const neverMatches = (detail: string, actualVersion: number | null = null) =>
+  new ProblemError({
     status: 412,
     slug: "precondition-failed",
     title: "Precondition failed",
-    detail: v.startsWith("W/")
-      ? "If-Match uses strong comparison; a weak entity tag never matches"
-      : "If-Match does not match the current version",
-    extensions: { actualVersion: null },
+    detail,
+    extensions: { actualVersion },
   });
+
+/**
+ * The expected version an `If-Match` value asks for: a strong `"<version>"` (or
+ * `"<version>.<variant>"`) → that number; `*` → `stream_exists` (RFC 9110: any current
+ * representation); a list of tags → the versions it names (AnyOfVersions; weak and non-version
+ * tags in it never match and are left out).
+ * @throws ProblemError 400 `invalid-precondition` when the value is not `*` or a list of entity
+ *   tags; 412 `precondition-failed` when no tag of it can ever match (weak, since If-Match
+ *   compares strongly, or not a version).
+ */
+export function parseIfMatch(value: string): ExpectedVersion | AnyOfVersions {
+  const v = value.trim();
+  if (v === "*") return "stream_exists";
+  if (!ENTITY_TAG_LIST.test(v)) {
+    throw Problems.invalidPrecondition(
+      `If-Match must be entity tags such as "3" (the ETag you read), or *; got ${JSON.stringify(v.slice(0, 80))}`,
+    );
+  }
+  const tags = v.match(/(W\/)?"[^"]*"/g) ?? [];
+  const versions = [
+    ...new Set(tags.flatMap((t) => (STRONG_VERSION.exec(t) ? [Number(STRONG_VERSION.exec(t)![1])] : []))),
+  ];
+  if (versions.length === 0) {
+    throw neverMatches(
+      tags.every((t) => t.startsWith("W/"))
+        ? "If-Match uses strong comparison; a weak entity tag never matches"
+        : "If-Match does not match the current version",
+    );
+  }
+  return tags.length === 1 ? versions[0]! : { anyOf: versions };
+}
+
+/**
+ * One expected version from what `parseIfMatch` gave: a list is settled against the stream's
+ * current version (`current`), which must be one of it; the append then still compares that
+ * version, so a writer that slips in between loses with 412 as usual.
+ * @throws ProblemError 412 `precondition-failed` (with `actualVersion`) when it is none of them.
+ */
+export async function settleIfMatch(
+  expected: ExpectedVersion | AnyOfVersions,
+  current: () => Promise<number | null>,
+): Promise<ExpectedVersion> {
+  if (typeof expected !== "object") return expected;
+  const version = await current();
+  if (version !== null && expected.anyOf.includes(version)) return version;
+  throw neverMatches(`If-Match names versions ${expected.anyOf.join(", ")}; the current one is ${version}`, version);
 }
 
 /**
@@ -57,7 +96,7 @@ export function parseIfMatch(value: string): ExpectedVersion {
  * @throws ProblemError 428 `precondition-required` when the header is missing (RFC 6585 §3) or
  *   is `*` where not allowed, 400 when it is malformed, 412 when it can never match (see `parseIfMatch`).
  */
-export function requireIfMatch(req: Request, opts: { allowAny?: boolean } = {}): ExpectedVersion {
+export function requireIfMatch(req: Request, opts: { allowAny?: boolean } = {}): ExpectedVersion | AnyOfVersions {
   const value = req.get("if-match");
   if (value === undefined || value.trim() === "") {
     throw Problems.preconditionRequired(
