@@ -26,7 +26,10 @@ export const API_INFO = {
   description:
     "Reform replication tasks, customs direct clearance and foreign-investment filings. " +
     "Errors are RFC 9457 problem details; updates need If-Match (ETag = stream version); " +
-    "POST commands accept Idempotency-Key.",
+    "POST commands accept Idempotency-Key (the ones that create something require it). " +
+    "OPTIONS on a path lists its methods in Allow; another method is 405 with Allow. " +
+    "Reads carry ETag and Cache-Control: private, no-cache and answer If-None-Match with 304; " +
+    "responses are compressed (gzip, br) when asked.",
 } as const;
 
 /**
