@@ -32,7 +32,7 @@ import {
   UseCertificateBody,
 } from "../../contracts/investment-filings/http";
 import { enterpriseFilings, filingQueue, filingStatistics } from "../../projections/filings/filings-queries";
-import { editionInForceOn } from "../../projections/negative-list/negative-list-queries";
+import { editionInForceOn } from "../reference-data/edition-publishing";
 import { actsFor, allow, listedEnterprise, ownedBy } from "../api/auth/access";
 import { FILING_READERS } from "../api/auth/data-sharing";
 import { commandRoute } from "../api/http/command-route";
@@ -53,13 +53,15 @@ const json = (schema: z.ZodType) => ({ content: { "application/json": { schema }
 const etagHeader = z.object({ ETag: ETagHeader });
 const TAG = "investment-filings";
 
-/** The automated check of `details` on `on`, with the negative-list answer for inbound reports. */
+/**
+ * The automated check of `details` on `on`, with the negative-list answer for inbound reports,
+ * against the edition the event store says is in force on `on` (edition-publishing.ts).
+ */
 async function checkFor(ctx: RouteContext, details: FilingDetails, on: string) {
   let negativeList: NegativeListAnswer | null = null;
   if (details.kind === "inbound_report") {
-    const edition = await fromReadModelOf("negative_list", () =>
-      editionInForceOn(ctx.db, details.insideFtz ? "ftz" : "national", on),
-    );
+    // From the event store, not the read model: a command's answer must not depend on projection lag.
+    const edition = await editionInForceOn(ctx.store, details.insideFtz ? "ftz" : "national", on);
     if (edition) {
       let r: ReturnType<typeof checkAgainst>;
       try {

@@ -18,7 +18,7 @@ import {
 import { DomainError, type LoadedAggregate, loadAggregate } from "../platform/decider";
 import type { EventMetadata, EventStore, NewEvent, StreamAppend } from "../platform/event-store/types";
 import { uuidV5 } from "../platform/uuid-v5";
-import { type EditionState, editionDecider, type ScopeEdition } from "./edition-decider";
+import { coverage, type EditionState, editionDecider, type ScopeEdition } from "./edition-decider";
 
 /** The scope's index stream (not an edition: its id has no year). */
 export const scopeIndexStream = (scope: string): string => `${EDITION_CATEGORY}-index-${scope}`;
@@ -37,6 +37,21 @@ export async function scopeEditions(
 
 const loadEdition = (store: EventStore, editionId: string): Promise<LoadedAggregate<EditionState>> =>
   loadAggregate(store, editionStream(editionId), editionDecider);
+
+/**
+ * The edition of `scope` in force on `date` (YYYY-MM-DD, China), from the event store: the
+ * scope's index stream says which edition answers for the date (`coverage`: the latest one from
+ * on or before it, unless it is history that ended before it), and the edition's own stream
+ * gives its text with every correction. null when none answers for the date. This is what a
+ * command decides from (a filing's automated check), so its answer never depends on how far the
+ * negative-list read model has got.
+ */
+export async function editionInForceOn(store: EventStore, scope: string, date: string): Promise<EditionData | null> {
+  const { editions } = await scopeEditions(store, scope);
+  const hit = coverage(editions).find((c) => c.from <= date && (c.until === null || date <= c.until));
+  if (!hit) return null;
+  return (await loadEdition(store, hit.editionId)).state.edition;
+}
 
 /** What publishing did. */
 export interface PublishOutcome {
