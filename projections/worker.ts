@@ -3,7 +3,7 @@
  * its consumer group and writes the read models to `DATABASE_URL`. Scale out by running more
  * workers: partitions are shared within each group.
  */
-import { runWorkerProcess } from "../services/platform/worker-process";
+import { runWorkerProcess } from "../infra/worker-process";
 import { PROJECTIONS } from "./registry";
 import { startKafkaFeed } from "./runner/kafka-feed";
 

@@ -2,7 +2,7 @@
  * Shared HTTP schemas: safe strings, identifiers, header values and the RFC 9457 problem
  * document. Every bounded context builds its request and response bodies from these.
  */
-import { unsafeStringReason } from "../../services/platform/event-store/json-safety";
+import { unsafeStringReason } from "../json-safety";
 import { z } from "./zod";
 
 /**

@@ -9,7 +9,7 @@
  */
 import type { Consumer, Kafka } from "kafkajs";
 import { TOPICS, type TopicSpec, topicFor, topicName } from "../../contracts/topics";
-import { fromKafkaMessage } from "../../services/relay/cloudevent-message";
+import { fromKafkaMessage } from "../../services/platform/messaging/cloudevent-message";
 import type { Database } from "../../services/platform/db/database";
 import { applyBatch } from "./apply-batch";
 import { LIVE, type Projection, type ProjectionEvent } from "./projection";

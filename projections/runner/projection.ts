@@ -4,7 +4,7 @@
  * can build fresh tables beside the live ones and swap them in.
  */
 import type { SqlExecutor } from "../../services/platform/db/database";
-import type { ConsumedEvent } from "../../services/relay/cloudevent-message";
+import type { ConsumedEvent } from "../../services/platform/messaging/cloudevent-message";
 
 /** An event as projections see it, whichever feed delivered it (Kafka or the event store). */
 export type ProjectionEvent = ConsumedEvent;

@@ -13,9 +13,9 @@ import type { Projection } from "../../projections/runner/projection";
 import { type Feed, startStoreFeed } from "../../projections/runner/store-feed";
 import type { Database } from "../platform/db/database";
 import type { PostgresEventStore } from "../platform/event-store/postgres-event-store";
-import { createKafka, kafkaReachable } from "../platform/kafka-client";
+import { createKafka, kafkaReachable } from "../platform/messaging/kafka-client";
 import { Relay } from "../relay/relay";
-import { ensureTopics } from "../relay/topic-admin";
+import { ensureTopics } from "../platform/messaging/topic-admin";
 
 /** What the read side is started with. */
 export interface ReadSideContext {

@@ -4,7 +4,7 @@
  * `KAFKA_BROKERS`. Run two for fail-over: one publishes, the other waits for the lock.
  */
 import { PostgresEventStore } from "../platform/event-store/postgres-event-store";
-import { runWorkerProcess } from "../platform/worker-process";
+import { runWorkerProcess } from "../../infra/worker-process";
 import { Relay } from "./relay";
 
 /** Test only: ms to wait after each acknowledged batch (`RELAY_TEST_PAUSE_AFTER_ACK_MS`, default 0). */

@@ -30,7 +30,7 @@ import type { Database, Session } from "../platform/db/database";
 import { checkpointOf, loadCheckpoint, saveCheckpoint } from "../platform/event-store/checkpoints";
 import type { EventStore, RecordedEvent } from "../platform/event-store/types";
 import { AcknowledgedOffsets } from "./acknowledged-offsets";
-import { toKafkaMessage } from "./cloudevent-message";
+import { toKafkaMessage } from "../platform/messaging/cloudevent-message";
 
 /** Relay settings. Times in ms. */
 export interface RelayOptions {

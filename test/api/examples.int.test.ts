@@ -5,7 +5,6 @@
  * docs page and generated clients offer first; one that fails would teach a new user the wrong call.
  */
 import type { Express } from "express";
-import request from "supertest";
 import type { Role } from "../../services/api/auth/principal";
 import type { ReadSide } from "../../services/api/read-side";
 import { applicationOpenApiDocument } from "../../services/api/route-modules";

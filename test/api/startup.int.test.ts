@@ -10,6 +10,7 @@ import { Writable } from "node:stream";
 import pino from "pino";
 import { mintDevToken } from "../../services/api/auth/dev-key";
 import { startServer } from "../../services/api/main";
+import { waitFor } from "../support/wait";
 
 /** A logger whose JSON lines are kept in `lines`. */
 function capture() {
@@ -39,9 +40,12 @@ describe("starting the server", () => {
     // An access line: method, url and status, not the headers (the token least of all).
     const token = await mintDevToken({ role: "analyst" });
     await fetch(`http://127.0.0.1:${a.port}/reform-tasks?limit=1`, { headers: { Authorization: `Bearer ${token}` } });
-    const access = first.lines.find((l) => (l.req as { url?: string } | undefined)?.url === "/reform-tasks?limit=1")!;
-    expect(access.req).toEqual(expect.objectContaining({ method: "GET", url: "/reform-tasks?limit=1" }));
-    expect(access.req).not.toHaveProperty("headers");
+    // The access line is written when the response has finished, which may be after fetch resolves.
+    const access = await waitFor("the access line", () =>
+      first.lines.find((l) => (l.req as { url?: string } | undefined)?.url === "/reform-tasks?limit=1"),
+    );
+    expect(access!.req).toEqual(expect.objectContaining({ method: "GET", url: "/reform-tasks?limit=1" }));
+    expect(access!.req).not.toHaveProperty("headers");
     expect(JSON.stringify(first.lines)).not.toContain(token);
     await a.stop();
 

@@ -9,7 +9,7 @@ import {
 } from "../../contracts/asyncapi";
 import { EVENT_SCHEMAS } from "../../contracts/events";
 import { ROLES } from "../../contracts/roles";
-import { toKafkaMessage } from "../../services/relay/cloudevent-message";
+import { toKafkaMessage } from "../../services/platform/messaging/cloudevent-message";
 import type { RecordedEvent } from "../../services/platform/event-store/types";
 
 /** A stored event with every metadata field the relay can publish. */

@@ -4,7 +4,7 @@
  */
 import { CLOUD_EVENT_HEADERS } from "../../contracts/asyncapi";
 import { ConfigResourceTypes } from "kafkajs";
-import { ensureTopics } from "../../services/relay/topic-admin";
+import { ensureTopics } from "../../services/platform/messaging/topic-admin";
 import type { SqlExecutor } from "../../services/platform/db/database";
 import { rebuildProjection } from "../../projections/runner/rebuild";
 import type { Projection } from "../../projections/runner/projection";

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { Kafka, logLevel } from "kafkajs";
-import { kafkaReachable } from "../../services/platform/kafka-client";
+import { kafkaReachable } from "../../services/platform/messaging/kafka-client";
 
 export const KAFKA_BROKERS = (process.env.KAFKA_BROKERS ?? "127.0.0.1:9092").split(",");
 

@@ -9,7 +9,7 @@ import type { Projection } from "../../projections/runner/projection";
 import { waitFor } from "./wait";
 import { PostgresEventStore } from "../../services/platform/event-store/postgres-event-store";
 import { Relay, type RelayOptions } from "../../services/relay/relay";
-import { ensureTopics } from "../../services/relay/topic-admin";
+import { ensureTopics } from "../../services/platform/messaging/topic-admin";
 import { serverDatabase, type TestDatabase } from "./databases";
 import { testKafka, uniquePrefix } from "./kafka";
 

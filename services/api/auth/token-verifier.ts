@@ -8,7 +8,7 @@
 import { LRUCache } from "lru-cache";
 import { createLocalJWKSet, createRemoteJWKSet, errors, type JWTVerifyGetKey, jwtVerify } from "jose";
 import { usccProblem } from "../../../contracts/identifiers/uscc";
-import { unsafeStringReason } from "../../platform/event-store/json-safety";
+import { unsafeStringReason } from "../../../contracts/json-safety";
 import { type Principal, ROLES, type Role } from "./principal";
 
 /** Oldest `iat` accepted, seconds (24 h). */
@@ -110,7 +110,7 @@ function createUncachedVerifier(
 /**
  * Why a token's `sub` cannot name an actor, or null. The subject goes into every event's metadata
  * (jsonb), the audit trail and the `ce_actorsubject` Kafka header, so it must be storable text:
- * no NUL, no lone UTF-16 surrogate (json-safety.ts), and no other control character (U+0001–U+001F,
+ * no NUL, no lone UTF-16 surrogate (contracts/json-safety.ts), and no other control character (U+0001–U+001F,
  * U+007F–U+009F), which OpenID Connect Core 1.0 §2 rules out anyway (`sub` is printable ASCII
  * there; other characters are accepted here for issuers that do not follow it).
  */

@@ -21,7 +21,6 @@ export function setETag(res: Response, version: number, variant?: string): void 
 }
 
 const STRONG_VERSION = /^"(0|[1-9]\d{0,14})(?:\.[a-z]{1,20})?"$/;
-const ENTITY_TAG = /^(W\/)?"[\x21\x23-\x7e\x80-\xff]*"$/;
 
 /**
  * An `If-Match` list of several entity tags (RFC 9110 §13.1.1: it matches when the current

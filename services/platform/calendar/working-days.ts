@@ -1,7 +1,7 @@
 /**
  * Working days in China: Monday to Friday, minus public holidays, plus the adjusted working
  * weekends (调休), per the State Council General Office's yearly notices kept as data
- * (`services/reference-data/data/holidays.json`, a notice number and source per year).
+ * (`services/platform/calendar/data/holidays.json`, a notice number and source per year).
  *
  * For a year whose notice is not in the data (the next year's is often published only in
  * November), the statutory holidays of 全国年节及纪念日放假办法 (State Council Order No. 795, in
@@ -133,11 +133,9 @@ export function holidayCalendar(data: z.input<typeof File>): HolidayCalendar {
 }
 
 let shipped: HolidayCalendar | undefined;
-/** The shipped calendar (`services/reference-data/data/holidays.json`). */
+/** The shipped calendar (`services/platform/calendar/data/holidays.json`). */
 export function chinaHolidayCalendar(): HolidayCalendar {
-  shipped ??= holidayCalendar(
-    readDataFile(path.join(__dirname, "..", "..", "reference-data", "data", "holidays.json")) as z.input<typeof File>,
-  );
+  shipped ??= holidayCalendar(readDataFile(path.join(__dirname, "data", "holidays.json")) as z.input<typeof File>);
   return shipped;
 }
 

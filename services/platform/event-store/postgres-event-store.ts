@@ -17,7 +17,7 @@ import {
   StreamBusyError,
   WrongExpectedVersionError,
 } from "./errors";
-import { assertJsonSafe, unsafeStringReason } from "./json-safety";
+import { assertJsonSafe, UnsafeJsonError, unsafeStringReason } from "../../../contracts/json-safety";
 import type {
   AppendResult,
   EventStore,
@@ -363,8 +363,8 @@ export class PostgresEventStore implements EventStore {
       if (typeof e.type !== "string" || !/^[A-Za-z][A-Za-z0-9_.-]{0,127}$/.test(e.type)) {
         throw new InvalidAppendError(`event type ${String(e.type)} is not a valid name`);
       }
-      assertJsonSafe(e.data, "/data");
-      assertJsonSafe(e.metadata ?? {}, "/metadata");
+      storable(e.data, "/data");
+      storable(e.metadata ?? {}, "/metadata");
       const dataJson = JSON.stringify(e.data);
       if (dataJson === undefined) throw new InvalidEventDataError("/data", "data is missing");
       const metadataJson = JSON.stringify(e.metadata ?? {});
@@ -470,4 +470,14 @@ export function isUniqueViolation(err: unknown, constraint?: string): boolean {
   const e = err as { code?: string; constraint?: string; message?: string };
   if (e?.code !== "23505") return false;
   return !constraint || e.constraint === constraint || (e.message ?? "").includes(constraint);
+}
+
+/** `assertJsonSafe` as the store reports it: InvalidEventDataError naming the JSON pointer. */
+function storable(value: unknown, path: string): void {
+  try {
+    assertJsonSafe(value, path);
+  } catch (err) {
+    if (err instanceof UnsafeJsonError) throw new InvalidEventDataError(err.path, err.reason);
+    throw err;
+  }
 }

@@ -4,7 +4,16 @@
  * valid Unicode (RFC 8259 §8.2: interoperability is undefined), so both are refused here, in keys
  * and values, before the database sees them.
  */
-import { InvalidEventDataError } from "./errors";
+
+/** Where a value is not storable, and why: a JSON pointer into it and the reason. */
+export class UnsafeJsonError extends Error {
+  constructor(
+    readonly path: string,
+    readonly reason: string,
+  ) {
+    super(`${path || "/"}: ${reason}`);
+  }
+}
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
@@ -18,19 +27,19 @@ export function unsafeStringReason(s: string): string | null {
 const pointerToken = (k: string | number) => String(k).replace(/~/g, "~0").replace(/\//g, "~1");
 
 /**
- * Throws InvalidEventDataError naming the JSON pointer of the first offending key or value.
+ * Throws UnsafeJsonError naming the JSON pointer of the first offending key or value.
  * Accepts plain JSON: objects, arrays, strings, finite numbers, booleans, null. Depth ≤ 64.
  */
 export function assertJsonSafe(value: unknown, path = "", depth = 0): void {
-  if (depth > 64) throw new InvalidEventDataError(path, "nested deeper than 64 levels");
+  if (depth > 64) throw new UnsafeJsonError(path, "nested deeper than 64 levels");
   if (value === null || typeof value === "boolean") return;
   if (typeof value === "string") {
     const reason = unsafeStringReason(value);
-    if (reason) throw new InvalidEventDataError(path, reason);
+    if (reason) throw new UnsafeJsonError(path, reason);
     return;
   }
   if (typeof value === "number") {
-    if (!Number.isFinite(value)) throw new InvalidEventDataError(path, "number is not finite");
+    if (!Number.isFinite(value)) throw new UnsafeJsonError(path, "number is not finite");
     return;
   }
   if (Array.isArray(value)) {
@@ -39,13 +48,13 @@ export function assertJsonSafe(value: unknown, path = "", depth = 0): void {
   }
   if (typeof value === "object") {
     const proto = Object.getPrototypeOf(value);
-    if (proto !== Object.prototype && proto !== null) throw new InvalidEventDataError(path, "not a plain JSON object");
+    if (proto !== Object.prototype && proto !== null) throw new UnsafeJsonError(path, "not a plain JSON object");
     for (const [k, v] of Object.entries(value)) {
       const reason = unsafeStringReason(k);
-      if (reason) throw new InvalidEventDataError(`${path}/${pointerToken(k)}`, `key ${reason}`);
+      if (reason) throw new UnsafeJsonError(`${path}/${pointerToken(k)}`, `key ${reason}`);
       if (v !== undefined) assertJsonSafe(v, `${path}/${pointerToken(k)}`, depth + 1);
     }
     return;
   }
-  throw new InvalidEventDataError(path, `a ${typeof value} is not JSON`);
+  throw new UnsafeJsonError(path, `a ${typeof value} is not JSON`);
 }

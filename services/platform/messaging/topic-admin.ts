@@ -4,7 +4,7 @@
  * the spec (retention and size of an existing topic are left as operators set them). Idempotent.
  */
 import type { Kafka } from "kafkajs";
-import { SIZE_LIMITS, TOPICS, type TopicSpec, topicName } from "../../contracts/topics";
+import { SIZE_LIMITS, TOPICS, type TopicSpec, topicName } from "../../../contracts/topics";
 
 /**
  * Ensures every topic exists as specified. Returns the names created by this call. The replication

@@ -5,10 +5,10 @@
  */
 import type { Kafka } from "kafkajs";
 import pino, { type Logger } from "pino";
-import { migrate } from "../../infra/migrate";
-import { ensureTopics } from "../relay/topic-admin";
-import { type Database, openDatabase } from "./db/database";
-import { createKafka } from "./kafka-client";
+import { migrate } from "./migrate";
+import { ensureTopics } from "../services/platform/messaging/topic-admin";
+import { type Database, openDatabase } from "../services/platform/db/database";
+import { createKafka } from "../services/platform/messaging/kafka-client";
 
 /** What a Kafka-side process runs with. `prefix` is `KAFKA_TOPIC_PREFIX` (default empty). */
 export interface WorkerProcess {

@@ -13,8 +13,8 @@
  */
 import { CloudEvent, Kafka as CeKafka } from "cloudevents";
 import type { IHeaders, KafkaMessage, Message } from "kafkajs";
-import { streamCategory } from "../../contracts/topics";
-import type { RecordedEvent } from "../platform/event-store/types";
+import { streamCategory } from "../../../contracts/topics";
+import type { RecordedEvent } from "../event-store/types";
 
 /** `ce_source` of every event: a URI reference naming the bounded context's stream category. */
 export const sourceFor = (streamId: string): string => `/ftz/${streamCategory(streamId)}`;

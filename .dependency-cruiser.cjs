@@ -1,0 +1,94 @@
+/**
+ * The directions of the code (README, architecture), checked by `npm run lint:deps` in CI
+ * (dependency-cruiser). Each rule names what it protects. A rule broken on purpose fails the
+ * check (test/architecture/dependency-rules.unit.test.ts).
+ */
+module.exports = {
+  forbidden: [
+    {
+      name: "no-cycles",
+      severity: "error",
+      comment: "No import cycles anywhere.",
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: "contracts-import-nothing-of-ours",
+      severity: "error",
+      comment: "contracts/ is the published language: it imports only itself and packages.",
+      from: { path: "^contracts/" },
+      to: { path: "^(services|projections|infra|test|scripts|bench)/" },
+    },
+    {
+      name: "platform-imports-only-contracts",
+      severity: "error",
+      comment:
+        "services/platform/ (event store, db, decider kit, calendar, messaging) is plumbing: it knows no context, process or read model.",
+      from: { path: "^services/platform/" },
+      to: { path: "^(services/(?!platform/)|projections/|infra/|test/|scripts/|bench/)" },
+    },
+    {
+      name: "projection-runner-imports-only-platform",
+      severity: "error",
+      comment: "projections/runner/ is the read side's plumbing: platform and contracts only, never the relay.",
+      from: { path: "^projections/runner/" },
+      to: { path: "^(services/(?!platform/)|projections/(?!runner/)|infra/|test/|scripts/|bench/)" },
+    },
+    {
+      name: "write-side-reads-no-read-model",
+      severity: "error",
+      comment:
+        "A context's write side (decider, commands, repository, seeds) never reads a read model. Query routes that still live beside the commands are the listed exceptions until they move to projections/ (issue 16).",
+      from: {
+        path: "^services/(reform-tasks|direct-clearance|investment-filings|reference-data)/",
+        pathNot: [
+          "^services/reform-tasks/task-list-routes\\.ts$",
+          "^services/reform-tasks/task-file-routes\\.ts$",
+          "^services/reform-tasks/task-list-import\\.ts$",
+          "^services/reform-tasks/seed\\.ts$",
+          "^services/direct-clearance/clearance-times-routes\\.ts$",
+          "^services/direct-clearance/declaration-routes\\.ts$",
+          "^services/direct-clearance/seed\\.ts$",
+          "^services/investment-filings/filing-routes\\.ts$",
+          "^services/reference-data/negative-list-routes\\.ts$",
+        ],
+      },
+      to: { path: "^projections/" },
+    },
+    {
+      name: "contexts-do-not-import-each-other",
+      severity: "error",
+      comment:
+        "A context talks to another through contracts or the event store, not its code (investment filings reads negative-list editions through the reference-data context's published lookup: the listed exception).",
+      from: { path: "^services/(reform-tasks|direct-clearance|investment-filings|reference-data)/" },
+      to: {
+        path: "^services/(reform-tasks|direct-clearance|investment-filings|reference-data)/",
+        pathNot: ["^services/$1/", "^services/reference-data/(edition-publishing|negative-list-check)\\.ts$"],
+      },
+    },
+    {
+      name: "nothing-imports-tests",
+      severity: "error",
+      comment: "Product code never imports test code (scripts/ are development tools: the soak drives the test stack).",
+      from: { path: "^(contracts|services|projections|infra)/" },
+      to: { path: "^test/" },
+    },
+    {
+      name: "only-processes-know-infra",
+      severity: "error",
+      comment:
+        "Migrations and process boot (infra/) are known to the processes only: the API, the relay, the projection worker, and tools.",
+      from: {
+        path: "^(contracts|services|projections)/",
+        pathNot: "^(services/api/main\\.ts|services/relay/main\\.ts|projections/worker\\.ts)$",
+      },
+      to: { path: "^infra/" },
+    },
+  ],
+  options: {
+    doNotFollow: { path: "node_modules" },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: "tsconfig.json" },
+    exclude: { path: "^(node_modules|contracts/generated|\\.data|\\.stack)/" },
+  },
+};
