@@ -155,7 +155,9 @@ export const ClearanceQuery = z
   .strictObject({
     from: LocalDate.optional(),
     to: LocalDate.optional(),
-    port: PortCode.optional(),
+    port: PortCode.optional().openapi({
+      description: "A port code of the reference data, e.g. horgos (another → 400)",
+    }),
     direction: Direction.optional(),
     clearanceModel: ClearanceModel.optional(),
     transportMode: TransportMode.optional(),

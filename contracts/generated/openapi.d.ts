@@ -7083,6 +7083,7 @@ export interface operations {
             query?: {
                 from?: string;
                 to?: string;
+                /** @description A port code of the reference data, e.g. horgos (another → 400) */
                 port?: string;
                 direction?: components["schemas"]["Direction"];
                 clearanceModel?: components["schemas"]["ClearanceModel"];
@@ -7192,6 +7193,7 @@ export interface operations {
             query?: {
                 from?: string;
                 to?: string;
+                /** @description A port code of the reference data, e.g. horgos (another → 400) */
                 port?: string;
                 direction?: components["schemas"]["Direction"];
                 clearanceModel?: components["schemas"]["ClearanceModel"];
@@ -7301,6 +7303,7 @@ export interface operations {
             query?: {
                 from?: string;
                 to?: string;
+                /** @description A port code of the reference data, e.g. horgos (another → 400) */
                 port?: string;
                 direction?: components["schemas"]["Direction"];
                 clearanceModel?: components["schemas"]["ClearanceModel"];

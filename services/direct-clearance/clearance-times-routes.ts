@@ -3,6 +3,7 @@
  * and grouping; direct versus conventional; outliers; one declaration's stage times. All read the
  * Kafka-fed read model (store-fed in embedded mode).
  */
+import type { Request } from "express";
 import { problemResponses } from "../../contracts/http/responses";
 import type { z } from "../../contracts/http/zod";
 import {
@@ -26,6 +27,7 @@ import { Problems } from "../api/http/problem";
 import { fromReadModelOf } from "../api/http/read-model";
 import { parseParams, parseQuery } from "../api/http/validate";
 import type { RouteModule } from "../api/route-module";
+import { clearanceReferenceData } from "./reference-data";
 
 const json = (schema: z.ZodType) => ({ content: { "application/json": { schema } } });
 const TAG = "clearance-times";
@@ -37,22 +39,36 @@ export const PERCENTILE_METHOD =
   "exact over the rows behind each figure; linear interpolation between closest ranks (PostgreSQL percentile_cont, Hyndman-Fan type 7)";
 
 /** Figures, comparison, outliers, per-declaration times. */
+/**
+ * The figures' query, parsed; a `port` no port of the reference data has is a 400 naming it (a
+ * filter that can never match is a mistake, not an empty figure).
+ */
+function figureQuery<S extends typeof ClearanceQuery | typeof OutlierQuery>(req: Request, schema: S): z.output<S> {
+  const q = parseQuery(req, schema) as z.output<S>;
+  const port = (q as { port?: string }).port;
+  const ports = clearanceReferenceData().ports;
+  if (port !== undefined && !ports.get(port)) {
+    throw Problems.validationFailed([{ pointer: "/query/port", detail: ports.unknown(port) }]);
+  }
+  return q;
+}
+
 export const clearanceTimesRoutes: RouteModule = {
   name: "clearance-times",
   register(router, ctx) {
     router.get("/clearance-times", allow(...CLEARANCE_FIGURE_READERS), async (req, res) => {
-      const { groupBy, ...filter } = parseQuery(req, ClearanceQuery);
+      const { groupBy, ...filter } = figureQuery(req, ClearanceQuery);
       const groups = await readModel(() => clearanceFigures(ctx.db, filter, groupBy ?? []));
       res.json({ unit: "hours", percentiles: PERCENTILE_METHOD, groups });
     });
 
     router.get("/clearance-times/comparison", allow(...CLEARANCE_FIGURE_READERS), async (req, res) => {
-      const { groupBy, ...filter } = parseQuery(req, ClearanceQuery);
+      const { groupBy, ...filter } = figureQuery(req, ClearanceQuery);
       res.json({ groups: await readModel(() => compareModels(ctx.db, filter, groupBy ?? [])) });
     });
 
     router.get("/clearance-times/outliers", allow(...CLEARANCE_FIGURE_READERS), async (req, res) => {
-      const { groupBy, limit, ...filter } = parseQuery(req, OutlierQuery);
+      const { groupBy, limit, ...filter } = figureQuery(req, OutlierQuery);
       const dims = groupBy?.length ? groupBy : (["direction", "clearanceModel"] as const);
       const outliers = await readModel(() => clearanceOutliers(ctx.db, filter, dims, limit));
       res.json({

@@ -180,6 +180,11 @@ describe("direct-clearance API (PostgreSQL)", () => {
       stages: { total: { count: 1, median: { label: "22 h 30 min" } } },
     });
     expect((await analyst.get("/clearance-times?groupBy=colour")).status).toBe(400);
+    // A port the reference data does not have is a mistake, not an empty figure.
+    const nosuch = await analyst.get("/clearance-times?port=nosuch");
+    expect(nosuch.status).toBe(400);
+    expect(nosuch.body.errors[0].pointer).toBe("/query/port");
+    expect((await analyst.get("/clearance-times/outliers?port=nosuch")).status).toBe(400);
     expect((await analyst.get("/clearance-times?from=2026-10-01&to=2026-09-01")).status).toBe(400);
   });
 
