@@ -25,12 +25,14 @@
  *   release, amendments only before any inspection; nothing after rejection or withdrawal.
  */
 import stringify from "safe-stable-stringify";
-import type {
-  DeclarationEventData,
-  DeclarationEventType,
+import {
+  type DeclarationEventData,
+  type DeclarationEventType,
   MILESTONES,
-  MilestoneType,
+  type MilestoneType,
 } from "../../contracts/direct-clearance/events";
+import type { DeclarationStatus as DeclarationStatusSchema } from "../../contracts/direct-clearance/http";
+import type { z } from "../../contracts/http/zod";
 import { parseDeclarationNumber } from "../../contracts/identifiers/declaration-number";
 import { chinaDate } from "../platform/china-date";
 import { type Decider, DomainError, type DomainEvent } from "../platform/decider";
@@ -86,19 +88,11 @@ export const NO_DECLARATION: DeclarationState = Object.freeze({
 }) as DeclarationState;
 
 /** The milestone → event type map, kept here as a value (the contract's is type-level for callers). */
-const EVENT_OF: Record<MilestoneType, DeclarationEventType> = {
-  accepted: "DeclarationAccepted",
-  rejected: "DeclarationRejected",
-  risk_assessed: "RiskAssessed",
-  inspection_scheduled: "InspectionScheduled",
-  inspection_completed: "InspectionCompleted",
-  inspection_recognised: "InspectionRecognised",
-  held: "DeclarationHeld",
-  hold_lifted: "HoldLifted",
-  released: "DeclarationReleased",
-  goods_exited: "GoodsExited",
-  goods_arrived: "GoodsArrived",
-};
+/** The event each milestone type records: from the contract (MILESTONES), the one definition of it. */
+const EVENT_OF = Object.fromEntries(Object.entries(MILESTONES).map(([type, m]) => [type, m.event])) as Record<
+  MilestoneType,
+  DeclarationEventType
+>;
 
 /** Milestones recorded at most once (per inspection place for inspections). */
 const ONCE: ReadonlySet<DeclarationEventType> = new Set<DeclarationEventType>([
@@ -117,20 +111,8 @@ const ms = (iso: string) => Date.parse(iso);
 /** Normalises a business time to ISO 8601 UTC with milliseconds (the same instant, one spelling). */
 export const normaliseTime = (iso: string): string => new Date(ms(iso)).toISOString();
 
-/** Latest status on the business-time timeline. */
-export type DeclarationStatus =
-  | "lodged"
-  | "accepted"
-  | "risk_assessed"
-  | "inspection_scheduled"
-  | "inspected"
-  | "recognised"
-  | "held"
-  | "released"
-  | "exited"
-  | "arrived"
-  | "rejected"
-  | "withdrawn";
+/** Latest status on the business-time timeline: one of the contract's DeclarationStatus values. */
+export type DeclarationStatus = z.output<typeof DeclarationStatusSchema>;
 
 const STATUS_OF: Partial<Record<DeclarationEventType, DeclarationStatus>> = {
   DeclarationAccepted: "accepted",
