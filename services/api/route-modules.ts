@@ -4,12 +4,12 @@
  * context adds its `RouteModule` to `productRouteModules`.
  */
 import { buildOpenApiDocument, type OpenApiDocument } from "../../contracts/openapi";
-import { clearanceTimesRoutes } from "../direct-clearance/clearance-times-routes";
+import { clearanceTimesRoutes } from "../../projections/clearance-times/clearance-times-routes";
 import { declarationRoutes } from "../direct-clearance/declaration-routes";
 import { filingRoutes } from "../investment-filings/filing-routes";
 import { negativeListRoutes } from "../reference-data/negative-list-routes";
 import { taskFileRoutes } from "../reform-tasks/task-file-routes";
-import { taskListRoutes } from "../reform-tasks/task-list-routes";
+import { taskListRoutes } from "../../projections/task-list/task-list-routes";
 import { taskRoutes } from "../reform-tasks/task-routes";
 import { auditRoutes } from "./audit-routes";
 import type { RouteModule } from "./route-module";

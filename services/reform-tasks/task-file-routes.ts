@@ -28,7 +28,7 @@ import {
   writeCsv,
   writeXlsx,
 } from "./task-list-file";
-import { fromReadModel } from "./task-list-routes";
+import { fromReadModel } from "../../projections/task-list/task-list-routes";
 
 /** Largest upload accepted (a year's list is far smaller). */
 export const MAX_UPLOAD = "5mb";

@@ -15,19 +15,14 @@ import {
   OutlierQuery,
   OutliersView,
 } from "../../contracts/direct-clearance/http";
-import {
-  clearanceFigures,
-  clearanceOutliers,
-  compareModels,
-  declarationTimes,
-} from "../../projections/clearance-times/clearance-times-queries";
-import { allow, ownedBy } from "../api/auth/access";
-import { CLEARANCE_FIGURE_READERS, DECLARATION_READERS } from "../api/auth/data-sharing";
-import { Problems } from "../api/http/problem";
-import { fromReadModelOf } from "../api/http/read-model";
-import { parseParams, parseQuery } from "../api/http/validate";
-import type { RouteModule } from "../api/route-module";
-import { clearanceReferenceData } from "./reference-data";
+import { clearanceFigures, clearanceOutliers, compareModels, declarationTimes } from "./clearance-times-queries";
+import { allow, ownedBy } from "../../services/api/auth/access";
+import { CLEARANCE_FIGURE_READERS, DECLARATION_READERS } from "../../services/api/auth/data-sharing";
+import { Problems } from "../../services/api/http/problem";
+import { fromReadModelOf } from "../../services/api/http/read-model";
+import { parseParams, parseQuery } from "../../services/api/http/validate";
+import type { RouteModule } from "../../services/api/route-module";
+import { clearanceReferenceData } from "../../services/direct-clearance/reference-data";
 
 const json = (schema: z.ZodType) => ({ content: { "application/json": { schema } } });
 const TAG = "clearance-times";

@@ -13,20 +13,15 @@ import {
   TaskListPageView,
   TaskListQuery,
 } from "../../contracts/reform-tasks/http";
-import {
-  decodeCursor,
-  departmentScoreboard,
-  listTasks,
-  replicationRates,
-} from "../../projections/task-list/task-list-queries";
-import { Problems } from "../api/http/problem";
-import { ANY_ROLE, allow } from "../api/auth/access";
-import { fromReadModelOf } from "../api/http/read-model";
-import { parseQuery } from "../api/http/validate";
-import type { RouteModule } from "../api/route-module";
-import { chinaToday } from "../platform/china-date";
-import { Department, ReformField, reformReferenceData } from "./reference-data";
-import { filterCodeErrors } from "./task-validation";
+import { decodeCursor, departmentScoreboard, listTasks, replicationRates } from "./task-list-queries";
+import { Problems } from "../../services/api/http/problem";
+import { ANY_ROLE, allow } from "../../services/api/auth/access";
+import { fromReadModelOf } from "../../services/api/http/read-model";
+import { parseQuery } from "../../services/api/http/validate";
+import type { RouteModule } from "../../services/api/route-module";
+import { chinaToday } from "../../services/platform/china-date";
+import { Department, ReformField, reformReferenceData } from "../../services/reform-tasks/reference-data";
+import { filterCodeErrors } from "../../services/reform-tasks/task-validation";
 
 /** Runs a task-list query; 503 while the read model is not set up yet. */
 export const fromReadModel = <T>(query: () => Promise<T>): Promise<T> => fromReadModelOf("task_list", query);
