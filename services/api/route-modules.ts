@@ -6,6 +6,7 @@
 import { buildOpenApiDocument, type OpenApiDocument } from "../../contracts/openapi";
 import { clearanceTimesRoutes } from "../../projections/clearance-times/clearance-times-routes";
 import { declarationRoutes } from "../direct-clearance/declaration-routes";
+import { filingQueryRoutes } from "../../projections/filings/filing-query-routes";
 import { filingRoutes } from "../investment-filings/filing-routes";
 import { negativeListRoutes } from "../reference-data/negative-list-routes";
 import { taskFileRoutes } from "../reform-tasks/task-file-routes";
@@ -24,6 +25,8 @@ export const productRouteModules: readonly RouteModule[] = [
   declarationRoutes,
   clearanceTimesRoutes,
   negativeListRoutes,
+  // Before /filings/{filingId}: /filings/queue and /filings/statistics are fixed paths.
+  filingQueryRoutes,
   filingRoutes,
   auditRoutes,
 ];

@@ -1,8 +1,9 @@
 /**
  * HTTP routes of filings: the enterprise submits (`POST /filings`, Idempotency-Key required),
  * amends and withdraws (If-Match), reports a certificate used; the bureau accepts, refers,
- * rejects, issues certificates and records lapses (If-Match); queries read the Kafka-fed read
- * model (an enterprise's filings, the bureau's queue, statistics) or the stream (one filing).
+ * rejects, issues certificates and records lapses (If-Match); one filing is read from its stream.
+ * The queries of the filings read model (an enterprise's filings, the bureau's queue,
+ * statistics) are projections/filings/filing-query-routes.ts.
  * Which role may call which route, and an enterprise seeing only its own filings, is enforced by
  * the access-control layer.
  */
@@ -21,28 +22,23 @@ import {
   AcceptFilingBody,
   AmendFilingBody,
   CertificateBody,
-  FilingListQuery,
   FilingParams,
-  FilingQueueQuery,
   FilingReasonBody,
-  FilingStatisticsQuery,
   FilingView,
   RejectFilingBody,
   SubmitFilingBody,
   UseCertificateBody,
 } from "../../contracts/investment-filings/http";
-import { enterpriseFilings, filingQueue, filingStatistics } from "../../projections/filings/filings-queries";
 import { editionInForceOn } from "../reference-data/edition-publishing";
-import { actsFor, allow, listedEnterprise, ownedBy } from "../api/auth/access";
+import { actsFor, allow, ownedBy } from "../api/auth/access";
 import { FILING_READERS } from "../api/auth/data-sharing";
 import { commandRoute } from "../api/http/command-route";
 import { formatETag, requireIfMatch, setETag, settleIfMatch } from "../api/http/etag";
 import { Problems } from "../api/http/problem";
-import { fromReadModelOf } from "../api/http/read-model";
-import { parseParams, parsePart, parseQuery } from "../api/http/validate";
+import { parseParams, parsePart } from "../api/http/validate";
 import type { RouteModule, RouteContext } from "../api/route-module";
 import { chinaHolidayCalendar } from "../platform/calendar/working-days";
-import { chinaDate, chinaToday } from "../platform/china-date";
+import { chinaDate } from "../platform/china-date";
 import { handleCommand } from "../platform/decider";
 import { CheckQuestionError, checkAgainst } from "../reference-data/negative-list-check";
 import { type FilingCommand, filingDecider } from "./filing-decider";
@@ -186,22 +182,6 @@ const UPDATES: Update<z.ZodType>[] = [
 export const filingRoutes: RouteModule = {
   name: "investment-filings",
   register(router, ctx) {
-    router.get("/filings/queue", allow("admin", "analyst"), async (req, res) => {
-      const q = parseQuery(req, FilingQueueQuery);
-      const asOf = q.asOf ?? chinaToday();
-      res.json({ asOf, items: await fromReadModelOf("filings", () => filingQueue(ctx.db, asOf, q.limit)) });
-    });
-    router.get("/filings/statistics", allow("admin", "analyst"), async (req, res) => {
-      const q = parseQuery(req, FilingStatisticsQuery);
-      const groups = await fromReadModelOf("filings", () => filingStatistics(ctx.db, q.groupBy ?? [], q));
-      res.json({ groups });
-    });
-    router.get("/filings", allow(...FILING_READERS), async (req, res) => {
-      const q = parseQuery(req, FilingListQuery);
-      const enterprise = listedEnterprise(req, q.enterprise, (code) => `No filings of ${code}`);
-      res.json({ items: await fromReadModelOf("filings", () => enterpriseFilings(ctx.db, enterprise, q.limit)) });
-    });
-
     router.post(
       "/filings",
       allow("enterprise"),
@@ -300,53 +280,6 @@ export const filingRoutes: RouteModule = {
       responses: {
         200: { description: "The filing", headers: etagHeader, ...json(FilingView) },
         ...problemResponses(400, 404),
-      },
-    });
-    const Row = z.record(z.string(), z.unknown());
-    registry.registerPath({
-      method: "get",
-      path: "/filings",
-      tags: [TAG],
-      summary: "An enterprise's filings (read model), newest first; an enterprise token lists its own",
-      request: { query: FilingListQuery },
-      responses: {
-        200: { description: "Filings", ...json(z.object({ items: z.array(Row) })) },
-        ...problemResponses(400, 404, 503),
-      },
-    });
-    registry.registerPath({
-      method: "get",
-      path: "/filings/queue",
-      tags: [TAG],
-      summary: "The bureau's queue: pending filings by due date (working days), overdue flagged",
-      request: { query: FilingQueueQuery },
-      responses: {
-        200: { description: "Queue", ...json(z.object({ asOf: z.string(), items: z.array(Row) })) },
-        ...problemResponses(400, 503),
-      },
-    });
-    registry.registerPath({
-      method: "get",
-      path: "/filings/statistics",
-      tags: [TAG],
-      summary: "Filings by status, grouped by route, country, industry (GB/T 4754 division) or kind",
-      request: { query: FilingStatisticsQuery },
-      responses: {
-        200: {
-          description: "Statistics",
-          ...json(
-            z.object({
-              groups: z.array(
-                z.object({
-                  group: z.record(z.string(), z.string().nullable()),
-                  total: z.number().int(),
-                  byStatus: z.record(z.string(), z.number().int()),
-                }),
-              ),
-            }),
-          ),
-        },
-        ...problemResponses(400, 503),
       },
     });
   },
