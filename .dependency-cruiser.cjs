@@ -47,7 +47,6 @@ module.exports = {
           "^services/reform-tasks/seed\\.ts$",
           "^services/direct-clearance/declaration-routes\\.ts$",
           "^services/direct-clearance/seed\\.ts$",
-          "^services/reference-data/negative-list-routes\\.ts$",
         ],
       },
       to: { path: "^projections/" },

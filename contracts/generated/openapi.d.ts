@@ -625,6 +625,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/negative-list/historical-editions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record an edition that was in force in the past (admin): it supersedes nothing and may only cover dates no recorded edition covers */
+        post: operations["postNegativeListHistoricalEditions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/negative-list/editions/{editionId}": {
         parameters: {
             query?: never;
@@ -670,23 +687,6 @@ export interface paths {
         get: operations["getNegativeListActivities"];
         put?: never;
         post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/negative-list/historical-editions": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Record an edition that was in force in the past (admin): it supersedes nothing and may only cover dates no recorded edition covers */
-        post: operations["postNegativeListHistoricalEditions"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1943,6 +1943,110 @@ export interface components {
             wholeClass: boolean;
             note?: string;
         };
+        /**
+         * @example {
+         *       "editionId": "national-2001",
+         *       "scope": "national",
+         *       "title": "外商投资准入特别管理措施（负面清单）（接口示例，非真实版本）",
+         *       "titleEn": "Special Administrative Measures (Negative List) for Foreign Investment Access (2099 edition)",
+         *       "order": "国家发展改革委 商务部令",
+         *       "inForceFrom": "2001-01-01",
+         *       "source": "The edition as published by NDRC and MOFCOM",
+         *       "notes": "Industry codes are this product's mapping of each measure's activity",
+         *       "measureCount": 2,
+         *       "measures": [
+         *         {
+         *           "number": 1,
+         *           "sector": "一、农、林、牧、渔业",
+         *           "text": "小麦、玉米新品种选育和种子生产须由中方控股。",
+         *           "textVerified": true,
+         *           "kind": "restricted",
+         *           "clauses": [
+         *             {
+         *               "scope": "小麦、玉米新品种选育和种子生产",
+         *               "industryCodes": [
+         *                 "0511"
+         *               ],
+         *               "coverage": "partial",
+         *               "activities": [
+         *                 "wheat-seed-breeding-production"
+         *               ],
+         *               "conditions": [
+         *                 {
+         *                   "type": "chinese_share_min",
+         *                   "percent": 34,
+         *                   "note": "中方股比不低于34%"
+         *                 }
+         *               ]
+         *             }
+         *           ],
+         *           "source": "The edition, measure 1",
+         *           "confidence": "verified"
+         *         },
+         *         {
+         *           "number": 2,
+         *           "sector": null,
+         *           "text": "禁止投资中国稀有和特有的珍贵优良品种的研发、养殖、种植以及相关繁殖材料的生产。",
+         *           "textVerified": true,
+         *           "kind": "prohibited",
+         *           "clauses": [
+         *             {
+         *               "scope": "珍贵优良品种的研发、养殖、种植",
+         *               "industryCodes": [
+         *                 "0511"
+         *               ],
+         *               "coverage": "partial",
+         *               "activities": [
+         *                 "rare-endemic-variety-breeding"
+         *               ],
+         *               "conditions": []
+         *             }
+         *           ],
+         *           "source": "The edition, measure 2",
+         *           "confidence": "verified"
+         *         }
+         *       ],
+         *       "activities": [
+         *         {
+         *           "id": "wheat-seed-breeding-production",
+         *           "nameZh": "小麦新品种选育和种子生产",
+         *           "nameEn": "Breeding of new wheat varieties and wheat seed production",
+         *           "industryCodes": [
+         *             "0511"
+         *           ],
+         *           "wholeClass": false
+         *         },
+         *         {
+         *           "id": "rare-endemic-variety-breeding",
+         *           "nameZh": "中国稀有和特有的珍贵优良品种的研发、养殖、种植",
+         *           "nameEn": "Research, breeding and growing of China's rare and endemic fine varieties",
+         *           "industryCodes": [
+         *             "0511"
+         *           ],
+         *           "wholeClass": false
+         *         }
+         *       ],
+         *       "inForceUntil": "2001-12-31",
+         *       "replacedBy": "national-2002"
+         *     }
+         */
+        NegativeListHistoricalEditionRecord: {
+            editionId: string;
+            scope: components["schemas"]["NegativeListScope"];
+            title: string;
+            titleEn?: string;
+            order?: string | null;
+            /** Format: date */
+            inForceFrom: string;
+            /** Format: date */
+            inForceUntil: string;
+            source: string;
+            notes?: string;
+            measureCount: number;
+            measures: components["schemas"]["NegativeListMeasure"][];
+            activities?: components["schemas"]["NegativeListActivity"][];
+            replacedBy?: string;
+        };
         NegativeListEditionSummary: {
             editionId: string;
             scope: string;
@@ -2053,110 +2157,6 @@ export interface components {
                 clause: string;
                 explanation: string;
             }[];
-        };
-        /**
-         * @example {
-         *       "editionId": "national-2001",
-         *       "scope": "national",
-         *       "title": "外商投资准入特别管理措施（负面清单）（接口示例，非真实版本）",
-         *       "titleEn": "Special Administrative Measures (Negative List) for Foreign Investment Access (2099 edition)",
-         *       "order": "国家发展改革委 商务部令",
-         *       "inForceFrom": "2001-01-01",
-         *       "source": "The edition as published by NDRC and MOFCOM",
-         *       "notes": "Industry codes are this product's mapping of each measure's activity",
-         *       "measureCount": 2,
-         *       "measures": [
-         *         {
-         *           "number": 1,
-         *           "sector": "一、农、林、牧、渔业",
-         *           "text": "小麦、玉米新品种选育和种子生产须由中方控股。",
-         *           "textVerified": true,
-         *           "kind": "restricted",
-         *           "clauses": [
-         *             {
-         *               "scope": "小麦、玉米新品种选育和种子生产",
-         *               "industryCodes": [
-         *                 "0511"
-         *               ],
-         *               "coverage": "partial",
-         *               "activities": [
-         *                 "wheat-seed-breeding-production"
-         *               ],
-         *               "conditions": [
-         *                 {
-         *                   "type": "chinese_share_min",
-         *                   "percent": 34,
-         *                   "note": "中方股比不低于34%"
-         *                 }
-         *               ]
-         *             }
-         *           ],
-         *           "source": "The edition, measure 1",
-         *           "confidence": "verified"
-         *         },
-         *         {
-         *           "number": 2,
-         *           "sector": null,
-         *           "text": "禁止投资中国稀有和特有的珍贵优良品种的研发、养殖、种植以及相关繁殖材料的生产。",
-         *           "textVerified": true,
-         *           "kind": "prohibited",
-         *           "clauses": [
-         *             {
-         *               "scope": "珍贵优良品种的研发、养殖、种植",
-         *               "industryCodes": [
-         *                 "0511"
-         *               ],
-         *               "coverage": "partial",
-         *               "activities": [
-         *                 "rare-endemic-variety-breeding"
-         *               ],
-         *               "conditions": []
-         *             }
-         *           ],
-         *           "source": "The edition, measure 2",
-         *           "confidence": "verified"
-         *         }
-         *       ],
-         *       "activities": [
-         *         {
-         *           "id": "wheat-seed-breeding-production",
-         *           "nameZh": "小麦新品种选育和种子生产",
-         *           "nameEn": "Breeding of new wheat varieties and wheat seed production",
-         *           "industryCodes": [
-         *             "0511"
-         *           ],
-         *           "wholeClass": false
-         *         },
-         *         {
-         *           "id": "rare-endemic-variety-breeding",
-         *           "nameZh": "中国稀有和特有的珍贵优良品种的研发、养殖、种植",
-         *           "nameEn": "Research, breeding and growing of China's rare and endemic fine varieties",
-         *           "industryCodes": [
-         *             "0511"
-         *           ],
-         *           "wholeClass": false
-         *         }
-         *       ],
-         *       "inForceUntil": "2001-12-31",
-         *       "replacedBy": "national-2002"
-         *     }
-         */
-        NegativeListHistoricalEditionRecord: {
-            editionId: string;
-            scope: components["schemas"]["NegativeListScope"];
-            title: string;
-            titleEn?: string;
-            order?: string | null;
-            /** Format: date */
-            inForceFrom: string;
-            /** Format: date */
-            inForceUntil: string;
-            source: string;
-            notes?: string;
-            measureCount: number;
-            measures: components["schemas"]["NegativeListMeasure"][];
-            activities?: components["schemas"]["NegativeListActivity"][];
-            replacedBy?: string;
         };
         FilingView: {
             /**
@@ -7771,6 +7771,153 @@ export interface operations {
             };
         };
     };
+    postNegativeListHistoricalEditions: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Required (missing → 400 idempotency-key-missing). Makes a POST safe to retry: the same key and payload return the stored response (with Idempotent-Replayed: true); a different payload with the same key is refused (422); a concurrent duplicate gets 409. 1–255 printable ASCII characters, quoted (a structured-field string) or bare; malformed → 400. */
+                "idempotency-key": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["NegativeListHistoricalEditionRecord"];
+            };
+        };
+        responses: {
+            /** @description Recorded */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        editionId: string;
+                        version: number;
+                        superseded: string | null;
+                    };
+                };
+            };
+            /** @description Malformed request or failed validation (field errors in `errors[]`) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No bearer token, or an invalid one (WWW-Authenticate says why) */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's role may not use this operation */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused in the current state, or a duplicate request is still in progress */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large (`limitBytes` says the limit) */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body is not of an accepted media type (application/json unless stated) */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A rule refused the command (e.g. a date in the future, a rejected file), or Idempotency-Key reused with a different payload */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this principal (or IP address) in the current minute */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable (`database-unavailable`); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getNegativeListEditionsEditionId: {
         parameters: {
             query?: never;
@@ -8118,153 +8265,6 @@ export interface operations {
                 };
             };
             /** @description Not ready: the database is unavailable (`database-unavailable`), or, on a command, its stream's lock is held by another writer for too long (`stream-busy`, only that stream); retry after `Retry-After` seconds */
-            503: {
-                headers: {
-                    "Retry-After": components["headers"]["Retry-After"];
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    postNegativeListHistoricalEditions: {
-        parameters: {
-            query?: never;
-            header: {
-                /** @description Required (missing → 400 idempotency-key-missing). Makes a POST safe to retry: the same key and payload return the stored response (with Idempotent-Replayed: true); a different payload with the same key is refused (422); a concurrent duplicate gets 409. 1–255 printable ASCII characters, quoted (a structured-field string) or bare; malformed → 400. */
-                "idempotency-key": string;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: {
-            content: {
-                "application/json": components["schemas"]["NegativeListHistoricalEditionRecord"];
-            };
-        };
-        responses: {
-            /** @description Recorded */
-            201: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    Location: components["headers"]["Location"];
-                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        editionId: string;
-                        version: number;
-                        superseded: string | null;
-                    };
-                };
-            };
-            /** @description Malformed request or failed validation (field errors in `errors[]`) */
-            400: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No bearer token, or an invalid one (WWW-Authenticate says why) */
-            401: {
-                headers: {
-                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The token's role may not use this operation */
-            403: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Refused in the current state, or a duplicate request is still in progress */
-            409: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Request body too large (`limitBytes` says the limit) */
-            413: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Request body is not of an accepted media type (application/json unless stated) */
-            415: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A rule refused the command (e.g. a date in the future, a rejected file), or Idempotency-Key reused with a different payload */
-            422: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Too many requests for this principal (or IP address) in the current minute */
-            429: {
-                headers: {
-                    "Retry-After": components["headers"]["Retry-After"];
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The database is unavailable (`database-unavailable`); retry after Retry-After seconds */
             503: {
                 headers: {
                     "Retry-After": components["headers"]["Retry-After"];

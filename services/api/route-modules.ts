@@ -8,7 +8,8 @@ import { clearanceTimesRoutes } from "../../projections/clearance-times/clearanc
 import { declarationRoutes } from "../direct-clearance/declaration-routes";
 import { filingQueryRoutes } from "../../projections/filings/filing-query-routes";
 import { filingRoutes } from "../investment-filings/filing-routes";
-import { negativeListRoutes } from "../reference-data/negative-list-routes";
+import { negativeListRoutes } from "../../projections/negative-list/negative-list-routes";
+import { editionRoutes } from "../reference-data/edition-routes";
 import { taskFileRoutes } from "../reform-tasks/task-file-routes";
 import { taskListRoutes } from "../../projections/task-list/task-list-routes";
 import { taskRoutes } from "../reform-tasks/task-routes";
@@ -24,6 +25,7 @@ export const productRouteModules: readonly RouteModule[] = [
   taskRoutes,
   declarationRoutes,
   clearanceTimesRoutes,
+  editionRoutes,
   negativeListRoutes,
   // Before /filings/{filingId}: /filings/queue and /filings/statistics are fixed paths.
   filingQueryRoutes,

@@ -1,9 +1,3 @@
-/**
- * HTTP routes of the negative lists: publish an edition (admin; `Idempotency-Key` required), list
- * and read editions, and check a proposed investment (`GET /negative-list/check`, served from the
- * Kafka-fed read model). Who may publish is enforced by the access-control layer (role admin).
- */
-import { RequiredIdempotencyKeyHeader } from "../../contracts/http/common";
 import { problemResponses } from "../../contracts/http/responses";
 import { z } from "../../contracts/http/zod";
 import {
@@ -12,20 +6,15 @@ import {
   CheckQuery,
   type EditionData,
   Measure,
-  PublishEditionBody,
-  RecordHistoricalEditionBody,
 } from "../../contracts/reference-data/negative-list";
-import { editionInForceOn, getEdition, listEditions } from "../../projections/negative-list/negative-list-queries";
-import { ANY_ROLE, allow } from "../api/auth/access";
-import { commandRoute } from "../api/http/command-route";
-import { Problems, ProblemError } from "../api/http/problem";
-import { fromReadModelOf } from "../api/http/read-model";
-import { parseBody, parseParams, parseQuery } from "../api/http/validate";
-import type { RouteContext, RouteModule } from "../api/route-module";
-import { chinaToday } from "../platform/china-date";
-import { retryOnConflict } from "../platform/decider";
-import { publishEdition, recordHistoricalEdition } from "./edition-publishing";
-import { CheckQuestionError, checkAgainst } from "./negative-list-check";
+import { editionInForceOn, getEdition, listEditions } from "./negative-list-queries";
+import { ANY_ROLE, allow } from "../../services/api/auth/access";
+import { Problems, ProblemError } from "../../services/api/http/problem";
+import { fromReadModelOf } from "../../services/api/http/read-model";
+import { parseParams, parseQuery } from "../../services/api/http/validate";
+import type { RouteContext, RouteModule } from "../../services/api/route-module";
+import { chinaToday } from "../../services/platform/china-date";
+import { CheckQuestionError, checkAgainst } from "../../services/reference-data/negative-list-check";
 
 const json = (schema: z.ZodType) => ({ content: { "application/json": { schema } } });
 const TAG = "negative-list";
@@ -180,28 +169,8 @@ async function inForce(ctx: RouteContext, insideFtz: boolean, date: string): Pro
 
 /** Editions and the check. */
 export const negativeListRoutes: RouteModule = {
-  name: "negative-list",
+  name: "negative-list-queries",
   register(router, ctx) {
-    router.post(
-      "/negative-list/editions",
-      allow("admin"),
-      commandRoute(
-        ctx.commands,
-        async (req, c) => {
-          const edition = parseBody(req, PublishEditionBody);
-          const outcome = await retryOnConflict(() =>
-            publishEdition(ctx.store, edition, {
-              at: new Date().toISOString(),
-              metadata: c.metadata,
-              eventId: (streamId, i) => c.newId(`edition:${streamId}:${i}`),
-            }),
-          );
-          return { status: 201, headers: { Location: `/negative-list/editions/${edition.editionId}` }, body: outcome };
-        },
-        { requireIdempotencyKey: true },
-      ),
-    );
-
     router.get("/negative-list/editions", allow(...ANY_ROLE), async (_req, res) => {
       res.json({ editions: await readModel(() => listEditions(ctx.db)) });
     });
@@ -228,46 +197,9 @@ export const negativeListRoutes: RouteModule = {
       const edition = await inForce(ctx, q.insideFtz, date);
       res.json({ editionId: edition.editionId, date, activities: edition.activities ?? [] });
     });
-
-    router.post(
-      "/negative-list/historical-editions",
-      allow("admin"),
-      commandRoute(
-        ctx.commands,
-        async (req, c) => {
-          const edition = parseBody(req, RecordHistoricalEditionBody);
-          const outcome = await retryOnConflict(() =>
-            recordHistoricalEdition(ctx.store, edition, {
-              at: new Date().toISOString(),
-              metadata: c.metadata,
-              eventId: (streamId, i) => c.newId(`historical-edition:${streamId}:${i}`),
-            }),
-          );
-          return { status: 201, headers: { Location: `/negative-list/editions/${edition.editionId}` }, body: outcome };
-        },
-        { requireIdempotencyKey: true },
-      ),
-    );
   },
 
   openapi(registry) {
-    registry.registerPath({
-      method: "post",
-      path: "/negative-list/editions",
-      tags: [TAG],
-      summary: "Publish an edition (admin); it takes effect after today unless it is its scope's first",
-      request: {
-        headers: z.object({ "idempotency-key": RequiredIdempotencyKeyHeader }),
-        body: json(PublishEditionBody),
-      },
-      responses: {
-        201: {
-          description: "Published",
-          ...json(z.object({ editionId: z.string(), version: z.number().int(), superseded: z.string().nullable() })),
-        },
-        ...problemResponses(400, 409, 415, 422),
-      },
-    });
     registry.registerPath({
       method: "get",
       path: "/negative-list/editions",
@@ -315,24 +247,6 @@ export const negativeListRoutes: RouteModule = {
           ...json(z.object({ editionId: z.string(), date: z.string(), activities: z.array(Activity) })),
         },
         ...problemResponses(400, 422, 503),
-      },
-    });
-    registry.registerPath({
-      method: "post",
-      path: "/negative-list/historical-editions",
-      tags: [TAG],
-      summary:
-        "Record an edition that was in force in the past (admin): it supersedes nothing and may only cover dates no recorded edition covers",
-      request: {
-        headers: z.object({ "idempotency-key": RequiredIdempotencyKeyHeader }),
-        body: json(RecordHistoricalEditionBody),
-      },
-      responses: {
-        201: {
-          description: "Recorded",
-          ...json(z.object({ editionId: z.string(), version: z.number().int(), superseded: z.string().nullable() })),
-        },
-        ...problemResponses(400, 409, 415, 422),
       },
     });
   },
