@@ -45,7 +45,6 @@ module.exports = {
           "^services/reform-tasks/task-file-routes\\.ts$",
           "^services/reform-tasks/task-list-import\\.ts$",
           "^services/reform-tasks/seed\\.ts$",
-          "^services/direct-clearance/declaration-routes\\.ts$",
           "^services/direct-clearance/seed\\.ts$",
         ],
       },

@@ -1,22 +1,29 @@
 /**
- * HTTP routes of the clearance-times figures (analysts): stage figures with filters, a date range
- * and grouping; direct versus conventional; outliers; one declaration's stage times. All read the
- * Kafka-fed read model (store-fed in embedded mode).
+ * HTTP routes of the clearance-times read model: stage figures with filters, a date range and
+ * grouping; direct versus conventional; outliers; one declaration's stage times; an enterprise's
+ * declaration list. All read the Kafka-fed read model (store-fed in embedded mode).
  */
 import type { Request } from "express";
 import { problemResponses } from "../../contracts/http/responses";
-import type { z } from "../../contracts/http/zod";
+import { z } from "../../contracts/http/zod";
 import {
   ClearanceFiguresView,
   ClearanceQuery,
+  DeclarationListQuery,
   DeclarationParams,
   DeclarationTimesView,
   ModelComparisonView,
   OutlierQuery,
   OutliersView,
 } from "../../contracts/direct-clearance/http";
-import { clearanceFigures, clearanceOutliers, compareModels, declarationTimes } from "./clearance-times-queries";
-import { allow, ownedBy } from "../../services/api/auth/access";
+import {
+  clearanceFigures,
+  clearanceOutliers,
+  compareModels,
+  declarationTimes,
+  listDeclarations,
+} from "./clearance-times-queries";
+import { allow, listedEnterprise, ownedBy } from "../../services/api/auth/access";
 import { CLEARANCE_FIGURE_READERS, DECLARATION_READERS } from "../../services/api/auth/data-sharing";
 import { Problems } from "../../services/api/http/problem";
 import { fromReadModelOf } from "../../services/api/http/read-model";
@@ -79,6 +86,15 @@ export const clearanceTimesRoutes: RouteModule = {
       ownedBy(req, times.enterprise, `No clearance times for declaration ${declarationNumber}`);
       res.json({ declarationNumber, stages: times.stages, holds: times.holds, held: times.held });
     });
+
+    router.get("/declarations", allow(...DECLARATION_READERS), async (req, res) => {
+      const q = parseQuery(req, DeclarationListQuery);
+      const enterprise = listedEnterprise(req, q.enterprise, (code) => `No declarations of ${code}`);
+      const page = await fromReadModelOf("clearance_times", () =>
+        listDeclarations(ctx.db, { enterprise, limit: q.limit, after: q.cursor }),
+      );
+      res.json(page);
+    });
   },
 
   openapi(registry) {
@@ -114,6 +130,35 @@ export const clearanceTimesRoutes: RouteModule = {
       request: { params: DeclarationParams },
       responses: {
         200: { description: "Stage times", ...json(DeclarationTimesView) },
+        ...problemResponses(400, 404, 503),
+      },
+    });
+    registry.registerPath({
+      method: "get",
+      path: "/declarations",
+      tags: [TAG],
+      summary: "An enterprise's declarations (read model), highest number first; an enterprise token lists its own",
+      request: { query: DeclarationListQuery },
+      responses: {
+        200: {
+          description: "One page",
+          ...json(
+            z.object({
+              items: z.array(
+                z.object({
+                  declarationNumber: z.string(),
+                  direction: z.string(),
+                  clearanceModel: z.string(),
+                  port: z.string(),
+                  status: z.string(),
+                  lodgedAt: z.string(),
+                  releasedAt: z.string().nullable(),
+                }),
+              ),
+              nextCursor: z.string().nullable(),
+            }),
+          ),
+        },
         ...problemResponses(400, 404, 503),
       },
     });

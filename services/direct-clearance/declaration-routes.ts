@@ -18,23 +18,20 @@ import { z } from "../../contracts/http/zod";
 import { declarationStream, Milestone } from "../../contracts/direct-clearance/events";
 import {
   AmendDeclarationBody,
-  DeclarationListQuery,
   DeclarationParams,
   DeclarationView,
   LodgeDeclarationBody,
   WithdrawDeclarationBody,
 } from "../../contracts/direct-clearance/http";
-import { actsFor, allow, listedEnterprise, ownedBy } from "../api/auth/access";
+import { actsFor, allow, ownedBy } from "../api/auth/access";
 import { DECLARATION_READERS } from "../api/auth/data-sharing";
 import { commandRoute } from "../api/http/command-route";
 import { formatETag, parseIfMatch, requireIfMatch, setETag, settleIfMatch } from "../api/http/etag";
 import { ProblemError, Problems } from "../api/http/problem";
-import { fromReadModelOf } from "../api/http/read-model";
-import { parseBody, parseParams, parseQuery } from "../api/http/validate";
+import { parseBody, parseParams } from "../api/http/validate";
 import type { RouteModule } from "../api/route-module";
 import { handleCommand, retryOnConflict } from "../platform/decider";
 import type { EventStore } from "../platform/event-store/types";
-import { listDeclarations } from "../../projections/clearance-times/clearance-times-queries";
 import { type DeclarationCommand, declarationDecider, type MilestoneInput } from "./declaration-decider";
 import { declarationView, loadDeclaration } from "./declaration-repository";
 import { clearanceReferenceData, lodgementReferenceErrors } from "./reference-data";
@@ -181,15 +178,6 @@ export const declarationRoutes: RouteModule = {
       setETag(res, d.version);
       res.json(declarationView(d.state, d.version));
     });
-
-    router.get("/declarations", allow(...DECLARATION_READERS), async (req, res) => {
-      const q = parseQuery(req, DeclarationListQuery);
-      const enterprise = listedEnterprise(req, q.enterprise, (code) => `No declarations of ${code}`);
-      const page = await fromReadModelOf("clearance_times", () =>
-        listDeclarations(ctx.db, { enterprise, limit: q.limit, after: q.cursor }),
-      );
-      res.json(page);
-    });
   },
 
   openapi(registry) {
@@ -255,35 +243,6 @@ export const declarationRoutes: RouteModule = {
       responses: {
         200: { description: "The declaration", headers: etagHeader, ...json(DeclarationView) },
         ...problemResponses(400, 404),
-      },
-    });
-    registry.registerPath({
-      method: "get",
-      path: "/declarations",
-      tags: [TAG],
-      summary: "An enterprise's declarations (read model), highest number first; an enterprise token lists its own",
-      request: { query: DeclarationListQuery },
-      responses: {
-        200: {
-          description: "One page",
-          ...json(
-            z.object({
-              items: z.array(
-                z.object({
-                  declarationNumber: z.string(),
-                  direction: z.string(),
-                  clearanceModel: z.string(),
-                  port: z.string(),
-                  status: z.string(),
-                  lodgedAt: z.string(),
-                  releasedAt: z.string().nullable(),
-                }),
-              ),
-              nextCursor: z.string().nullable(),
-            }),
-          ),
-        },
-        ...problemResponses(400, 404, 503),
       },
     });
   },
