@@ -11,6 +11,7 @@ import { filingRoutes } from "../investment-filings/filing-routes";
 import { negativeListRoutes } from "../../projections/negative-list/negative-list-routes";
 import { editionRoutes } from "../reference-data/edition-routes";
 import { taskFileRoutes } from "../reform-tasks/task-file-routes";
+import { taskExportRoutes } from "../../projections/task-list/task-list-export-routes";
 import { taskListRoutes } from "../../projections/task-list/task-list-routes";
 import { taskRoutes } from "../reform-tasks/task-routes";
 import { auditRoutes } from "./audit-routes";
@@ -21,6 +22,7 @@ import { systemRoutes } from "./system-routes";
 export const productRouteModules: readonly RouteModule[] = [
   // Fixed paths (/reform-tasks/export, /departments ...) before /reform-tasks/{taskId}.
   taskListRoutes,
+  taskExportRoutes,
   taskFileRoutes,
   taskRoutes,
   declarationRoutes,

@@ -1,72 +1,29 @@
 /**
- * The task list as a file: `POST /reform-tasks/imports?year=` takes a CSV or XLSX upload
- * (all-or-nothing, see task-list-import.ts; `dryRun=true` checks without storing), and
- * `GET /reform-tasks/export?format=csv|xlsx` writes the current list (read model) with status,
- * progress and overdue flags, in columns an import accepts again.
+ * The task list from a file: `POST /reform-tasks/imports?year=` takes a CSV or XLSX upload
+ * (all-or-nothing, see task-list-import.ts; `dryRun=true` checks without storing). Its report
+ * lists the year's refs the file leaves out, from the task-list read model (the one read of a
+ * read model on this write side). The export is the read model's
+ * (projections/task-list/task-list-export-routes.ts).
  */
 import type { Request } from "express";
 import { IdempotencyKeyHeader } from "../../contracts/http/common";
 import { problemResponse, problemResponses } from "../../contracts/http/responses";
 import { z } from "../../contracts/http/zod";
-import { ImportOutcomeView, ImportQuery, TaskExportQuery } from "../../contracts/reform-tasks/http";
-import { allTasks, refsOfYear, type TaskListItem } from "../../projections/task-list/task-list-queries";
-import { ANY_ROLE, allow } from "../api/auth/access";
+import { ImportOutcomeView, ImportQuery } from "../../contracts/reform-tasks/http";
+import { refsOfYear } from "../../projections/task-list/task-list-queries";
+import { allow } from "../api/auth/access";
 import { commandRoute } from "../api/http/command-route";
-import { ProblemError, Problems } from "../api/http/problem";
+import { ProblemError } from "../api/http/problem";
 import { uploadBody } from "../api/http/upload-body";
 import { parseQuery } from "../api/http/validate";
 import type { RouteModule } from "../api/route-module";
-import { chinaToday } from "../platform/china-date";
 import { reformReferenceData } from "./reference-data";
-import { filterCodeErrors } from "./task-validation";
 import { ImportRejectedError, importTaskList } from "./task-list-import";
-import {
-  EXPORT_ONLY_COLUMNS,
-  IMPORT_COLUMNS,
-  MEDIA_TYPES,
-  type OutputTable,
-  writeCsv,
-  writeXlsx,
-} from "./task-list-file";
+import { IMPORT_COLUMNS, MEDIA_TYPES } from "./task-list-file";
 import { fromReadModel } from "../../projections/task-list/task-list-routes";
 
 /** Largest upload accepted (a year's list is far smaller). */
 export const MAX_UPLOAD = "5mb";
-
-const EXPORT_COLUMNS = [...IMPORT_COLUMNS.filter((c) => c !== "change_reason"), ...EXPORT_ONLY_COLUMNS];
-
-/** The export's cells of one task, in EXPORT_COLUMNS order. */
-function exportRow(t: TaskListItem, asOf: string): string[] {
-  const cells: Record<(typeof EXPORT_COLUMNS)[number], string> = {
-    ref: t.ref,
-    title_zh: t.title.zh,
-    title_en: t.title.en ?? "",
-    field: t.field,
-    scope: t.scope,
-    source_batch: t.source.batch,
-    source_item: t.source.item ?? "",
-    source: t.source.citation,
-    core_content: t.coreContent,
-    lead_department: t.leadDepartment,
-    cooperating_departments: t.cooperatingDepartments.join(";"),
-    deadline: t.deadline,
-    implementation_path: t.implementationPath,
-    assumed: t.assumed.join(";"),
-    task_id: t.taskId,
-    year: String(t.year),
-    status: t.status,
-    started_on: t.startedOn ?? "",
-    progress_percent: t.progress ? String(t.progress.percent) : "",
-    progress_as_of: t.progress?.asOf ?? "",
-    replicated_on: t.replicatedOn ?? "",
-    original_deadline: t.originalDeadline,
-    reschedules: String(t.reschedules),
-    overdue: t.overdue ? "yes" : "no",
-    overdue_as_of: asOf,
-    version: String(t.version),
-  };
-  return EXPORT_COLUMNS.map((c) => cells[c]);
-}
 
 const formatOf = (req: Request) => (req.is(MEDIA_TYPES.xlsx) ? "xlsx" : "csv");
 const TAG = "reform-tasks";
@@ -116,24 +73,6 @@ export const taskFileRoutes: RouteModule = {
         { requireIdempotencyKey: (req) => req.query.dryRun !== "true" },
       ),
     );
-
-    router.get("/reform-tasks/export", allow(...ANY_ROLE), async (req, res) => {
-      const { format, ...filter } = parseQuery(req, TaskExportQuery);
-      const errors = filterCodeErrors(filter, reformReferenceData());
-      if (errors.length) throw Problems.validationFailed(errors);
-      const asOf = filter.asOf ?? chinaToday();
-      const tasks = await fromReadModel(() => allTasks(ctx.db, { ...filter, asOf }));
-      const table: OutputTable = { columns: EXPORT_COLUMNS, rows: tasks.map((t) => exportRow(t, asOf)) };
-      const bytes = format === "xlsx" ? await writeXlsx(table) : await writeCsv(table);
-      const name = `reform-tasks${filter.year ? `-${filter.year}` : ""}-as-of-${asOf}.${format}`;
-      res
-        .status(200)
-        .set({
-          "Content-Type": format === "xlsx" ? MEDIA_TYPES.xlsx : `${MEDIA_TYPES.csv}; charset=utf-8`,
-          "Content-Disposition": `attachment; filename="${name}"`,
-        })
-        .send(bytes);
-    });
   },
 
   openapi(registry) {
@@ -167,14 +106,6 @@ export const taskFileRoutes: RouteModule = {
         422: problemResponse(422, "The file was rejected; nothing was imported (errors[] name row and column)"),
         ...problemResponses(400, 409, 413, 415),
       },
-    });
-    registry.registerPath({
-      method: "get",
-      path: "/reform-tasks/export",
-      tags: [TAG],
-      summary: "Export the list (same filters as the list) with status, progress and overdue flags",
-      request: { query: TaskExportQuery },
-      responses: { 200: file("The list as CSV (UTF-8 with BOM) or XLSX"), ...problemResponses(400, 503) },
     });
   },
 };
