@@ -117,10 +117,10 @@ const HEADERS = {
   ETag: header(
     'A validator: an aggregate\'s stream version as a strong tag (`"3"`, see the operation), else a weak tag of the content (`W/"…"`); send it in If-None-Match to get 304 while nothing changed',
   ),
-  "Cache-Control": header("`private, no-cache`: for the caller only, revalidate before reuse", {
-    type: "string",
-    enum: ["private, no-cache"],
-  }),
+  "Cache-Control": header(
+    "`private, no-cache`: for the caller only, revalidate before reuse; `no-store` on the probes and the operational views (/health, /ready, /projections)",
+    { type: "string", enum: ["private, no-cache", "no-store"] },
+  ),
   Link: header('The next page (RFC 8288), `</…?cursor=…>; rel="next"`, when there is one'),
 } as const;
 

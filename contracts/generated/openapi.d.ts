@@ -2399,8 +2399,8 @@ export interface components {
         Location: string;
         /** @description A validator: an aggregate's stream version as a strong tag (`"3"`, see the operation), else a weak tag of the content (`W/"…"`); send it in If-None-Match to get 304 while nothing changed */
         ETag: string;
-        /** @description `private, no-cache`: for the caller only, revalidate before reuse */
-        "Cache-Control": "private, no-cache";
+        /** @description `private, no-cache`: for the caller only, revalidate before reuse; `no-store` on the probes and the operational views (/health, /ready, /projections) */
+        "Cache-Control": "private, no-cache" | "no-store";
         /** @description The next page (RFC 8288), `</…?cursor=…>; rel="next"`, when there is one */
         Link: string;
     };

@@ -72,7 +72,8 @@ export const IfMatchHeader = z
   .string()
   // `*`, or entity tags separated by commas (RFC 9110 §8.8.3, §13.1.1); a tag that is not a
   // version never matches (412).
-  .regex(/^\s*(\*|(W\/)?"[\x21\x23-\x7e]*"(\s*,\s*(W\/)?"[\x21\x23-\x7e]*")*)\s*$/)
+  // (empty list elements are ignored, RFC 9110 §5.6.1).
+  .regex(/^\s*(\*|(,\s*)*(W\/)?"[\x21\x23-\x7e]*"(\s*,(\s*,)*\s*(W\/)?"[\x21\x23-\x7e]*")*(\s*,)*)\s*$/)
   .openapi({
     description:
       'The ETag the update is based on, e.g. `"3"` (or `"3.overdue"`: the version is what counts), or a list ' +

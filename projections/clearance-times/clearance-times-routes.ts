@@ -24,7 +24,11 @@ import {
   listDeclarations,
 } from "./clearance-times-queries";
 import { allow, listedEnterprise, ownedBy } from "../../services/api/auth/access";
-import { CLEARANCE_FIGURE_READERS, DECLARATION_READERS } from "../../services/api/auth/data-sharing";
+import {
+  CLEARANCE_FIGURE_READERS,
+  DECLARATION_OUTLIER_READERS,
+  DECLARATION_READERS,
+} from "../../services/api/auth/data-sharing";
 import { Problems } from "../../services/api/http/problem";
 import { fromReadModelOf } from "../../services/api/http/read-model";
 import { parseParams, parseQuery } from "../../services/api/http/validate";
@@ -69,7 +73,8 @@ export const clearanceTimesRoutes: RouteModule = {
       res.json({ groups: await readModel(() => compareModels(ctx.db, filter, groupBy ?? [])) });
     });
 
-    router.get("/clearance-times/outliers", allow(...CLEARANCE_FIGURE_READERS), async (req, res) => {
+    // Outliers name declarations (number, times, port): declaration data, not an aggregate.
+    router.get("/clearance-times/outliers", allow(...DECLARATION_OUTLIER_READERS), async (req, res) => {
       const { groupBy, limit, ...filter } = figureQuery(req, OutlierQuery);
       const dims = groupBy?.length ? groupBy : (["direction", "clearanceModel"] as const);
       const outliers = await readModel(() => clearanceOutliers(ctx.db, filter, dims, limit));

@@ -149,12 +149,13 @@ export function createApp(deps: ApiDeps): Express {
     .filter(Boolean);
   if (origins.length) app.use(cors(corsOptions(origins)));
   app.use(compression());
-  app.use(allowedMethods(document));
   app.use(readResponses());
   const perMinute = deps.rateLimitPerMinute ?? defaultRateLimit();
   if (perMinute !== false) app.use(failedAuthRateLimit(perMinute));
   app.use(authenticate(deps.verifyToken ?? defaultTokenVerifier()));
   if (perMinute !== false) app.use(clientRateLimit(perMinute));
+  // After the limits: OPTIONS and 405 count against the client's budget and carry RateLimit.
+  app.use(allowedMethods(document));
   const uploads = routes.flatMap((m) => m.uploads ?? []);
   app.use(requireJsonMediaType(uploads));
   app.use(jsonBody(deps.bodyLimit ?? SIZE_LIMITS.jsonBodyBytes, uploads));

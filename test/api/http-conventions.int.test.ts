@@ -54,6 +54,34 @@ describe("HTTP conventions (PostgreSQL)", () => {
     expect((await request(app).options("/reform-tasks/scoreboard")).headers.allow).toBe("GET, HEAD, OPTIONS");
   });
 
+  it("matches paths as the routes do (case-insensitively), and counts OPTIONS and 405 against the rate limit", async () => {
+    expect((await request(app).options("/Reform-Tasks")).headers.allow).toBe("GET, POST, HEAD, OPTIONS");
+    expect((await request(app).delete("/REFORM-TASKS")).status).toBe(405);
+    const tf = await as(app, "taskforce");
+    const options = await tf.get("/reform-tasks?limit=1");
+    expect(options.headers.ratelimit).toBeDefined();
+    expect((await request(app).options("/reform-tasks")).headers["ratelimit-policy"]).toBeDefined();
+  });
+
+  it("tags files as well as JSON (the export), varies on the token, and settles a weak If-Match after the resource check", async () => {
+    const tf = await as(app, "taskforce");
+    const csv = await tf.get("/reform-tasks/export?year=2026");
+    expect(csv.headers.etag).toMatch(/^W\/"/);
+    expect(csv.headers.vary).toContain("Authorization");
+    expect((await tf.get("/reform-tasks/export?year=2026").set("If-None-Match", csv.headers.etag!)).status).toBe(304);
+    // A task that does not exist is 404 whatever If-Match says; an existing one gets 412 with its version.
+    const missing = await tf
+      .post("/reform-tasks/00000000-0000-4000-8000-00000000abcd/start")
+      .set("If-Match", 'W/"0"')
+      .send({});
+    expect(missing.status).toBe(404);
+    const list = await tf.get("/reform-tasks?year=2026&limit=1");
+    const id = list.body.items[0].taskId;
+    const weak = await tf.post(`/reform-tasks/${id}/start`).set("If-Match", 'W/"0"').send({});
+    expect(weak.status).toBe(412);
+    expect(weak.body.actualVersion).toBe(0);
+  });
+
   it("compresses what the client accepts (gzip, br)", async () => {
     for (const encoding of ["gzip", "br"]) {
       const res = await request(app).get("/openapi.json").set("Accept-Encoding", encoding);

@@ -1,7 +1,7 @@
 /** Pure helpers of the HTTP layer: If-Match parsing, Idempotency-Key parsing, fingerprints, derived ids, pointers. */
 import { z } from "zod";
 import { SafeString } from "../../contracts/http/common";
-import { parseIfMatch } from "../../services/api/http/etag";
+import { parseIfMatch, settleIfMatch } from "../../services/api/http/etag";
 import {
   eventIdFor,
   type IdempotencyKeyRef,
@@ -28,15 +28,24 @@ describe("If-Match", () => {
     expect(parseIfMatch(' "42" ')).toBe(42);
     expect(parseIfMatch("*")).toBe("stream_exists");
   });
-  it("refuses malformed values with 400 and never-matching tags with 412", () => {
+  it("refuses malformed values with 400; never-matching tags are settled later, with the actual version (412)", async () => {
     expect(statusOf(() => parseIfMatch("3"))).toBe(400);
-    // A list of tags (RFC 9110 §13.1.1) names the versions it would accept; weak ones never match.
+    expect(statusOf(() => parseIfMatch('"1""2"'))).toBe(400);
+    expect(statusOf(() => parseIfMatch('"1" x'))).toBe(400);
+    // A list of tags (RFC 9110 §13.1.1) names the versions it would accept; weak ones never match,
+    // and empty list elements are ignored (RFC 9110 §5.6.1).
     expect(parseIfMatch('"1", "2.overdue",W/"3"')).toEqual({ anyOf: [1, 2] });
-    expect(statusOf(() => parseIfMatch('W/"1", W/"2"'))).toBe(412);
-    expect(statusOf(() => parseIfMatch('"1",, "2"'))).toBe(400);
-    expect(statusOf(() => parseIfMatch('W/"3"'))).toBe(412);
-    expect(statusOf(() => parseIfMatch('"abc"'))).toBe(412);
-    expect(statusOf(() => parseIfMatch('"01"'))).toBe(412);
+    expect(parseIfMatch('"1",, "2",')).toEqual({ anyOf: [1, 2] });
+    expect(parseIfMatch(',"1"')).toBe(1);
+    for (const never of ['W/"1", W/"2"', 'W/"3"', '"abc"', '"01"']) {
+      const parsed = parseIfMatch(never);
+      expect(parsed).toMatchObject({ anyOf: [] });
+      await expect(settleIfMatch(parsed, async () => 4)).rejects.toMatchObject({
+        status: 412,
+        extensions: { actualVersion: 4 },
+      });
+    }
+    await expect(settleIfMatch({ anyOf: [1, 4] }, async () => 4)).resolves.toBe(4);
   });
 });
 

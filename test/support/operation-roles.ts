@@ -30,7 +30,7 @@ export const ALLOWED: Record<string, Role[]> = {
   "GET /declarations/{declarationNumber}": READ_DECLARATION,
   "GET /clearance-times": FIGURES,
   "GET /clearance-times/comparison": FIGURES,
-  "GET /clearance-times/outliers": FIGURES,
+  "GET /clearance-times/outliers": ["customs", "analyst", "admin"],
   "GET /clearance-times/declarations/{declarationNumber}": READ_DECLARATION,
   "POST /negative-list/editions": ["admin"],
   "GET /negative-list/editions": ALL,

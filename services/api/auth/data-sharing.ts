@@ -26,6 +26,11 @@ export const STREAM_READERS: Record<string, { roles: readonly Role[]; ownOnly: r
 export const DECLARATION_READERS: Role[] = [...STREAM_READERS.Declaration!.roles];
 /** Who may read filings. */
 export const FILING_READERS: Role[] = [...STREAM_READERS.Filing!.roles];
+/**
+ * Who may read the clearance-time outliers: they list declarations of every enterprise by number,
+ * with their times, so the roles that read any declaration (not an enterprise, not partners).
+ */
+export const DECLARATION_OUTLIER_READERS: Role[] = ["customs", "analyst", "admin"];
 /** Who may read the clearance-time figures (aggregates over declarations, no enterprise named). */
 export const CLEARANCE_FIGURE_READERS: Role[] = ["taskforce", "customs", "partner", "analyst", "admin"];
 

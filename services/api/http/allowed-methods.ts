@@ -20,7 +20,8 @@ export function pathMethods(doc: OpenApiDocument): { match: RegExp; allow: strin
     if (methods.includes("GET")) methods.push("HEAD");
     methods.push("OPTIONS");
     const pattern = path.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\{[^}]+\}/g, "[^/]+");
-    return { match: new RegExp(`^${pattern}/?$`), allow: [...new Set(methods)], static: !path.includes("{") };
+    // Case-insensitive, as express routes are by default (`/Reform-Tasks` reaches the same routes).
+    return { match: new RegExp(`^${pattern}/?$`, "i"), allow: [...new Set(methods)], static: !path.includes("{") };
   });
 }
 

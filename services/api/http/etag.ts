@@ -29,11 +29,13 @@ const STRONG_VERSION = /^"(0|[1-9]\d{0,14})(?:\.[a-z]{1,20})?"$/;
  */
 export interface AnyOfVersions {
   anyOf: number[];
+  /** Why it can never match, when `anyOf` is empty (weak or non-version tags only). */
+  never?: string;
 }
 
-const ENTITY_TAG_LIST = /^(W\/)?"[\x21\x23-\x7e\x80-\xff]*"(\s*,\s*(W\/)?"[\x21\x23-\x7e\x80-\xff]*")*$/;
+const TAG = /(W\/)?"[\x21\x23-\x7e\x80-\xff]*"/g;
 
-const neverMatches = (detail: string, actualVersion: number | null = null) =>
+const preconditionFailed = (detail: string, actualVersion: number | null) =>
   new ProblemError({
     status: 412,
     slug: "precondition-failed",
@@ -45,30 +47,35 @@ const neverMatches = (detail: string, actualVersion: number | null = null) =>
 /**
  * The expected version an `If-Match` value asks for: a strong `"<version>"` (or
  * `"<version>.<variant>"`) → that number; `*` → `stream_exists` (RFC 9110: any current
- * representation); a list of tags → the versions it names (AnyOfVersions; weak and non-version
- * tags in it never match and are left out).
- * @throws ProblemError 400 `invalid-precondition` when the value is not `*` or a list of entity
- *   tags; 412 `precondition-failed` when no tag of it can ever match (weak, since If-Match
- *   compares strongly, or not a version).
+ * representation); a list of tags → the versions it names (AnyOfVersions; empty list elements are
+ * ignored, RFC 9110 §5.6.1, and weak and non-version tags never match). A value no tag of which
+ * can ever match is AnyOfVersions with no versions, so the 412 it gets (from `settleIfMatch`)
+ * comes after the path and the resource are checked, with the actual version.
+ * @throws ProblemError 400 `invalid-precondition` when the value is not `*` or a list of entity tags.
  */
 export function parseIfMatch(value: string): ExpectedVersion | AnyOfVersions {
   const v = value.trim();
   if (v === "*") return "stream_exists";
-  if (!ENTITY_TAG_LIST.test(v)) {
+  const tags = v.match(TAG) ?? [];
+  if (
+    tags.length === 0 ||
+    !/^[\s,]*$/.test(v.replace(TAG, ",")) ||
+    /"\s*[^\s,]|[^\s,W]\s*"/.test(v.replace(TAG, '"'))
+  ) {
     throw Problems.invalidPrecondition(
       `If-Match must be entity tags such as "3" (the ETag you read), or *; got ${JSON.stringify(v.slice(0, 80))}`,
     );
   }
-  const tags = v.match(/(W\/)?"[^"]*"/g) ?? [];
   const versions = [
     ...new Set(tags.flatMap((t) => (STRONG_VERSION.exec(t) ? [Number(STRONG_VERSION.exec(t)![1])] : []))),
   ];
   if (versions.length === 0) {
-    throw neverMatches(
-      tags.every((t) => t.startsWith("W/"))
+    return {
+      anyOf: [],
+      never: tags.every((t) => t.startsWith("W/"))
         ? "If-Match uses strong comparison; a weak entity tag never matches"
         : "If-Match does not match the current version",
-    );
+    };
   }
   return tags.length === 1 ? versions[0]! : { anyOf: versions };
 }
@@ -86,7 +93,11 @@ export async function settleIfMatch(
   if (typeof expected !== "object") return expected;
   const version = await current();
   if (version !== null && expected.anyOf.includes(version)) return version;
-  throw neverMatches(`If-Match names versions ${expected.anyOf.join(", ")}; the current one is ${version}`, version);
+  const named = expected.anyOf.length > 10 ? `${expected.anyOf.slice(0, 10).join(", ")} …` : expected.anyOf.join(", ");
+  throw preconditionFailed(
+    expected.never ?? `If-Match names versions ${named}; the current one is ${version}`,
+    version,
+  );
 }
 
 /**
