@@ -29,7 +29,6 @@ import {
   SubmitFilingBody,
   UseCertificateBody,
 } from "../../contracts/investment-filings/http";
-import { editionInForceOn } from "../reference-data/edition-publishing";
 import { actsFor, allow, ownedBy } from "../api/auth/access";
 import { FILING_READERS } from "../api/auth/data-sharing";
 import { commandRoute } from "../api/http/command-route";
@@ -40,7 +39,7 @@ import type { RouteModule, RouteContext } from "../api/route-module";
 import { chinaHolidayCalendar } from "../platform/calendar/working-days";
 import { chinaDate } from "../platform/china-date";
 import { handleCommand } from "../platform/decider";
-import { CheckQuestionError, checkAgainst } from "../reference-data/negative-list-check";
+import { CheckQuestionError, checkAgainst, editionInForceOn } from "../reference-data";
 import { type FilingCommand, filingDecider } from "./filing-decider";
 import { filingView, loadFiling } from "./filing-repository";
 import { automatedCheck, filingRules, type NegativeListAnswer } from "./filing-rules";

@@ -1,6 +1,6 @@
 /**
  * The dependency rules (.dependency-cruiser.cjs) hold for the repository, and they do fail: a
- * miniature tree in a temporary folder that breaks each of three rules on purpose is refused,
+ * miniature tree in a temporary folder that breaks each of four rules on purpose is refused,
  * naming the rule.
  */
 import { execFile } from "node:child_process";
@@ -31,7 +31,7 @@ describe("dependency rules", () => {
     ).toEqual([]);
   }, 120_000);
 
-  it("refuse contracts importing ours, platform importing a context, and the projection runner importing the relay", async () => {
+  it("refuse contracts importing ours, platform importing a context, the projection runner importing the relay, and a context reaching into another", async () => {
     const dir = mkdtempSync(join(tmpdir(), "deps-"));
     try {
       const file = (path: string, text: string) => {
