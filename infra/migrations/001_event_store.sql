@@ -1,5 +1,5 @@
 -- Event store: streams (one row per stream, holds its current revision) and the global log.
--- DESIGN.md §4. Stream revisions start at 0 (EventStoreDB semantics).
+-- README, architecture. Stream revisions start at 0 (EventStoreDB semantics).
 CREATE TABLE IF NOT EXISTS streams (
   stream_id  text PRIMARY KEY,
   version    bigint NOT NULL,

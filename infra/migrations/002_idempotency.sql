@@ -1,4 +1,4 @@
--- Idempotency keys of POST commands (draft-ietf-httpapi-idempotency-key-header; DESIGN.md §7).
+-- Idempotency keys of POST commands (draft-ietf-httpapi-idempotency-key-header).
 -- One row per (scope, key, method, path): scope is the principal (or 'anonymous'), path the
 -- request path without the query. request_hash is the SHA-256 (hex) of the canonical JSON body.
 -- A row is 'in_progress' while its first request runs (attempt_id names that attempt; locked_at

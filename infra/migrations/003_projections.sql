@@ -1,4 +1,4 @@
--- Projection bookkeeping (DESIGN.md §6). Written in the same transaction as read-model changes.
+-- Projection bookkeeping (projections/runner). Written in the same transaction as read-model changes.
 
 -- Last stream revision each projection applied, per stream: drops redeliveries and relay re-sends.
 CREATE TABLE IF NOT EXISTS projection_streams (

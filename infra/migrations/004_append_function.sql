@@ -1,7 +1,7 @@
--- One round trip per append (issue 7): the stream lock, the transaction-order check, the replay
+-- One round trip per append: the stream lock, the transaction-order check, the replay
 -- probe, the compare-and-set on `streams` and the insert run in one call, inside the caller's
 -- statement (its own transaction when called alone). Same contract as the six statements it
--- replaces in services/platform/event-store/postgres-event-store.ts (DESIGN.md §4):
+-- replaces in services/platform/event-store/postgres-event-store.ts (README, architecture):
 --   * the advisory lock is taken before anything is written, so this transaction's id is assigned
 --     after the previous writer of the stream committed and the global log's
 --     (transaction_id, global_position) order keeps every stream's revisions in order;

@@ -1,6 +1,6 @@
 -- Kafka records a projection could not even decode (not a CloudEvent of ours, unreadable JSON):
 -- parked by their coordinates, with the reason and the raw bytes, in the same transaction that
--- moves the partition's offset past them, so nothing is skipped silently (issue 8).
+-- moves the partition's offset past them, so nothing is skipped silently.
 CREATE TABLE IF NOT EXISTS parked_records (
   projection   text NOT NULL,
   topic        text NOT NULL,
