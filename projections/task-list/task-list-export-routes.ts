@@ -4,7 +4,6 @@
  * columns an import accepts again (services/reform-tasks/task-list-file.ts).
  */
 import { problemResponses } from "../../contracts/http/responses";
-import { z } from "../../contracts/http/zod";
 import { TaskExportQuery } from "../../contracts/reform-tasks/http";
 import { ANY_ROLE, allow } from "../../services/api/auth/access";
 import { Problems } from "../../services/api/http/problem";
@@ -16,6 +15,7 @@ import {
   EXPORT_ONLY_COLUMNS,
   IMPORT_COLUMNS,
   MEDIA_TYPES,
+  taskListFileContent,
   type OutputTable,
   writeCsv,
   writeXlsx,
@@ -85,13 +85,7 @@ export const taskExportRoutes: RouteModule = {
   },
 
   openapi(registry) {
-    const file = (description: string) => ({
-      description,
-      content: {
-        [MEDIA_TYPES.csv]: { schema: z.string().openapi({ format: "binary" }) },
-        [MEDIA_TYPES.xlsx]: { schema: z.string().openapi({ format: "binary" }) },
-      },
-    });
+    const file = taskListFileContent;
     registry.registerPath({
       method: "get",
       path: "/reform-tasks/export",

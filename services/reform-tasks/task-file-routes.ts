@@ -19,7 +19,7 @@ import { parseQuery } from "../api/http/validate";
 import type { RouteModule } from "../api/route-module";
 import { reformReferenceData } from "./reference-data";
 import { ImportRejectedError, importTaskList } from "./task-list-import";
-import { IMPORT_COLUMNS, MEDIA_TYPES } from "./task-list-file";
+import { IMPORT_COLUMNS, MEDIA_TYPES, taskListFileContent } from "./task-list-file";
 import { fromReadModel } from "../../projections/task-list/task-list-routes";
 
 /** Largest upload accepted (a year's list is far smaller). */
@@ -76,13 +76,7 @@ export const taskFileRoutes: RouteModule = {
   },
 
   openapi(registry) {
-    const file = (description: string) => ({
-      description,
-      content: {
-        [MEDIA_TYPES.csv]: { schema: z.string().openapi({ format: "binary" }) },
-        [MEDIA_TYPES.xlsx]: { schema: z.string().openapi({ format: "binary" }) },
-      },
-    });
+    const file = taskListFileContent;
     registry.registerPath({
       method: "post",
       path: "/reform-tasks/imports",

@@ -9,6 +9,7 @@
  * An export adds read-only columns (task_id, status, progress, overdue ...) that an import ignores,
  * so an exported file can be edited and imported again.
  */
+import { z } from "../../contracts/http/zod";
 import { parse } from "csv-parse";
 import { stringify } from "csv-stringify";
 import ExcelJS from "exceljs";
@@ -64,6 +65,15 @@ export const MEDIA_TYPES = {
   csv: "text/csv",
   xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 } as const;
+
+/** The OpenAPI content of a task-list file (import body or export answer): CSV or XLSX, binary. */
+export const taskListFileContent = (description: string) => ({
+  description,
+  content: {
+    [MEDIA_TYPES.csv]: { schema: z.string().openapi({ format: "binary" }) },
+    [MEDIA_TYPES.xlsx]: { schema: z.string().openapi({ format: "binary" }) },
+  },
+});
 export type FileFormat = keyof typeof MEDIA_TYPES;
 
 /** Most data rows an import accepts (a year's list has tens to a few hundred items). */

@@ -1,30 +1,3 @@
-/**
- * Bad input, property-based (fast-check, fixed seed): for EVERY operation of the OpenAPI
- * document the app serves, requests that are invalid by construction — a valid-shaped base built
- * from the operation's schemas with exactly one mutation (see test/support/bad-input/) — must get
- * a 4xx RFC 9457 problem (`application/problem+json`, `status` equal to the HTTP status, the
- * field named where the answer is `validation-failed`) and must store no event. An operation
- * with no generated case fails. Counts per operation are printed at the end.
- *
- * `BAD_INPUT_RUNS` (default 8) sets the runs per operation and mutation, `BAD_INPUT_SEED` the seed
- * (default fixed, so runs are reproducible; another seed explores other inputs).
- *
- * Not generated, and why (the first four are accepted by design: each would rightly be a 2xx):
- * - a body on an operation that documents none (GETs): RFC 9110 §9.3.1 gives GET content no
- *   meaning, and the API ignores it;
- * - no body for a command whose members are all optional (start, unblock, use, lapse ...): the
- *   documented empty object is its default;
- * - leaving out an optional header (`Idempotency-Key`; `If-Match` where optional, as on milestones);
- * - `application/*+json` or `charset=utf-16` as "wrong" media types: both are JSON the parser reads;
- * - a lone surrogate in a query value: it cannot be sent as UTF-8, and Node's query parser reads
- *   the encoded bytes as U+FFFD (in a path segment they are sent, and answered 400 malformed-path);
- * - header values or URLs past Node's 16 KiB header limit: the HTTP parser refuses them before
- *   the app runs, answered 431 with problem details by the server (test/api/client-error.int.test.ts;
- *   values here stay at most 5,000 characters).
- * A mutation that cannot apply to an operation (no numeric member to send as a string, no
- * required member to remove) is listed at the end as not applicable.
- */
-import { readFileSync } from "node:fs";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Express } from "express";
@@ -37,20 +10,15 @@ import type { Role } from "../../services/api/auth/principal";
 import type { ReadSide } from "../../services/api/read-side";
 import { applicationOpenApiDocument } from "../../services/api/route-modules";
 import type { PostgresEventStore } from "../../services/platform/event-store/postgres-event-store";
-import { seedEditions } from "../../services/reference-data/edition-seed";
-import { SEED_LIST } from "../../services/reform-tasks/seed";
-import { MEDIA_TYPES } from "../../services/reform-tasks/task-list-file";
 import { eventCount } from "../support/api-app";
-import { as, ENTERPRISE_A, tokenFor } from "../support/auth";
+import { tokenFor } from "../support/auth";
 import { type BaseFixtures, baseRequest, mutationsFor } from "../support/bad-input/base-request";
 import type { SchemaComponents } from "../support/bad-input/json-schema";
 import { type OpenApiLike, type Operation, operationsOf } from "../support/bad-input/openapi-operations";
 import { type BadInput, CURRENT_ETAG, closeConnections, send, type WireResponse } from "../support/bad-input/wire";
 import { serverDatabase, type TestDatabase } from "../support/databases";
-import { directExportLodgement } from "../support/declarations";
-import { taskPlanBody } from "../support/reform-tasks";
 import { ALLOWED } from "../support/operation-roles";
-import { outboundMillFiling } from "../support/filings";
+import { operationFixtures } from "../support/operation-fixtures";
 import { productApp } from "../support/product-app";
 
 const SEED = Number(process.env.BAD_INPUT_SEED ?? 20_260_503);
@@ -118,35 +86,7 @@ describe("bad input to every operation (property-based, PostgreSQL)", () => {
     served = (await request(server).get("/openapi.json").expect(200)).body;
     for (const role of ROLE_PREFERENCE) tokens.set(role, await tokenFor(role));
 
-    await seedEditions(store);
-    const tf = await as(app, "taskforce");
-    const task = await tf
-      .post("/reform-tasks")
-      .set("Idempotency-Key", "seed-task")
-      .send(taskPlanBody({ ref: "BAD-001" }));
-    expect(task.status).toBe(201);
-    const enterprise = await as(app, "enterprise", ENTERPRISE_A);
-    const declarationNumber = "949920260000000555";
-    const lodged = await enterprise
-      .post("/declarations")
-      .set("Idempotency-Key", "seed-declaration")
-      .send(directExportLodgement(declarationNumber, ENTERPRISE_A));
-    expect(lodged.status).toBe(201);
-    const filed = await enterprise
-      .post("/filings")
-      .set("Idempotency-Key", "seed-filing")
-      .send(outboundMillFiling(ENTERPRISE_A));
-    expect(filed.status).toBe(201);
-    fixtures = {
-      params: {
-        taskId: task.body.taskId,
-        declarationNumber,
-        filingId: filed.body.filingId,
-        editionId: "national-2024",
-        streamId: reformTaskStream(task.body.taskId),
-      },
-      upload: { bytes: readFileSync(SEED_LIST.file), contentType: MEDIA_TYPES.csv },
-    };
+    fixtures = await operationFixtures(app, store, { tag: "BAD", declarationNumber: "949920260000000555" });
   });
 
   afterAll(async () => {

@@ -1,18 +1,3 @@
-/**
- * The document and the server agree, property-based (fast-check, fixed seed), on the product app
- * over real PostgreSQL. For EVERY operation of the served OpenAPI document and EVERY role (and no
- * token):
- * - requests built from the operation's description (test/support/bad-input/base-request.ts) and
- *   each of its one-mutation variants get a status the document lists for that operation, and a
- *   JSON body that validates (Ajv, JSON Schema 2020-12) against the schema documented for that
- *   status and media type; every documented response header the answer must carry
- *   (X-Request-Id, RateLimit, Location on 201, ETag and Cache-Control on a GET's 200) is there;
- * - for the roles the operation allows, the documented example body (an operation with one) is
- *   not refused for a reason the document does not state: its answer is a documented success,
- *   or a documented refusal other than 400 `validation-failed`.
- * `CONTRACT_RUNS` (default 2) sets the runs per operation, role and mutation.
- */
-import { readFileSync } from "node:fs";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import Ajv2020, { type ValidateFunction } from "ajv/dist/2020";
@@ -20,13 +5,9 @@ import addFormats from "ajv-formats";
 import type { Express } from "express";
 import fc from "fast-check";
 import request from "supertest";
-import { reformTaskStream } from "../../contracts/reform-tasks/events";
 import { ROLES, type Role } from "../../services/api/auth/principal";
 import type { ReadSide } from "../../services/api/read-side";
-import { seedEditions } from "../../services/reference-data/edition-seed";
-import { SEED_LIST } from "../../services/reform-tasks/seed";
-import { MEDIA_TYPES } from "../../services/reform-tasks/task-list-file";
-import { as, ENTERPRISE_A, tokenFor } from "../support/auth";
+import { tokenFor } from "../support/auth";
 import { type BaseFixtures, baseRequest, mutationsFor } from "../support/bad-input/base-request";
 import type { SchemaComponents } from "../support/bad-input/json-schema";
 import { type OpenApiLike, type Operation, operationsOf } from "../support/bad-input/openapi-operations";
@@ -40,11 +21,9 @@ import {
   type WireResponse,
 } from "../support/bad-input/wire";
 import { serverDatabase, type TestDatabase } from "../support/databases";
-import { directExportLodgement } from "../support/declarations";
-import { outboundMillFiling } from "../support/filings";
 import { ALLOWED } from "../support/operation-roles";
+import { operationFixtures } from "../support/operation-fixtures";
 import { productApp } from "../support/product-app";
-import { taskPlanBody } from "../support/reform-tasks";
 
 const SEED = 20_261_204;
 const RUNS = Number(process.env.CONTRACT_RUNS ?? 2);
@@ -95,39 +74,8 @@ describe("the OpenAPI document and the server agree (property-based, PostgreSQL)
     addFormats(ajv);
     ajv.addSchema({ $id: "doc", components: doc.components });
 
-    await seedEditions(product.store);
-    const tf = await as(app, "taskforce");
-    const task = await tf
-      .post("/reform-tasks")
-      .set("Idempotency-Key", "c-task")
-      .send(taskPlanBody({ ref: "C-001" }));
-    expect(task.status).toBe(201);
-    const enterprise = await as(app, "enterprise", ENTERPRISE_A);
-    const declarationNumber = "949920260000000666";
-    expect(
-      (
-        await enterprise
-          .post("/declarations")
-          .set("Idempotency-Key", "c-declaration")
-          .send(directExportLodgement(declarationNumber, ENTERPRISE_A))
-      ).status,
-    ).toBe(201);
-    const filed = await enterprise
-      .post("/filings")
-      .set("Idempotency-Key", "c-filing")
-      .send(outboundMillFiling(ENTERPRISE_A));
-    expect(filed.status).toBe(201);
+    fixtures = await operationFixtures(app, product.store, { tag: "C", declarationNumber: "949920260000000666" });
     await readSide.caughtUp();
-    fixtures = {
-      params: {
-        taskId: task.body.taskId,
-        declarationNumber,
-        filingId: filed.body.filingId,
-        editionId: "national-2024",
-        streamId: reformTaskStream(task.body.taskId),
-      },
-      upload: { bytes: readFileSync(SEED_LIST.file), contentType: MEDIA_TYPES.csv },
-    };
   });
 
   afterAll(async () => {
@@ -223,44 +171,9 @@ describe("the OpenAPI document and the server agree (property-based, PostgreSQL)
       }
     }
   });
-
-  it.each(Object.keys(ALLOWED).filter((k) => k.startsWith("POST ")))(
-    "%s: its documented example is not refused for an undocumented reason",
-    async (key) => {
-      const [, path] = key.split(" ") as [string, string];
-      const op = operationsOf(doc).find((o) => o.key === key)!;
-      const content = doc.paths[path]!.post!.requestBody?.content?.["application/json"];
-      const example = exampleOf(content?.schema, doc.components);
-      if (example === undefined) return;
-      const role = ALLOWED[key]![0]!;
-      const base = fc.sample(baseRequest(op, (doc.components ?? {}) as SchemaComponents, fixtures), {
-        numRuns: 1,
-        seed: seedOf(key),
-      })[0]!;
-      const res = await sendAs(op, toWire({ ...base, body: example }), role);
-      expect(disagreement(key, res)).toBeNull();
-      const refusedAsInvalid = res.status === 400 && String(res.json?.type ?? "").endsWith("/validation-failed");
-      expect({ key, refusedAsInvalid, errors: refusedAsInvalid ? res.json?.errors : undefined }).toEqual({
-        key,
-        refusedAsInvalid: false,
-        errors: undefined,
-      });
-    },
-  );
 });
 
 /** Rewrites `#/components/...` references to the registered document (`doc#/components/...`). */
 function rewriteRefs(schema: unknown): Record<string, unknown> {
   return JSON.parse(JSON.stringify(schema).replace(/"\$ref":"#\//g, '"$ref":"doc#/')) as Record<string, unknown>;
-}
-
-/** The example a body schema (or the component it names) documents. */
-function exampleOf(
-  schema: { $ref?: string; example?: unknown } | undefined,
-  components: Record<string, Record<string, unknown>>,
-): unknown {
-  if (!schema) return undefined;
-  if (schema.example !== undefined) return schema.example;
-  const name = schema.$ref?.split("/").pop();
-  return name ? (components.schemas?.[name] as { example?: unknown } | undefined)?.example : undefined;
 }

@@ -11,18 +11,7 @@ import { PostgresEventStore } from "../../services/platform/event-store/postgres
 import { seedEditions } from "../../services/reference-data/edition-seed";
 import { as, ENTERPRISE_A } from "../support/auth";
 import { serverDatabase, type TestDatabase } from "../support/databases";
-
-const inbound = (over: Record<string, unknown> = {}) => ({
-  kind: "inbound_report",
-  industryCodes: ["1711"],
-  foreignSharePercent: 60,
-  largestForeignInvestorPercent: 60,
-  legalRepresentativeNationality: "DE",
-  insideFtz: false,
-  investorCountries: ["DE"],
-  investment: { value: 5_000_000, currency: "EUR", usd: 5_400_000 },
-  ...over,
-});
+import { inboundReport } from "../support/filings";
 
 describe("a filing's check reads the event store (PostgreSQL, no read side)", () => {
   let t: TestDatabase;
@@ -42,13 +31,13 @@ describe("a filing's check reads the event store (PostgreSQL, no read side)", ()
     const filed = await ent
       .post("/filings")
       .set("Idempotency-Key", "check-1")
-      .send({ enterprise: ENTERPRISE_A, details: inbound() });
+      .send({ enterprise: ENTERPRISE_A, details: inboundReport() });
     expect(filed.status).toBe(201);
     expect(filed.body.check.negativeList).toMatchObject({ editionId: "national-2024", outcome: "permitted" });
     const amended = await ent
       .post(`/filings/${filed.body.filingId}/amendments`)
       .set("If-Match", filed.headers.etag!)
-      .send({ details: inbound({ industryCodes: ["8411"] }), reason: "行业调整" });
+      .send({ details: inboundReport({ industryCodes: ["8411"] }), reason: "行业调整" });
     expect({ status: amended.status, body: amended.status === 200 ? undefined : amended.body }).toEqual({
       status: 200,
     });

@@ -12,19 +12,8 @@ import { chinaToday } from "../../services/platform/china-date";
 import { eventCount, PROBLEM_JSON } from "../support/api-app";
 import { type AuthedClient, as, ENTERPRISE_A, ENTERPRISE_B } from "../support/auth";
 import { serverDatabase, type TestDatabase } from "../support/databases";
+import { inboundReport } from "../support/filings";
 import { productApp } from "../support/product-app";
-
-const inbound = (over: Record<string, unknown> = {}) => ({
-  kind: "inbound_report",
-  industryCodes: ["1711"],
-  foreignSharePercent: 60,
-  largestForeignInvestorPercent: 60,
-  legalRepresentativeNationality: "DE",
-  insideFtz: false,
-  investorCountries: ["DE"],
-  investment: { value: 5_000_000, currency: "EUR", usd: 5_400_000 },
-  ...over,
-});
 
 describe("filings API (PostgreSQL)", () => {
   let t: TestDatabase;
@@ -53,23 +42,23 @@ describe("filings API (PostgreSQL)", () => {
       .send({ enterprise, details });
 
   it.each([
-    ["equity above 100", inbound({ foreignSharePercent: 100.5 }), "/body/details/foreignSharePercent"],
-    ["equity below 0", inbound({ foreignSharePercent: -1 }), "/body/details/foreignSharePercent"],
-    ["an unknown industry code", inbound({ industryCodes: ["17x1"] }), "/body/details/industryCodes/0"],
-    ["an invalid country", inbound({ investorCountries: ["XX"] }), "/body/details/investorCountries/0"],
+    ["equity above 100", inboundReport({ foreignSharePercent: 100.5 }), "/body/details/foreignSharePercent"],
+    ["equity below 0", inboundReport({ foreignSharePercent: -1 }), "/body/details/foreignSharePercent"],
+    ["an unknown industry code", inboundReport({ industryCodes: ["17x1"] }), "/body/details/industryCodes/0"],
+    ["an invalid country", inboundReport({ investorCountries: ["XX"] }), "/body/details/investorCountries/0"],
     [
       "an invalid currency",
-      inbound({ investment: { value: 1, currency: "EURO", usd: 1 } }),
+      inboundReport({ investment: { value: 1, currency: "EURO", usd: 1 } }),
       "/body/details/investment/currency",
     ],
     [
       "a negative amount",
-      inbound({ investment: { value: -5, currency: "EUR", usd: 1 } }),
+      inboundReport({ investment: { value: -5, currency: "EUR", usd: 1 } }),
       "/body/details/investment/value",
     ],
     [
       "a largest investor above all foreign investors",
-      inbound({ largestForeignInvestorPercent: 70 }),
+      inboundReport({ largestForeignInvestorPercent: 70 }),
       "/body/details/largestForeignInvestorPercent",
     ],
   ])("refuses %s with a problem naming the field, and stores nothing", async (_what, details, pointer) => {
@@ -92,7 +81,7 @@ describe("filings API (PostgreSQL)", () => {
   });
 
   it("refuses a credit code with a wrong check character, naming the expected one", async () => {
-    const res = await submit("91350200776049653B", inbound());
+    const res = await submit("91350200776049653B", inboundReport());
     expect(res.status).toBe(400);
     expect(res.body.errors).toEqual([{ pointer: "/body/enterprise", detail: expect.stringContaining("expected A") }]);
   });
@@ -100,7 +89,7 @@ describe("filings API (PostgreSQL)", () => {
   it("records the automated check at submission and serves the queue with due dates", async () => {
     const prohibited = await submit(
       "91350200776049653A",
-      inbound({ industryCodes: ["5128"], foreignSharePercent: 10, largestForeignInvestorPercent: 10 }),
+      inboundReport({ industryCodes: ["5128"], foreignSharePercent: 10, largestForeignInvestorPercent: 10 }),
     );
     expect(prohibited.status).toBe(201);
     // Measure 7's text was not read in a copy of the 2024 edition: the bureau is asked to confirm, not told to reject.
@@ -117,7 +106,7 @@ describe("filings API (PostgreSQL)", () => {
     });
     const news = await submit(
       "91350200776049653A",
-      inbound({ industryCodes: ["8610"], foreignSharePercent: 10, largestForeignInvestorPercent: 10 }),
+      inboundReport({ industryCodes: ["8610"], foreignSharePercent: 10, largestForeignInvestorPercent: 10 }),
     );
     expect(news.body.check).toMatchObject({
       recommendation: "reject",
@@ -125,7 +114,7 @@ describe("filings API (PostgreSQL)", () => {
     });
     const seeds = await submit(
       "91350200776049653A",
-      inbound({ industryCodes: ["0511"], foreignSharePercent: 66, largestForeignInvestorPercent: 66 }),
+      inboundReport({ industryCodes: ["0511"], foreignSharePercent: 66, largestForeignInvestorPercent: 66 }),
     );
     expect(seeds.body.check).toMatchObject({
       recommendation: "refer_for_approval",
@@ -134,7 +123,7 @@ describe("filings API (PostgreSQL)", () => {
     expect(seeds.body.check.reasons.join("\n")).toContain("state them in details.activities");
     const unknownActivity = await submit(
       "91350200776049653A",
-      inbound({ industryCodes: ["0511"], activities: ["tobacco-wholesale"] }),
+      inboundReport({ industryCodes: ["0511"], activities: ["tobacco-wholesale"] }),
     );
     expect(unknownActivity.status).toBe(400);
     expect(unknownActivity.body.errors).toEqual([
@@ -142,7 +131,7 @@ describe("filings API (PostgreSQL)", () => {
     ]);
     const ftz = await submit(
       "91350213678251743X",
-      inbound({
+      inboundReport({
         industryCodes: ["7249"],
         activities: ["social-survey"],
         insideFtz: true,

@@ -15,3 +15,19 @@ export const outboundMillFiling = (enterprise: string) => ({
     description: "mill",
   },
 });
+
+/**
+ * The details of an inbound report: a German investor holding 60 % of a textile mill (class
+ * 1711) outside the FTZ, EUR 5,000,000; `over` replaces members.
+ */
+export const inboundReport = (over: Record<string, unknown> = {}) => ({
+  kind: "inbound_report",
+  industryCodes: ["1711"],
+  foreignSharePercent: 60,
+  largestForeignInvestorPercent: 60,
+  legalRepresentativeNationality: "DE",
+  insideFtz: false,
+  investorCountries: ["DE"],
+  investment: { value: 5_000_000, currency: "EUR", usd: 5_400_000 },
+  ...over,
+});
