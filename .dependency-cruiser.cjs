@@ -38,21 +38,29 @@ module.exports = {
       name: "write-side-reads-no-read-model",
       severity: "error",
       comment:
-        "A context's write side (decider, commands, repository, seeds) never reads a read model. The one exception: the task-list file routes, where the import's report lists the year's refs not in the file and the export reads the list (both from the read model).",
-      from: {
-        path: "^services/(reform-tasks|direct-clearance|investment-filings|reference-data)/",
-        pathNot: ["^services/reform-tasks/task-file-routes\\.ts$"],
-      },
+        "A context's write side (decider, commands, repository, seeds) never reads a read model. What a report needs from the read side is passed in by the process that composes the routes (services/api/route-modules.ts).",
+      from: { path: "^services/(reform-tasks|direct-clearance|investment-filings|negative-list)/" },
       to: { path: "^projections/" },
+    },
+    {
+      name: "contexts-are-entered-through-index",
+      severity: "error",
+      comment:
+        "The processes, the read side and the tools use a context through what its index.ts offers, never its inner files (tests may).",
+      from: { path: "^(services/(api|relay|platform)/|projections/|infra/|bench/|scripts/)" },
+      to: {
+        path: "^services/(reform-tasks|direct-clearance|investment-filings|negative-list)/",
+        pathNot: "^services/[^/]+/index\\.ts$",
+      },
     },
     {
       name: "contexts-do-not-import-each-other",
       severity: "error",
       comment:
-        "A context talks to another through contracts, the event store, or what the other offers in its index.ts (services/reference-data/index.ts: the edition in force and the check), never its inner files.",
-      from: { path: "^services/(reform-tasks|direct-clearance|investment-filings|reference-data)/" },
+        "A context talks to another through contracts, the event store, or what the other offers in its index.ts (services/negative-list/index.ts: the edition in force and the check), never its inner files.",
+      from: { path: "^services/(reform-tasks|direct-clearance|investment-filings|negative-list)/" },
       to: {
-        path: "^services/(reform-tasks|direct-clearance|investment-filings|reference-data)/",
+        path: "^services/(reform-tasks|direct-clearance|investment-filings|negative-list)/",
         pathNot: ["^services/$1/", "^services/[^/]+/index\\.ts$"],
       },
     },

@@ -16,7 +16,7 @@ import { migrate } from "../infra/migrate";
 import { filingsProjection } from "../projections/filings/filings-projection";
 import { negativeListProjection } from "../projections/negative-list/negative-list-projection";
 import { rebuildProjection } from "../projections/runner/rebuild";
-import { seedEditions } from "../services/reference-data/edition-seed";
+import { seedEditions } from "../services/negative-list";
 import { PgDatabase, PINNED_TYPES } from "../services/platform/db/database";
 import { PostgresEventStore } from "../services/platform/event-store/postgres-event-store";
 import { freshness, httpReads, kafkaRoundTrip, peakRssMiB, startApi } from "./http-bench";

@@ -12,7 +12,7 @@ import {
   NegativeListEditionPublished,
   NegativeListEditionSuperseded,
   NegativeListHistoricalEditionRecorded,
-} from "./reference-data/negative-list";
+} from "./negative-list/events";
 import { REFORM_TASK_EVENTS } from "./reform-tasks/events";
 import { TOPICS, type TopicSpec } from "./topics";
 

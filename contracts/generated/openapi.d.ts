@@ -1140,7 +1140,7 @@ export interface components {
             created: number;
             updated: number;
             unchanged: number;
-            /** @description Refs of the year's tasks the file does not mention */
+            /** @description Refs of the year's tasks the file does not mention, as the task-list read model knows them (it may lag the store by moments; empty when it is not built) */
             notInFile: string[];
             tasks: {
                 row: number;

@@ -7,7 +7,7 @@
 import { SafeString, Uuid } from "../http/common";
 import { z } from "../http/zod";
 import { CountryCode, Currency, Uscc } from "../direct-clearance/declaration-shapes";
-import { ActivityId, IndustryCode } from "../reference-data/negative-list";
+import { ActivityId, IndustryCode } from "../negative-list/measure-shapes";
 
 /** A money amount: value in `currency` and its USD equivalent (for the USD thresholds). */
 export const Money = z

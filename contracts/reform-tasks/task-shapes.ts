@@ -18,7 +18,7 @@ export const TaskRef = z
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/, "1–32 letters, digits, '.', '_' or '-', starting with a letter or digit")
   .openapi({ example: "2026-001" });
 
-/** A reference-data code (department, reform field): lower-case kebab case. */
+/** A code-list code (department, reform field): lower-case kebab case. */
 export const RefCode = z
   .string()
   .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "a lower-case kebab-case code such as commerce or customs-korla")

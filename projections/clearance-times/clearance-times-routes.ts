@@ -33,7 +33,7 @@ import { Problems } from "../../services/api/http/problem";
 import { fromReadModelOf } from "../../services/api/http/read-model";
 import { parseParams, parseQuery } from "../../services/api/http/validate";
 import type { RouteModule } from "../../services/api/route-module";
-import { clearanceReferenceData } from "../../services/direct-clearance/reference-data";
+import { clearanceCodeLists } from "../../services/direct-clearance";
 
 const json = (schema: z.ZodType) => ({ content: { "application/json": { schema } } });
 const TAG = "clearance-times";
@@ -52,7 +52,7 @@ export const PERCENTILE_METHOD =
 function figureQuery<S extends typeof ClearanceQuery | typeof OutlierQuery>(req: Request, schema: S): z.output<S> {
   const q = parseQuery(req, schema) as z.output<S>;
   const port = (q as { port?: string }).port;
-  const ports = clearanceReferenceData().ports;
+  const ports = clearanceCodeLists().ports;
   if (port !== undefined && !ports.get(port)) {
     throw Problems.validationFailed([{ pointer: "/query/port", detail: ports.unknown(port) }]);
   }

@@ -6,7 +6,7 @@
  * their last day (`in_force_until`); a correction replaces an edition's data and counts its
  * revision. Scope index events (`NegativeListEditionIndexed`) are bookkeeping and skipped.
  */
-import type { EditionData } from "../../contracts/reference-data/negative-list";
+import type { EditionData } from "../../contracts/negative-list/events";
 import type { SqlExecutor } from "../../services/platform/db/database";
 import { type Projection, type ProjectionEvent, type TableNames, tableExists } from "../runner/projection";
 

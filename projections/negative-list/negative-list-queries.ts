@@ -3,7 +3,7 @@
  * on a date (latest `in_force_from` on or before it; see negative-list-check.ts for why answers
  * for past dates cannot change).
  */
-import type { EditionData } from "../../contracts/reference-data/negative-list";
+import type { EditionData } from "../../contracts/negative-list/events";
 import type { SqlExecutor } from "../../services/platform/db/database";
 import { EDITIONS_TABLE } from "./negative-list-projection";
 

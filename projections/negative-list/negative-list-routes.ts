@@ -1,12 +1,8 @@
 import { problemResponses } from "../../contracts/http/responses";
 import { z } from "../../contracts/http/zod";
-import {
-  Activity,
-  type CheckInput,
-  CheckQuery,
-  type EditionData,
-  Measure,
-} from "../../contracts/reference-data/negative-list";
+import { Activity, Measure } from "../../contracts/negative-list/measure-shapes";
+import { type CheckInput, CheckQuery } from "../../contracts/negative-list/http";
+import type { EditionData } from "../../contracts/negative-list/events";
 import { editionInForceOn, getEdition, listEditions } from "./negative-list-queries";
 import { ANY_ROLE, allow } from "../../services/api/auth/access";
 import { Problems, ProblemError } from "../../services/api/http/problem";
@@ -14,7 +10,7 @@ import { fromReadModelOf } from "../../services/api/http/read-model";
 import { parseParams, parseQuery } from "../../services/api/http/validate";
 import type { RouteContext, RouteModule } from "../../services/api/route-module";
 import { chinaToday } from "../../services/platform/china-date";
-import { CheckQuestionError, checkAgainst } from "../../services/reference-data/negative-list-check";
+import { CheckQuestionError, checkAgainst } from "../../services/negative-list";
 
 const json = (schema: z.ZodType) => ({ content: { "application/json": { schema } } });
 const TAG = "negative-list";

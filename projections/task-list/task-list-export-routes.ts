@@ -10,8 +10,8 @@ import { Problems } from "../../services/api/http/problem";
 import { parseQuery } from "../../services/api/http/validate";
 import type { RouteModule } from "../../services/api/route-module";
 import { chinaToday } from "../../services/platform/china-date";
-import { reformReferenceData } from "../../services/reform-tasks/reference-data";
 import {
+  reformCodeLists,
   EXPORT_ONLY_COLUMNS,
   IMPORT_COLUMNS,
   MEDIA_TYPES,
@@ -19,8 +19,8 @@ import {
   type OutputTable,
   writeCsv,
   writeXlsx,
-} from "../../services/reform-tasks/task-list-file";
-import { filterCodeErrors } from "../../services/reform-tasks/task-validation";
+  filterCodeErrors,
+} from "../../services/reform-tasks";
 import { allTasks, type TaskListItem } from "./task-list-queries";
 import { fromReadModel } from "./task-list-routes";
 
@@ -67,7 +67,7 @@ export const taskExportRoutes: RouteModule = {
   register(router, ctx) {
     router.get("/reform-tasks/export", allow(...ANY_ROLE), async (req, res) => {
       const { format, ...filter } = parseQuery(req, TaskExportQuery);
-      const errors = filterCodeErrors(filter, reformReferenceData());
+      const errors = filterCodeErrors(filter, reformCodeLists());
       if (errors.length) throw Problems.validationFailed(errors);
       const asOf = filter.asOf ?? chinaToday();
       const tasks = await fromReadModel(() => allTasks(ctx.db, { ...filter, asOf }));

@@ -20,8 +20,7 @@ import { fromReadModelOf } from "../../services/api/http/read-model";
 import { parseQuery } from "../../services/api/http/validate";
 import type { RouteModule } from "../../services/api/route-module";
 import { chinaToday } from "../../services/platform/china-date";
-import { Department, ReformField, reformReferenceData } from "../../services/reform-tasks/reference-data";
-import { filterCodeErrors } from "../../services/reform-tasks/task-validation";
+import { Department, ReformField, reformCodeLists, filterCodeErrors } from "../../services/reform-tasks";
 
 /** Runs a task-list query; 503 while the read model is not set up yet. */
 export const fromReadModel = <T>(query: () => Promise<T>): Promise<T> => fromReadModelOf("task_list", query);
@@ -33,7 +32,7 @@ const TAG = "reform-tasks";
 export const taskListRoutes: RouteModule = {
   name: "reform-task-list",
   register(router, ctx) {
-    const ref = reformReferenceData();
+    const ref = reformCodeLists();
 
     router.get("/reform-tasks/departments", allow(...ANY_ROLE), (_req, res) => {
       res.json({ departments: ref.departments.entries });

@@ -5,15 +5,15 @@
  */
 import { buildOpenApiDocument, type OpenApiDocument } from "../../contracts/openapi";
 import { clearanceTimesRoutes } from "../../projections/clearance-times/clearance-times-routes";
-import { declarationRoutes } from "../direct-clearance/declaration-routes";
+import { declarationRoutes } from "../direct-clearance";
 import { filingQueryRoutes } from "../../projections/filings/filing-query-routes";
-import { filingRoutes } from "../investment-filings/filing-routes";
+import { filingRoutes } from "../investment-filings";
 import { negativeListRoutes } from "../../projections/negative-list/negative-list-routes";
-import { editionRoutes } from "../reference-data/edition-routes";
-import { taskFileRoutes } from "../reform-tasks/task-file-routes";
+import { editionRoutes } from "../negative-list";
+import { taskFileRoutes, taskRoutes } from "../reform-tasks";
 import { taskExportRoutes } from "../../projections/task-list/task-list-export-routes";
-import { taskListRoutes } from "../../projections/task-list/task-list-routes";
-import { taskRoutes } from "../reform-tasks/task-routes";
+import { fromReadModel, taskListRoutes } from "../../projections/task-list/task-list-routes";
+import { refsOfYear } from "../../projections/task-list/task-list-queries";
 import { auditRoutes } from "./audit-routes";
 import type { RouteModule } from "./route-module";
 import { systemRoutes } from "./system-routes";
@@ -23,7 +23,8 @@ export const productRouteModules: readonly RouteModule[] = [
   // Fixed paths (/reform-tasks/export, /departments ...) before /reform-tasks/{taskId}.
   taskListRoutes,
   taskExportRoutes,
-  taskFileRoutes,
+  // The import report's refs of the year come from the task-list read model.
+  taskFileRoutes((ctx, year) => fromReadModel(() => refsOfYear(ctx.db, year))),
   taskRoutes,
   declarationRoutes,
   clearanceTimesRoutes,

@@ -34,7 +34,7 @@ import { handleCommand, retryOnConflict } from "../platform/decider";
 import type { EventStore } from "../platform/event-store/types";
 import { type DeclarationCommand, declarationDecider, type MilestoneInput } from "./declaration-decider";
 import { declarationView, loadDeclaration } from "./declaration-repository";
-import { clearanceReferenceData, lodgementReferenceErrors } from "./reference-data";
+import { clearanceCodeLists, lodgementReferenceErrors } from "./code-lists";
 
 const json = (schema: z.ZodType) => ({ content: { "application/json": { schema } } });
 const etagHeader = z.object({ ETag: ETagHeader });
@@ -54,7 +54,7 @@ async function mustExist(req: Request, store: EventStore): Promise<string> {
 export const declarationRoutes: RouteModule = {
   name: "declarations",
   register(router, ctx) {
-    const ref = clearanceReferenceData();
+    const ref = clearanceCodeLists();
 
     router.post(
       "/declarations",

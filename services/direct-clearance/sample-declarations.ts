@@ -17,7 +17,7 @@ import { USCC_ALPHABET, usccCheckCharacter } from "../../contracts/identifiers/u
 import { declarationStream } from "../../contracts/direct-clearance/events";
 import { DomainError } from "../platform/decider";
 import type { EventMetadata, EventStore } from "../platform/event-store/types";
-import { readDataFile } from "../platform/reference-data/code-list";
+import { readDataFile } from "../platform/code-list";
 import { uuidV5 } from "../platform/uuid-v5";
 import {
   type DeclarationEvent,
@@ -27,7 +27,7 @@ import {
   type MilestoneInput,
   NO_DECLARATION,
 } from "./declaration-decider";
-import { clearanceReferenceData } from "./reference-data";
+import { clearanceCodeLists } from "./code-lists";
 
 const Lognormal = z.object({ median: z.number().positive(), sigma: z.number().min(0) });
 const Flows = z.object({
@@ -138,7 +138,7 @@ function enterprises(r: Random, prefix: string, count: number): string[] {
 export function generateDeclarations(opts: { seed: number; count: number; now: Date }): SampleDeclaration[] {
   const f = sampleFlows();
   const r = new Random(opts.seed);
-  const ref = clearanceReferenceData();
+  const ref = clearanceCodeLists();
   const firms = enterprises(r, f.enterprisePrefix, f.enterprises);
   const from = Date.parse(`${f.window.from}T00:00:00+08:00`);
   const to = opts.now.getTime() - f.window.daysBeforeNow * 24 * HOUR;

@@ -39,7 +39,7 @@ import type { RouteModule, RouteContext } from "../api/route-module";
 import { chinaHolidayCalendar } from "../platform/calendar/working-days";
 import { chinaDate } from "../platform/china-date";
 import { handleCommand } from "../platform/decider";
-import { CheckQuestionError, checkAgainst, editionInForceOn } from "../reference-data";
+import { CheckQuestionError, checkAgainst, editionInForceOn } from "../negative-list";
 import { type FilingCommand, filingDecider } from "./filing-decider";
 import { filingView, loadFiling } from "./filing-repository";
 import { automatedCheck, filingRules, type NegativeListAnswer } from "./filing-rules";

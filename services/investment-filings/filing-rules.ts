@@ -16,7 +16,7 @@ import path from "node:path";
 import { z } from "../../contracts/http/zod";
 import type { AutomatedCheck, FilingDetails, FilingRoute } from "../../contracts/investment-filings/filing-shapes";
 import { addWorkingDays, type HolidayCalendar } from "../platform/calendar/working-days";
-import { readDataFile } from "../platform/reference-data/code-list";
+import { readDataFile } from "../platform/code-list";
 
 const Rule = z.object({ value: z.number().positive(), source: z.string().min(1), confidence: z.string() });
 const Rules = z.object({

@@ -10,7 +10,7 @@ import type { Logger } from "pino";
 import type { SqlExecutor } from "../platform/db/database";
 import type { EventStore } from "../platform/event-store/types";
 import { uuidV5 } from "../platform/uuid-v5";
-import { reformReferenceData } from "./reference-data";
+import { reformCodeLists } from "./code-lists";
 import { type ImportOutcome, importTaskList } from "./task-list-import";
 
 /** The shipped list: its year and file. */
@@ -27,7 +27,7 @@ export async function seedTaskList(db: SqlExecutor, store: EventStore, logger?: 
   );
   if (rows[0]?.any) return null;
   const bytes = readFileSync(SEED_LIST.file);
-  const outcome = await importTaskList(store, reformReferenceData(), bytes, "csv", {
+  const outcome = await importTaskList(store, reformCodeLists(), bytes, "csv", {
     year: SEED_LIST.year,
     at: new Date().toISOString(),
     metadata: { correlationId: "seed", causationId: "seed", actor: { subject: "system:seed", role: "taskforce" } },

@@ -1,26 +1,25 @@
 /**
  * The task list from a file: `POST /reform-tasks/imports?year=` takes a CSV or XLSX upload
  * (all-or-nothing, see task-list-import.ts; `dryRun=true` checks without storing). Its report
- * lists the year's refs the file leaves out, from the task-list read model (the one read of a
- * read model on this write side). The export is the read model's
- * (projections/task-list/task-list-export-routes.ts).
+ * lists the year's refs the file leaves out (`notInFile`): what the read side knows of the year,
+ * given to `taskFileRoutes` by the process that composes it, so this write side imports no read
+ * model and the import decides nothing from it (the report is informational). The export is the
+ * read model's (projections/task-list/task-list-export-routes.ts).
  */
 import type { Request } from "express";
 import { IdempotencyKeyHeader } from "../../contracts/http/common";
 import { problemResponse, problemResponses } from "../../contracts/http/responses";
 import { z } from "../../contracts/http/zod";
 import { ImportOutcomeView, ImportQuery } from "../../contracts/reform-tasks/http";
-import { refsOfYear } from "../../projections/task-list/task-list-queries";
 import { allow } from "../api/auth/access";
 import { commandRoute } from "../api/http/command-route";
 import { ProblemError } from "../api/http/problem";
 import { uploadBody } from "../api/http/upload-body";
 import { parseQuery } from "../api/http/validate";
-import type { RouteModule } from "../api/route-module";
-import { reformReferenceData } from "./reference-data";
+import type { RouteContext, RouteModule } from "../api/route-module";
+import { reformCodeLists } from "./code-lists";
 import { ImportRejectedError, importTaskList } from "./task-list-import";
 import { IMPORT_COLUMNS, MEDIA_TYPES, taskListFileContent } from "./task-list-file";
-import { fromReadModel } from "../../projections/task-list/task-list-routes";
 
 /** Largest upload accepted (a year's list is far smaller). */
 export const MAX_UPLOAD = "5mb";
@@ -28,12 +27,18 @@ export const MAX_UPLOAD = "5mb";
 const formatOf = (req: Request) => (req.is(MEDIA_TYPES.xlsx) ? "xlsx" : "csv");
 const TAG = "reform-tasks";
 
-/** Import and export. */
-export const taskFileRoutes: RouteModule = {
+/**
+ * The refs of `year`'s tasks the read side knows, for the import's `notInFile` report; may lag
+ * the event store. An empty list when the read side cannot answer (the report is then empty).
+ */
+export type YearRefs = (ctx: RouteContext, year: number) => Promise<readonly string[]>;
+
+/** The import route; `knownRefs` answers the report's `notInFile` (see `YearRefs`). */
+export const taskFileRoutes = (knownRefs: YearRefs): RouteModule => ({
   name: "reform-task-files",
   uploads: [{ method: "POST", path: "/reform-tasks/imports" }],
   register(router, ctx) {
-    const ref = reformReferenceData();
+    const ref = reformCodeLists();
 
     router.post(
       "/reform-tasks/imports",
@@ -43,7 +48,7 @@ export const taskFileRoutes: RouteModule = {
         ctx.commands,
         async (req, c) => {
           const q = parseQuery(req, ImportQuery);
-          const knownRefs = await fromReadModel(() => refsOfYear(ctx.db, q.year)).catch(() => []);
+          const refs = await knownRefs(ctx, q.year).catch(() => []);
           try {
             const outcome = await importTaskList(ctx.store, ref, req.body as Buffer, formatOf(req), {
               year: q.year,
@@ -51,7 +56,7 @@ export const taskFileRoutes: RouteModule = {
               at: new Date().toISOString(),
               metadata: c.metadata,
               eventId: (streamId, i) => c.newId(`import:${streamId}:${i}`),
-              knownRefs,
+              knownRefs: refs,
             });
             return { status: 200, body: outcome };
           } catch (err) {
@@ -102,4 +107,4 @@ export const taskFileRoutes: RouteModule = {
       },
     });
   },
-};
+});

@@ -18,7 +18,7 @@ import { SafeString } from "../../contracts/http/common";
 import { TaskDefinition } from "../../contracts/reform-tasks/task-shapes";
 import { DomainError } from "../platform/decider";
 import type { EventMetadata, EventStore, NewEvent, StreamAppend } from "../platform/event-store/types";
-import type { ReformReferenceData } from "./reference-data";
+import type { ReformCodeLists } from "./code-lists";
 import { effectiveChanges, type TaskCommand, type TaskEvent, type TaskState, taskDecider } from "./task-decider";
 import {
   type FileError,
@@ -132,11 +132,11 @@ interface ParsedRow {
 }
 
 /** One row → a TaskDefinition, or its cell errors. Names of departments and fields resolve to codes. */
-function parseRow(fileRow: FileRow, year: number, ref: ReformReferenceData): ParsedRow | FileError[] {
+function parseRow(fileRow: FileRow, year: number, ref: ReformCodeLists): ParsedRow | FileError[] {
   const { row } = fileRow;
   const cell = (c: ImportColumn) => unescapeCell(fileRow.cells[c] ?? "").trim();
   const errors: FileError[] = [];
-  const resolveCode = (column: ImportColumn, value: string, list: ReformReferenceData["departments" | "fields"]) => {
+  const resolveCode = (column: ImportColumn, value: string, list: ReformCodeLists["departments" | "fields"]) => {
     if (value === "") return value;
     const found = list.resolve(value);
     if (!found) errors.push({ row, column, detail: list.unknown(value) });
@@ -247,7 +247,7 @@ function decideAll(state: TaskState, commands: TaskCommand[], row: number): Task
  */
 export async function importTaskList(
   store: EventStore,
-  ref: ReformReferenceData,
+  ref: ReformCodeLists,
   bytes: Buffer,
   format: FileFormat,
   opts: ImportOptions,

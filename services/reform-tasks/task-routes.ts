@@ -37,7 +37,7 @@ import { parseBody, parseParams, parsePart } from "../api/http/validate";
 import type { RouteModule } from "../api/route-module";
 import { chinaDate, chinaToday } from "../platform/china-date";
 import { handleCommand } from "../platform/decider";
-import { type ReformReferenceData, reformReferenceData } from "./reference-data";
+import { type ReformCodeLists, reformCodeLists } from "./code-lists";
 import { isOverdue, type TaskCommand, type TaskState, taskDecider } from "./task-decider";
 import { loadTask, taskIdFor } from "./task-repository";
 import { deadlineError, type FieldError, referenceErrors, type TaskReferences } from "./task-validation";
@@ -80,7 +80,7 @@ export const taskETag = (s: TaskState, version: number): string =>
   formatETag(version, isOverdue(s, chinaToday()) ? "overdue" : undefined);
 
 /** 400 naming each unknown department or field code (and a deadline before the list's year). */
-function checkReferences(input: TaskReferences & { year?: number; deadline?: string }, ref: ReformReferenceData) {
+function checkReferences(input: TaskReferences & { year?: number; deadline?: string }, ref: ReformCodeLists) {
   const errors: FieldError[] = referenceErrors(input, ref);
   const late = input.year !== undefined && input.deadline ? deadlineError(input.year, input.deadline) : null;
   if (late) errors.push(late);
@@ -92,7 +92,7 @@ interface UpdateRoute<S extends z.ZodType> {
   path: string;
   summary: string;
   body: S;
-  toCommand(body: z.output<S>, at: string, ref: ReformReferenceData): TaskCommand;
+  toCommand(body: z.output<S>, at: string, ref: ReformCodeLists): TaskCommand;
 }
 
 const route = <S extends z.ZodType>(r: UpdateRoute<S>) => r as unknown as UpdateRoute<z.ZodType>;
@@ -194,7 +194,7 @@ const TAG = "reform-tasks";
 export const taskRoutes: RouteModule = {
   name: "reform-tasks",
   register(router, ctx) {
-    const ref = reformReferenceData();
+    const ref = reformCodeLists();
 
     router.post(
       "/reform-tasks",

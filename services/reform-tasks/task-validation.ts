@@ -3,7 +3,7 @@
  * files (an unknown one is refused by name), and a deadline must not fall before its list's year.
  * Returns field errors as JSON pointers so the HTTP layer and the import can each place them.
  */
-import type { ReformReferenceData } from "./reference-data";
+import type { ReformCodeLists } from "./code-lists";
 
 /** A field-level error: a JSON pointer (RFC 6901) below the checked object, and what is wrong there. */
 export interface FieldError {
@@ -19,7 +19,7 @@ export interface TaskReferences {
 }
 
 /** Errors for unknown department or field codes and duplicated cooperating departments. */
-export function referenceErrors(input: TaskReferences, ref: ReformReferenceData): FieldError[] {
+export function referenceErrors(input: TaskReferences, ref: ReformCodeLists): FieldError[] {
   const errors: FieldError[] = [];
   if (input.field !== undefined && !ref.fields.get(input.field)) {
     errors.push({ pointer: "/field", detail: ref.fields.unknown(input.field) });
@@ -50,10 +50,7 @@ export function deadlineError(year: number, deadline: string): FieldError | null
  * 400 errors for filter codes no department or field has (`department=nosuch`): a filter that can
  * never match is a mistake to report, as the request bodies' codes are, not an empty list.
  */
-export function filterCodeErrors(
-  filter: { department?: string; field?: string },
-  ref: ReformReferenceData,
-): FieldError[] {
+export function filterCodeErrors(filter: { department?: string; field?: string }, ref: ReformCodeLists): FieldError[] {
   const errors: FieldError[] = [];
   if (filter.department !== undefined && !ref.departments.get(filter.department)) {
     errors.push({ pointer: "/query/department", detail: ref.departments.unknown(filter.department) });

@@ -18,7 +18,7 @@ import { serverDatabase, type TestDatabase } from "../support/databases";
 import { directExportLodgement } from "../support/declarations";
 import { ALLOWED, guardedOperations } from "../support/operation-roles";
 import { productApp } from "../support/product-app";
-import { seedEditions } from "../../services/reference-data/edition-seed";
+import { seedEditions } from "../../services/negative-list/edition-seed";
 import type { PostgresEventStore } from "../../services/platform/event-store/postgres-event-store";
 import { taskPlanBody } from "../support/reform-tasks";
 import { waitFor } from "../support/wait";

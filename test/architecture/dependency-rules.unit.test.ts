@@ -1,7 +1,7 @@
 /**
  * The dependency rules (.dependency-cruiser.cjs) hold for the repository, and they do fail: a
- * miniature tree in a temporary folder that breaks each of four rules on purpose is refused,
- * naming the rule.
+ * miniature tree in a temporary folder that breaks each rule on purpose is refused, naming the
+ * rule.
  */
 import { execFile } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -31,7 +31,7 @@ describe("dependency rules", () => {
     ).toEqual([]);
   }, 120_000);
 
-  it("refuse contracts importing ours, platform importing a context, the projection runner importing the relay, and a context reaching into another", async () => {
+  it("refuse each direction broken on purpose, naming its rule", async () => {
     const dir = mkdtempSync(join(tmpdir(), "deps-"));
     try {
       const file = (path: string, text: string) => {
@@ -47,18 +47,55 @@ describe("dependency rules", () => {
         "projections/runner/bad.ts",
         'import { relay } from "../../services/relay/relay";\nexport const z = relay;\n',
       );
+      file("infra/migrate.ts", "export const migrate = 1;\n");
+      file("projections/task-list/queries.ts", "export const refs = 1;\n");
+      // A write side reading a read model.
+      file(
+        "services/reform-tasks/report.ts",
+        'import { refs } from "../../projections/task-list/queries";\nexport const r = refs;\n',
+      );
+      // A read model reaching past a context's index.ts.
+      file(
+        "projections/task-list/routes.ts",
+        'import { task } from "../../services/reform-tasks/task";\nexport const q = task;\n',
+      );
+      // A context reaching into another's inner files.
+      file(
+        "services/direct-clearance/lodge.ts",
+        'import { task } from "../reform-tasks/task";\nexport const l = task;\n',
+      );
+      // A read model knowing migrations.
+      file(
+        "projections/task-list/boot.ts",
+        'import { migrate } from "../../infra/migrate";\nexport const b = migrate;\n',
+      );
+      // Product code importing a test.
+      file("test/fixture.ts", "export const fixture = 1;\n");
+      file("services/relay/c.ts", 'import { fixture } from "../../test/fixture";\nexport const c = fixture;\n');
+      // A cycle.
+      file("services/relay/a.ts", 'import { b } from "./b";\nexport const a = b;\n');
+      file("services/relay/b.ts", 'import { a } from "./a";\nexport const b = () => a;\n');
       // The repository's rules, without its tsconfig (the miniature has none).
       const rules = require(join(ROOT, ".dependency-cruiser.cjs")) as { options: Record<string, unknown> };
       const { tsConfig: _ts, ...options } = rules.options;
       writeFileSync(join(dir, "rules.json"), JSON.stringify({ ...rules, options }));
-      const found = await violations(dir, "rules.json", ["contracts", "services", "projections"]);
-      expect(found.sort()).toEqual(
-        [
-          "contracts-import-nothing-of-ours",
-          "platform-imports-only-contracts",
-          "projection-runner-imports-only-platform",
-        ].sort(),
+      const found = await violations(dir, "rules.json", ["contracts", "services", "projections", "infra"]);
+      const rulesBroken = [...new Set(found)].sort();
+      // Every rule the repository has is broken here, and each is reported.
+      expect(rulesBroken).toEqual(
+        (rules as unknown as { forbidden: { name: string }[] }).forbidden.map((r) => r.name).sort(),
       );
+      expect(rulesBroken).toEqual([
+        "contexts-are-entered-through-index",
+        "contexts-do-not-import-each-other",
+        "contracts-import-nothing-of-ours",
+        "no-cycles",
+        "nothing-imports-tests",
+        "only-processes-know-infra",
+        "platform-imports-only-contracts",
+        "projection-runner-imports-only-platform",
+        "write-side-reads-no-read-model",
+      ]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -8,7 +8,7 @@ import pino from "pino";
 import { filingsProjection } from "../../projections/filings/filings-projection";
 import { negativeListProjection } from "../../projections/negative-list/negative-list-projection";
 import { createApp } from "../../services/api/app";
-import { seedEditions } from "../../services/reference-data/edition-seed";
+import { seedEditions } from "../../services/negative-list/edition-seed";
 import { TOPICS, topicName } from "../../contracts/topics";
 import { as, ENTERPRISE_A } from "../support/auth";
 import { describeWithKafka } from "../support/kafka";

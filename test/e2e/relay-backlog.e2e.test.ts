@@ -7,7 +7,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { SIZE_LIMITS, TOPICS, topicName } from "../../contracts/topics";
 import { PostgresEventStore } from "../../services/platform/event-store/postgres-event-store";
-import { reformReferenceData } from "../../services/reform-tasks/reference-data";
+import { reformCodeLists } from "../../services/reform-tasks/code-lists";
 import { importTaskList } from "../../services/reform-tasks/task-list-import";
 import { relayBacklog } from "../../services/relay/relay-backlog";
 import { describeWithKafka } from "../support/kafka";
@@ -73,7 +73,7 @@ describeWithKafka("relay backlog of large events (PostgreSQL + Kafka)", () => {
       "ref,title_zh,title_en,field,scope,source_batch,source_item,source,core_content,lead_department,cooperating_departments,deadline,implementation_path,assumed";
     const csv = Buffer.from([header, ...Array.from({ length: 450 }, (_, i) => row(i))].join("\n"));
     expect(csv.length).toBeGreaterThan(4_000_000);
-    const outcome = await importTaskList(p.store, reformReferenceData(), csv, "csv", {
+    const outcome = await importTaskList(p.store, reformCodeLists(), csv, "csv", {
       year: 2026,
       at: "2026-11-30T10:00:00+08:00",
       eventId: () => randomUUID(),

@@ -8,7 +8,7 @@ import type { Express } from "express";
 import pino from "pino";
 import { createApp } from "../../services/api/app";
 import { PostgresEventStore } from "../../services/platform/event-store/postgres-event-store";
-import { seedEditions } from "../../services/reference-data/edition-seed";
+import { seedEditions } from "../../services/negative-list/edition-seed";
 import { as, ENTERPRISE_A } from "../support/auth";
 import { serverDatabase, type TestDatabase } from "../support/databases";
 import { inboundReport } from "../support/filings";

@@ -6,8 +6,8 @@
 import type { Express } from "express";
 import type { ReadSide } from "../../services/api/read-side";
 import { applicationOpenApiDocument } from "../../services/api/route-modules";
-import { seedEditions } from "../../services/reference-data/edition-seed";
-import { shippedEditions } from "../../services/reference-data/shipped-editions";
+import { seedEditions } from "../../services/negative-list/edition-seed";
+import { shippedEditions } from "../../services/negative-list/shipped-editions";
 import { chinaToday } from "../../services/platform/china-date";
 import { eventCount, PROBLEM_JSON } from "../support/api-app";
 import { type AuthedClient, as, ENTERPRISE_A, ENTERPRISE_B } from "../support/auth";

@@ -10,7 +10,7 @@ import path from "node:path";
 import { parse } from "csv-parse";
 import { reformTaskStream } from "../../contracts/reform-tasks/events";
 import { PostgresEventStore } from "../../services/platform/event-store/postgres-event-store";
-import { reformReferenceData } from "../../services/reform-tasks/reference-data";
+import { reformCodeLists } from "../../services/reform-tasks/code-lists";
 import { SEED_LIST } from "../../services/reform-tasks/seed";
 import { loadTask, taskIdFor } from "../../services/reform-tasks/task-repository";
 import { type FileFormat, writeCsv, writeXlsx } from "../../services/reform-tasks/task-list-file";
@@ -20,7 +20,7 @@ import { serverDatabase, type TestDatabase } from "../support/databases";
 
 const SHIPPED = readFileSync(SEED_LIST.file);
 const WITH_ERRORS = readFileSync(path.join(__dirname, "../fixtures/reform-tasks/task-list-with-errors.csv"));
-const ref = reformReferenceData();
+const ref = reformCodeLists();
 const opts = (o: Partial<ImportOptions> = {}): ImportOptions => ({
   year: 2026,
   at: "2026-11-30T10:00:00+08:00",

@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import type { Express } from "express";
 import { reformTaskStream } from "../../contracts/reform-tasks/events";
 import type { PostgresEventStore } from "../../services/platform/event-store/postgres-event-store";
-import { seedEditions } from "../../services/reference-data/edition-seed";
+import { seedEditions } from "../../services/negative-list/edition-seed";
 import { SEED_LIST } from "../../services/reform-tasks/seed";
 import { MEDIA_TYPES } from "../../services/reform-tasks/task-list-file";
 import { as, ENTERPRISE_A } from "./auth";

@@ -13,7 +13,7 @@
 import path from "node:path";
 import { Lunar, Solar } from "lunar-typescript";
 import { z } from "../../../contracts/http/zod";
-import { readDataFile } from "../reference-data/code-list";
+import { readDataFile } from "../code-list";
 
 const Year = z.object({
   year: z.number().int(),

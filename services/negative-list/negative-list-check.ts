@@ -26,14 +26,10 @@
  * measure of the edition, since it says none applies). When any of them was not read in an official
  * or faithful copy (`textVerified: false`), `confidence` is `unverified` and the measures are named.
  */
-import type {
-  Activity,
-  CheckInput,
-  Condition,
-  EditionData,
-  Measure,
-} from "../../contracts/reference-data/negative-list";
-import { INDUSTRY_CLASSES, type IndustryClass, industryClass } from "../../contracts/reference-data/industry-classes";
+import type { Activity, Condition, Measure } from "../../contracts/negative-list/measure-shapes";
+import type { CheckInput } from "../../contracts/negative-list/http";
+import type { EditionData } from "../../contracts/negative-list/events";
+import { INDUSTRY_CLASSES, type IndustryClass, industryClass } from "../../contracts/identifiers/industry-class";
 
 /** How one condition fared. */
 export interface ConditionResult {

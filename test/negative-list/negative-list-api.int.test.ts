@@ -6,14 +6,14 @@
  * already given; a shipped edition whose text was corrected reaches stores seeded before.
  */
 import type { Express } from "express";
-import type { EditionData } from "../../contracts/reference-data/negative-list";
+import type { EditionData } from "../../contracts/negative-list/events";
 import type { ReadSide } from "../../services/api/read-side";
-import { editionStream } from "../../contracts/reference-data/negative-list";
+import { editionStream } from "../../contracts/negative-list/events";
 import type { PostgresEventStore } from "../../services/platform/event-store/postgres-event-store";
 import { uuidV5 } from "../../services/platform/uuid-v5";
-import { seedEditions } from "../../services/reference-data/edition-seed";
-import { publishEdition } from "../../services/reference-data/edition-publishing";
-import { shippedEditions, shippedHistoricalEditions } from "../../services/reference-data/shipped-editions";
+import { seedEditions } from "../../services/negative-list/edition-seed";
+import { publishEdition } from "../../services/negative-list/edition-publishing";
+import { shippedEditions, shippedHistoricalEditions } from "../../services/negative-list/shipped-editions";
 import { eventCount } from "../support/api-app";
 import { type AuthedClient, as } from "../support/auth";
 import { serverDatabase, type TestDatabase } from "../support/databases";

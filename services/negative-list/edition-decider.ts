@@ -18,7 +18,7 @@
  *   and dates); the law did not change, our copy did.
  * - supersede: recorded on the older edition when a newer one names it in `supersedes`.
  */
-import type { EditionData, HistoricalEditionData } from "../../contracts/reference-data/negative-list";
+import type { EditionData, HistoricalEditionData } from "../../contracts/negative-list/events";
 import { chinaDate } from "../platform/china-date";
 import { type Decider, DomainError, type DomainEvent } from "../platform/decider";
 

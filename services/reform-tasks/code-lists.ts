@@ -8,7 +8,7 @@
 import path from "node:path";
 import { RefCode } from "../../contracts/reform-tasks/task-shapes";
 import { z } from "../../contracts/http/zod";
-import { CodeList, readDataFile } from "../platform/reference-data/code-list";
+import { CodeList, readDataFile } from "../platform/code-list";
 
 /** One department: its code, names and where the name comes from. */
 export const Department = z
@@ -40,7 +40,7 @@ const FieldsFile = z.strictObject({
 });
 
 /** The context's reference data. */
-export interface ReformReferenceData {
+export interface ReformCodeLists {
   departments: CodeList<Department>;
   fields: CodeList<ReformField>;
 }
@@ -48,13 +48,13 @@ export interface ReformReferenceData {
 const DATA_DIR = path.join(__dirname, "data");
 const readJson = (file: string) => readDataFile(path.join(DATA_DIR, file));
 
-let cached: ReformReferenceData | undefined;
+let cached: ReformCodeLists | undefined;
 
 /**
  * The reference data from `data/` (loaded and validated once).
  * @throws ZodError or Error when a file is malformed or lists a code twice.
  */
-export function reformReferenceData(): ReformReferenceData {
+export function reformCodeLists(): ReformCodeLists {
   cached ??= {
     departments: new CodeList("department", DepartmentsFile.parse(readJson("departments.json")).departments),
     fields: new CodeList("reform field", FieldsFile.parse(readJson("reform-fields.json")).fields),

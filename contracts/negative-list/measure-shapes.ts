@@ -1,17 +1,16 @@
 /**
- * Negative lists for foreign investment access (外商投资准入特别管理措施（负面清单）): editions as
- * event-sourced reference data on `ftz.reference-data.events` (stream `NegativeListEdition-<id>`),
- * and the check a proposed investment gets (README, negative-list checks and investment filings). "非禁即入": whatever the edition in
- * force does not prohibit or restrict is open.
+ * The shapes of negative lists for foreign investment access (外商投资准入特别管理措施（负面清单）):
+ * industry codes, activities, conditions, clauses, measures and the members of an edition, with
+ * the rules every edition obeys. "非禁即入": whatever the edition in force does not prohibit or
+ * restrict is open. The events are in events.ts, the HTTP bodies and the check's question in http.ts.
  */
 import { SafeString } from "../http/common";
 import { z } from "../http/zod";
-import { CountryCode } from "../direct-clearance/declaration-shapes";
-import { INDUSTRY_CLASSES } from "./industry-classes";
+import { INDUSTRY_CLASSES } from "../identifiers/industry-class";
 
 /**
  * A GB/T 4754-2017 industry code: division (2 digits), group (3) or class (4), which must be a
- * code of the standard (industry-classes.ts): `9999`, `0000` or `27` are refused by name.
+ * code of the standard (contracts/identifiers/industry-class.ts): `9999`, `0000` or `27` are refused by name.
  */
 export const IndustryCode = z
   .string()
@@ -99,7 +98,7 @@ export type Measure = z.infer<typeof Measure>;
 export const EditionScope = z.enum(["national", "ftz"]).openapi("NegativeListScope");
 
 /** A small edition as an admin would publish it (the OpenAPI example of the publication body). */
-const EXAMPLE_EDITION = {
+export const EXAMPLE_EDITION = {
   editionId: "national-2099",
   scope: "national",
   title: "外商投资准入特别管理措施（负面清单）（2099年版）",
@@ -166,7 +165,7 @@ const EXAMPLE_EDITION = {
 };
 
 /** The members of an edition (shared by the published, historical and corrected forms). */
-const EditionFields = {
+export const EditionFields = {
   editionId: z
     .string()
     .max(60)
@@ -189,9 +188,9 @@ const EditionFields = {
 };
 
 /** A historical edition supersedes nothing: `supersedes` is refused as an unknown member. */
-const { supersedes: _supersedes, ...HISTORICAL_FIELDS } = EditionFields;
+export const { supersedes: _supersedes, ...HISTORICAL_FIELDS } = EditionFields;
 
-type EditionShape = {
+export type EditionShape = {
   editionId: string;
   scope: string;
   inForceFrom: string;
@@ -202,7 +201,7 @@ type EditionShape = {
 };
 
 /** The rules every edition obeys, whatever command records it. */
-function editionRules(e: EditionShape, ctx: z.RefinementCtx): void {
+export function editionRules(e: EditionShape, ctx: z.RefinementCtx): void {
   if (!e.editionId.startsWith(`${e.scope}-`)) {
     ctx.addIssue({ code: "custom", path: ["editionId"], message: `a ${e.scope} edition's id starts with ${e.scope}-` });
   }
@@ -253,15 +252,8 @@ function editionRules(e: EditionShape, ctx: z.RefinementCtx): void {
   });
 }
 
-/** An edition as published (event data of NegativeListEditionPublished; unknown members are refused). */
-export const NegativeListEditionPublished = z
-  .strictObject(EditionFields)
-  .superRefine(editionRules)
-  .openapi("NegativeListEditionPublished", { example: EXAMPLE_EDITION });
-export type EditionData = z.output<typeof NegativeListEditionPublished>;
-
 /** Every partial clause of an edition an admin records names its activities, so naming the activity decides it. */
-function partialClausesNameActivities(e: { measures: Measure[] }, ctx: z.RefinementCtx): void {
+export function partialClausesNameActivities(e: { measures: Measure[] }, ctx: z.RefinementCtx): void {
   for (const [i, m] of e.measures.entries()) {
     for (const [j, c] of m.clauses.entries()) {
       if (c.coverage === "partial" && !c.activities?.length) {
@@ -274,125 +266,3 @@ function partialClausesNameActivities(e: { measures: Measure[] }, ctx: z.Refinem
     }
   }
 }
-
-/**
- * What an admin publishes: an edition whose every partial clause names its activities (the event
- * schema also reads older editions recorded before activities existed).
- */
-export const PublishEditionBody = NegativeListEditionPublished.superRefine(partialClausesNameActivities).openapi(
-  "NegativeListEditionPublication",
-  { example: EXAMPLE_EDITION },
-);
-
-/**
- * An edition that was in force in the past, recorded as history (event data of
- * NegativeListHistoricalEditionRecorded): it has an `inForceUntil`, supersedes nothing, and may
- * only cover dates no edition in the store covers (edition-decider.ts), so no answer already given
- * changes. `replacedBy` names the edition that followed it, for readers.
- */
-export const NegativeListHistoricalEditionRecorded = z
-  .strictObject({
-    ...HISTORICAL_FIELDS,
-    inForceUntil: z.iso.date(),
-    replacedBy: z.string().max(60).optional(),
-  })
-  .superRefine(editionRules)
-  .openapi("NegativeListHistoricalEditionRecorded", {
-    example: {
-      ...EXAMPLE_EDITION,
-      // Invented, and in the past (a historical edition must have ended): no real edition is quoted.
-      editionId: "national-2001",
-      title: "外商投资准入特别管理措施（负面清单）（接口示例，非真实版本）",
-      inForceFrom: "2001-01-01",
-      inForceUntil: "2001-12-31",
-      replacedBy: "national-2002",
-    },
-  });
-export type HistoricalEditionData = z.output<typeof NegativeListHistoricalEditionRecorded>;
-
-/** What an admin records as history (POST /negative-list/historical-editions). */
-export const RecordHistoricalEditionBody = NegativeListHistoricalEditionRecorded.superRefine(
-  partialClausesNameActivities,
-).openapi("NegativeListHistoricalEditionRecord");
-
-/**
- * The recorded text of an edition was wrong and is replaced (event data of
- * NegativeListEditionCorrected): the law did not change, our copy of it did, so checks for every
- * date it covers answer from the corrected text. `edition` is the whole corrected edition (same
- * id, scope and dates); `reason` says what was wrong and which copy was read.
- */
-export const NegativeListEditionCorrected = z
-  .strictObject({
-    edition: z.strictObject({ ...EditionFields, replacedBy: z.string().max(60).optional() }).superRefine(editionRules),
-    reason: SafeString.min(1).max(4000),
-  })
-  .openapi("NegativeListEditionCorrected");
-
-/** An edition was superseded by `supersededBy` from `from` (the newer edition's in-force date). */
-export const NegativeListEditionSuperseded = z
-  .object({ supersededBy: z.string(), from: z.iso.date() })
-  .openapi("NegativeListEditionSuperseded");
-
-/** Stream category of editions (contracts/topics.ts). */
-export const EDITION_CATEGORY = "NegativeListEdition";
-export const editionStream = (editionId: string): string => `${EDITION_CATEGORY}-${editionId}`;
-
-/** A percentage in a query string: a plain decimal 0–100 with at most 4 decimals (no hex, exponents or blanks). */
-const Percent = z
-  .string()
-  .regex(/^\d{1,3}(\.\d{1,4})?$/, "a percentage from 0 to 100 written as a decimal, e.g. 49 or 33.5")
-  .transform(Number)
-  .pipe(z.number().min(0).max(100, "a percentage from 0 to 100"));
-
-/** A comma-separated query value as its distinct, trimmed, non-empty members. */
-const commaList = z.string().transform((s) => [
-  ...new Set(
-    s
-      .split(",")
-      .map((c) => c.trim())
-      .filter(Boolean),
-  ),
-]);
-
-/** The question a check answers (GET /negative-list/check query). */
-export const CheckQuery = z
-  .strictObject({
-    industry: commaList.pipe(z.array(IndustryCode).min(1).max(20)).openapi({
-      type: "string",
-      description:
-        "Comma-separated GB/T 4754-2017 codes (divisions, groups or classes); a code not in the standard is refused",
-      example: "0511,7242",
-    }),
-    activities: commaList
-      .pipe(z.array(ActivityId).max(50))
-      .optional()
-      .openapi({
-        type: "string",
-        description:
-          "Comma-separated ids of the activities the investment will carry on, from the edition's activities " +
-          "(GET /negative-list/activities). Given, it is the whole list: activities not named are not carried on, " +
-          "and an empty value means none of them. Absent, a measure that covers only part of a class gives `indeterminate`.",
-        example: "wheat-seed-breeding-production",
-      }),
-    foreignShare: Percent.openapi({ description: "Foreign investors' total equity, percent", example: "49" }),
-    largestForeignInvestor: Percent.openapi({
-      description: "The largest single foreign investor's equity, percent",
-      example: "30",
-    }),
-    legalRepresentative: CountryCode.openapi({ description: "Nationality of the legal representative (ISO 3166)" }),
-    insideFtz: z.enum(["true", "false"]).transform((v) => v === "true"),
-    date: z.iso.date().optional().openapi({ description: "Date asked about; default today (China)" }),
-  })
-  .refine((q) => q.largestForeignInvestor <= q.foreignShare, {
-    message: "the largest foreign investor cannot hold more than all foreign investors together",
-    path: ["largestForeignInvestor"],
-  })
-  .refine((q) => q.foreignShare === 0 || q.largestForeignInvestor > 0, {
-    message: "with foreign equity there is a largest foreign investor holding more than 0",
-    path: ["largestForeignInvestor"],
-  });
-export type CheckInput = Omit<z.output<typeof CheckQuery>, "date" | "activities"> & {
-  date: string;
-  /** Undefined: not stated. */
-  activities?: string[] | undefined;
-};

@@ -15,8 +15,8 @@ import {
   type HistoricalEditionData,
   NegativeListEditionPublished,
   NegativeListHistoricalEditionRecorded,
-} from "../../contracts/reference-data/negative-list";
-import { readDataFile } from "../platform/reference-data/code-list";
+} from "../../contracts/negative-list/events";
+import { readDataFile } from "../platform/code-list";
 
 /** Files of the editions published as in force from their date, oldest first. */
 export const SHIPPED_EDITION_FILES = ["negative-list-ftz-2021.json", "negative-list-national-2024.json"] as const;

@@ -7,7 +7,7 @@
 import { RequiredIdempotencyKeyHeader } from "../../contracts/http/common";
 import { problemResponses } from "../../contracts/http/responses";
 import { z } from "../../contracts/http/zod";
-import { PublishEditionBody, RecordHistoricalEditionBody } from "../../contracts/reference-data/negative-list";
+import { PublishEditionBody, RecordHistoricalEditionBody } from "../../contracts/negative-list/http";
 import { allow } from "../api/auth/access";
 import { commandRoute } from "../api/http/command-route";
 import { parseBody } from "../api/http/validate";

@@ -6,7 +6,7 @@
  */
 import path from "node:path";
 import { z } from "../../contracts/http/zod";
-import { CodeList, readDataFile } from "../platform/reference-data/code-list";
+import { CodeList, readDataFile } from "../platform/code-list";
 
 const Confidence = z.enum(["confirmed", "unconfirmed", "placeholder"]);
 
@@ -39,16 +39,16 @@ export const Port = z
 export type Port = z.infer<typeof Port>;
 
 /** The context's reference data. */
-export interface ClearanceReferenceData {
+export interface ClearanceCodeLists {
   offices: CodeList<CustomsOffice>;
   ports: CodeList<Port>;
 }
 
 const DATA_DIR = path.join(__dirname, "data");
-let cached: ClearanceReferenceData | undefined;
+let cached: ClearanceCodeLists | undefined;
 
 /** The reference data from `data/` (validated once). @throws when a file is malformed. */
-export function clearanceReferenceData(): ClearanceReferenceData {
+export function clearanceCodeLists(): ClearanceCodeLists {
   if (!cached) {
     const offices = z
       .object({ offices: z.array(CustomsOffice).min(1) })
@@ -69,7 +69,7 @@ export function clearanceReferenceData(): ClearanceReferenceData {
 /** Field errors (JSON pointers under the body) for unknown office or port codes of a lodgement. */
 export function lodgementReferenceErrors(
   input: { declaringOffice?: string; port?: string; transportMode?: string },
-  ref: ClearanceReferenceData,
+  ref: ClearanceCodeLists,
 ): { pointer: string; detail: string }[] {
   const errors: { pointer: string; detail: string }[] = [];
   if (input.declaringOffice !== undefined && !ref.offices.get(input.declaringOffice)) {

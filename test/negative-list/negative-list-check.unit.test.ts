@@ -5,15 +5,16 @@
  * `indeterminate` where a measure covers only part of a class, the FTZ-versus-national choice,
  * the dates either side of 2022-01-01 and 2024-11-01, unknown codes, and confidence.
  */
-import type { CheckInput } from "../../contracts/reference-data/negative-list";
-import { CheckQuery, IndustryCode } from "../../contracts/reference-data/negative-list";
+import type { CheckInput } from "../../contracts/negative-list/http";
+import { CheckQuery } from "../../contracts/negative-list/http";
+import { IndustryCode } from "../../contracts/negative-list/measure-shapes";
 import {
   CheckQuestionError,
   type CheckResult,
   checkAgainst,
   editionInForce,
-} from "../../services/reference-data/negative-list-check";
-import { allShippedEditions } from "../../services/reference-data/shipped-editions";
+} from "../../services/negative-list/negative-list-check";
+import { allShippedEditions } from "../../services/negative-list/shipped-editions";
 
 const editions = allShippedEditions();
 

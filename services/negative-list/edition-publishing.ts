@@ -14,7 +14,7 @@ import {
   EDITION_CATEGORY,
   editionStream,
   type HistoricalEditionData,
-} from "../../contracts/reference-data/negative-list";
+} from "../../contracts/negative-list/events";
 import { DomainError, type LoadedAggregate, loadAggregate } from "../platform/decider";
 import type { EventMetadata, EventStore, NewEvent, StreamAppend } from "../platform/event-store/types";
 import { uuidV5 } from "../platform/uuid-v5";

@@ -8,7 +8,7 @@
  */
 import { isDeepStrictEqual } from "node:util";
 import type { Logger } from "pino";
-import { type EditionData, editionStream } from "../../contracts/reference-data/negative-list";
+import { type EditionData, editionStream } from "../../contracts/negative-list/events";
 import { DomainError, loadAggregate } from "../platform/decider";
 import type { EventMetadata, EventStore } from "../platform/event-store/types";
 import { uuidV5 } from "../platform/uuid-v5";
