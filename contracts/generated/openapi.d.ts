@@ -1780,6 +1780,11 @@ export interface components {
             holds: number;
             held: components["schemas"]["Duration"];
         };
+        NegativeListEditionReceipt: {
+            editionId: string;
+            version: number;
+            superseded: string | null;
+        };
         /**
          * @example {
          *       "editionId": "national-2099",
@@ -7651,11 +7656,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        editionId: string;
-                        version: number;
-                        superseded: string | null;
-                    };
+                    "application/json": components["schemas"]["NegativeListEditionReceipt"];
                 };
             };
             /** @description Malformed request or failed validation (field errors in `errors[]`) */
@@ -7798,11 +7799,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        editionId: string;
-                        version: number;
-                        superseded: string | null;
-                    };
+                    "application/json": components["schemas"]["NegativeListEditionReceipt"];
                 };
             };
             /** @description Malformed request or failed validation (field errors in `errors[]`) */

@@ -5,7 +5,7 @@
 import { CountryCode } from "../direct-clearance/declaration-shapes";
 import { z } from "../http/zod";
 import { NegativeListEditionPublished, NegativeListHistoricalEditionRecorded } from "./events";
-import { ActivityId, EXAMPLE_EDITION, IndustryCode, partialClausesNameActivities } from "./measure-shapes";
+import { ActivityId, EXAMPLE_EDITION, IndustryCode, Measure, partialClausesNameActivities } from "./measure-shapes";
 
 /**
  * What an admin publishes: an edition whose every partial clause names its activities (the event
@@ -80,3 +80,130 @@ export type CheckInput = Omit<z.output<typeof CheckQuery>, "date" | "activities"
   /** Undefined: not stated. */
   activities?: string[] | undefined;
 };
+
+/** The path's edition id. */
+export const EditionParams = z.object({
+  editionId: z
+    .string()
+    .regex(/^[a-z]+-\d{4}[a-z0-9-]*$/)
+    .max(60),
+});
+
+/** One edition as the list of editions shows it. */
+export const EditionSummaryView = z
+  .object({
+    editionId: z.string(),
+    scope: z.string(),
+    title: z.string(),
+    inForceFrom: z.string(),
+    inForceUntil: z
+      .string()
+      .nullable()
+      .openapi({ description: "Last day in force, for an edition recorded as history" }),
+    measureCount: z.number().int(),
+    publishedAt: z.string(),
+    revision: z
+      .number()
+      .int()
+      .openapi({ description: "Corrections of the recorded text so far (0: as first recorded)" }),
+    correctedAt: z.string().nullable(),
+    supersededBy: z.string().nullable(),
+    supersededFrom: z.string().nullable(),
+  })
+  .openapi("NegativeListEditionSummary");
+
+const ConditionResultView = z.object({
+  condition: z.record(z.string(), z.unknown()),
+  met: z.boolean(),
+  explanation: z.string(),
+});
+
+const ActivityRefView = z.object({ id: z.string(), nameZh: z.string(), nameEn: z.string() });
+const Unmet = z.array(z.object({ measure: z.number().int(), clause: z.string(), explanation: z.string() }));
+
+/** The check's answer. */
+export const CheckResultView = z
+  .object({
+    outcome: z.enum(["permitted", "restricted", "prohibited", "indeterminate"]).openapi({
+      description:
+        "`indeterminate`: a measure covers only part of a class asked about and no stated activity says which part; " +
+        "`candidates` gives the outcome for each activity and `decidedBy` what to state",
+    }),
+    confidence: z.enum(["verified", "unverified"]).openapi({
+      description:
+        "`unverified`: the answer rests on measures (`unverifiedMeasures`) whose text was not read in an official or " +
+        "faithful copy of the list; confirm against the published list before acting on it",
+    }),
+    unverifiedMeasures: z.array(z.number().int()),
+    confidenceNote: z.string(),
+    edition: z.object({
+      editionId: z.string(),
+      scope: z.string(),
+      title: z.string(),
+      inForceFrom: z.string(),
+      inForceUntil: z.string().nullable(),
+    }),
+    date: z.string(),
+    provisional: z.boolean().openapi({ description: "The date is in the future: a later edition could still apply" }),
+    industries: z.array(
+      z.object({
+        code: z.string(),
+        level: z.enum(["division", "group", "class"]),
+        nameZh: z.string(),
+        nameEn: z.string().nullable(),
+        section: z.string(),
+      }),
+    ),
+    activities: z
+      .array(ActivityRefView)
+      .nullable()
+      .openapi({ description: "The activities stated; null when not stated" }),
+    matches: z.array(
+      z.object({
+        measure: z.number().int(),
+        kind: Measure.shape.kind,
+        sector: z.string().nullable(),
+        text: z.string(),
+        textVerified: z.boolean(),
+        confidence: z.string(),
+        source: z.string(),
+        clause: z.string(),
+        coverage: z.enum(["full", "partial"]),
+        industryCodes: z.array(z.string()),
+        applies: z.enum(["applies", "undecided"]),
+        activities: z.array(ActivityRefView),
+        status: z.enum(["prohibited", "conditions_not_met", "conditions_met"]),
+        conditions: z.array(ConditionResultView),
+      }),
+    ),
+    candidates: z.array(
+      z.object({
+        activity: ActivityRefView,
+        outcome: z.enum(["permitted", "restricted", "prohibited"]),
+        measures: z.array(z.number().int()),
+        conditionsNotMet: Unmet,
+      }),
+    ),
+    otherwise: z
+      .enum(["permitted", "restricted"])
+      .nullable()
+      .openapi({ description: "For `indeterminate`: the outcome when none of the candidate activities is carried on" }),
+    alternatives: z.boolean().openapi({
+      description:
+        "True when a broad code's every class is one of the candidate activities and all give the outcome: it holds whichever is carried on",
+    }),
+    decidedBy: z.string().nullable(),
+    conditionsNotMet: Unmet,
+  })
+  .openapi("NegativeListCheckResult");
+
+/** The activities an edition's measures name (GET /negative-list/activities). */
+export const ActivitiesQuery = z.strictObject({
+  insideFtz: z.enum(["true", "false"]).transform((v) => v === "true"),
+  date: z.iso.date().optional().openapi({ description: "Date asked about; default today (China)" }),
+});
+
+/** What publishing, recording or correcting an edition answers. */
+export const EditionReceiptView = z
+  .object({ editionId: z.string(), version: z.number().int(), superseded: z.string().nullable() })
+  .openapi("NegativeListEditionReceipt");

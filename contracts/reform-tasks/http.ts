@@ -319,12 +319,10 @@ export const ImportOutcomeView = z
     created: z.number().int(),
     updated: z.number().int(),
     unchanged: z.number().int(),
-    notInFile: z
-      .array(z.string())
-      .openapi({
-        description:
-          "Refs of the year's tasks the file does not mention, as the task-list read model knows them (it may lag the store by moments; empty when it is not built)",
-      }),
+    notInFile: z.array(z.string()).openapi({
+      description:
+        "Refs of the year's tasks the file does not mention, as the task-list read model knows them (it may lag the store by moments; empty when it is not built)",
+    }),
     tasks: z.array(
       z.object({
         row: z.number().int(),

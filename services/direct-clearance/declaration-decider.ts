@@ -184,31 +184,69 @@ const missing = (code: string, message: string, s: DeclarationState) =>
 const first = (tl: readonly TimelineEntry[], type: DeclarationEventType, where?: (e: TimelineEntry) => boolean) =>
   tl.find((e) => e.type === type && (!where || where(e)));
 
+/** The stages a timeline holds, each its first entry (business-time order). */
+interface Stages {
+  accepted?: TimelineEntry;
+  risk?: TimelineEntry;
+  released?: TimelineEntry;
+  recognised?: TimelineEntry;
+  exit?: TimelineEntry;
+  rejected?: TimelineEntry;
+  scheduled(place: string): TimelineEntry | undefined;
+  completed(place: string): TimelineEntry | undefined;
+}
+
+const stagesOf = (tl: readonly TimelineEntry[]): Stages => ({
+  accepted: first(tl, "DeclarationAccepted"),
+  risk: first(tl, "RiskAssessed"),
+  released: first(tl, "DeclarationReleased"),
+  recognised: first(tl, "InspectionRecognised"),
+  exit: first(tl, "GoodsExited") ?? first(tl, "GoodsArrived"),
+  rejected: first(tl, "DeclarationRejected"),
+  scheduled: (place) => first(tl, "InspectionScheduled", (e) => e.data.place === place),
+  completed: (place) => first(tl, "InspectionCompleted", (e) => e.data.place === place),
+});
+
 /**
  * The first invariant the timeline breaks, as a DomainError; null when it holds. `added` is the
- * milestone being posted, so a refusal can say what that milestone would contradict.
+ * milestone being posted, so a refusal can say what that milestone would contradict. The checks
+ * run in this order: nothing before lodgement, the pipeline order, no overlapping holds, what a
+ * release needs, exit after release, what a recognition needs, no rejection after release.
  */
 function violation(s: DeclarationState, tl: readonly TimelineEntry[], added?: TimelineEntry): DomainError | null {
+  const st = stagesOf(tl);
+  const holds = holdIntervals(tl);
+  return (
+    beforeLodgement(s, tl) ??
+    outOfSequence(s, st) ??
+    overlappingHolds(s, holds) ??
+    releaseViolation(s, tl, st, holds, added) ??
+    (st.exit && !st.released ? missing("exit_before_release", `${st.exit.type} needs the release first`, s) : null) ??
+    recognitionViolation(s, tl, st) ??
+    (st.rejected && st.released
+      ? conflict("rejection_after_release", `the declaration was released at ${st.released.at}`, s, {
+          conflictsWith: { type: st.released.type, at: st.released.at },
+        })
+      : null)
+  );
+}
+
+/** A milestone whose business time is before the lodgement. */
+function beforeLodgement(s: DeclarationState, tl: readonly TimelineEntry[]): DomainError | null {
   const lodged = ms(s.lodgement!.lodgedAt);
   const early = tl.find((e) => e.ms < lodged);
-  if (early) {
-    return new DomainError(
-      "stage_before_lodgement",
-      `${early.type} at ${early.at} is before lodgement at ${normaliseTime(s.lodgement!.lodgedAt)}`,
-      { state: statusOf(s), field: "at" },
-      422,
-    );
-  }
-  const accepted = first(tl, "DeclarationAccepted");
-  const risk = first(tl, "RiskAssessed");
-  const released = first(tl, "DeclarationReleased");
-  const recognised = first(tl, "InspectionRecognised");
-  const exit = first(tl, "GoodsExited") ?? first(tl, "GoodsArrived");
-  const rejected = first(tl, "DeclarationRejected");
-  const scheduled = (place: string) => first(tl, "InspectionScheduled", (e) => e.data.place === place);
-  const completed = (place: string) => first(tl, "InspectionCompleted", (e) => e.data.place === place);
+  if (!early) return null;
+  return new DomainError(
+    "stage_before_lodgement",
+    `${early.type} at ${early.at} is before lodgement at ${normaliseTime(s.lodgement!.lodgedAt)}`,
+    { state: statusOf(s), field: "at" },
+    422,
+  );
+}
 
-  // Pipeline order by business time, for the stages that are known.
+/** Pipeline order by business time, for the stages that are known. */
+function outOfSequence(s: DeclarationState, st: Stages): DomainError | null {
+  const { accepted, risk, recognised, released, exit, scheduled, completed } = st;
   const chain: [TimelineEntry | undefined, TimelineEntry | undefined][] = [
     [accepted, risk],
     [risk, scheduled("local")],
@@ -235,114 +273,119 @@ function violation(s: DeclarationState, tl: readonly TimelineEntry[], added?: Ti
       );
     }
   }
-  const holds = holdIntervals(tl);
-  if (holds.overlap) {
-    return conflict("already_held", `a hold at ${holds.overlap.at} would start while another hold is open`, s, {
-      conflictsWith: { type: holds.overlap.type, at: holds.overlap.at },
-    });
-  }
-  if (released) {
-    // Prerequisites not yet recorded: the sender posts the release again once they are (retryable).
-    if (!accepted) return missing("release_before_acceptance", "no release before the declaration is accepted", s);
-    if (!risk) return missing("release_before_risk_assessment", "no release before the risk assessment", s);
-    const before = (e: TimelineEntry) => e.ms <= released.ms;
-    const conforming = (place: unknown) =>
-      tl.some(
-        (e) =>
-          e.type === "InspectionCompleted" && e.data.place === place && e.data.result === "conforming" && before(e),
-      );
-    // Every inspection scheduled before the release needs a conforming completion at its place.
-    const unfinished = tl.find((e) => e.type === "InspectionScheduled" && before(e) && !conforming(e.data.place));
-    if (unfinished) {
-      return missing(
-        "release_before_inspection",
-        `the ${unfinished.data.place} inspection scheduled at ${unfinished.at} is not completed as conforming before the release`,
-        s,
-      );
-    }
-    const failed = tl.find(
-      (e) =>
-        e.type === "InspectionCompleted" && e.data.result === "nonconforming" && before(e) && !conforming(e.data.place),
-    );
-    if (failed) {
-      return conflict(
-        "release_after_nonconforming_inspection",
-        `the ${failed.data.place} inspection at ${failed.at} found the goods nonconforming`,
-        s,
-        {
-          conflictsWith: { type: failed.type, at: failed.at },
-        },
-      );
-    }
-    const physical = risk.data.channel === "physical";
-    const recognisedBefore = recognised !== undefined && before(recognised);
-    if (physical && !conforming("local") && !conforming("port") && !recognisedBefore) {
-      return missing(
-        "release_before_inspection",
-        "the physical channel needs an inspection completed as conforming, or recognised, before the release",
-        s,
-      );
-    }
-    const held = holds.intervals.find((h) => h.start.ms <= released.ms && (h.end === null || h.end.ms > released.ms));
-    if (held) {
-      const span = `from ${held.start.at}${held.end ? ` to ${held.end.at}` : " with no lift recorded"}`;
-      const addsHold = added !== undefined && (added === held.start || added === held.end);
-      return conflict(
-        "release_while_held",
-        addsHold
-          ? `the declaration was released at ${released.at}; a hold ${span} would span that release (a hold after the release must start after it)`
-          : `the declaration is held ${span}, which spans the release at ${released.at}`,
-        s,
-        {
-          conflictsWith: { type: held.start.type, at: held.start.at },
-          retryable: held.end === null,
-        },
-      );
-    }
-  }
-  if (exit && !released) return missing("exit_before_release", `${exit.type} needs the release first`, s);
-  if (recognised) {
-    const local = completed("local");
-    if (!local) {
-      return missing(
-        "recognition_without_local_inspection",
-        "the port can only recognise a completed local inspection",
-        s,
-      );
-    }
-    if (local.data.result !== "conforming") {
-      return conflict(
-        "recognition_of_nonconforming_inspection",
-        `the local inspection at ${local.at} found the goods nonconforming`,
-        s,
-        {
-          conflictsWith: { type: local.type, at: local.at },
-        },
-      );
-    }
-    // 监管互认: the port does not inspect a recognised declaration again without a stated exception,
-    // whatever the order the messages arrived in.
-    const again = tl.find(
-      (e) =>
-        (e.type === "InspectionScheduled" || e.type === "InspectionCompleted") &&
-        e.data.place === "port" &&
-        !e.data.exceptionReason,
-    );
-    if (again) {
-      return conflict(
-        "reinspection_after_recognition",
-        `the port recognised the local inspection at ${recognised.at}; a port inspection needs an exceptionReason`,
-        s,
-        { field: "exceptionReason", conflictsWith: { type: recognised.type, at: recognised.at } },
-      );
-    }
-  }
-  if (rejected && released) {
-    return conflict("rejection_after_release", `the declaration was released at ${released.at}`, s, {
-      conflictsWith: { type: released.type, at: released.at },
-    });
-  }
   return null;
+}
+
+/** A hold that starts while another is open. */
+function overlappingHolds(s: DeclarationState, holds: ReturnType<typeof holdIntervals>): DomainError | null {
+  if (!holds.overlap) return null;
+  return conflict("already_held", `a hold at ${holds.overlap.at} would start while another hold is open`, s, {
+    conflictsWith: { type: holds.overlap.type, at: holds.overlap.at },
+  });
+}
+
+/**
+ * What a release needs: acceptance and risk assessment recorded (missing: retryable once they
+ * are), every inspection scheduled before it completed as conforming, the physical channel
+ * inspected or recognised, and no hold spanning it.
+ */
+function releaseViolation(
+  s: DeclarationState,
+  tl: readonly TimelineEntry[],
+  st: Stages,
+  holds: ReturnType<typeof holdIntervals>,
+  added?: TimelineEntry,
+): DomainError | null {
+  const { accepted, risk, released, recognised } = st;
+  if (!released) return null;
+  // Prerequisites not yet recorded: the sender posts the release again once they are (retryable).
+  if (!accepted) return missing("release_before_acceptance", "no release before the declaration is accepted", s);
+  if (!risk) return missing("release_before_risk_assessment", "no release before the risk assessment", s);
+  const before = (e: TimelineEntry) => e.ms <= released.ms;
+  const conforming = (place: unknown) =>
+    tl.some(
+      (e) => e.type === "InspectionCompleted" && e.data.place === place && e.data.result === "conforming" && before(e),
+    );
+  // Every inspection scheduled before the release needs a conforming completion at its place.
+  const unfinished = tl.find((e) => e.type === "InspectionScheduled" && before(e) && !conforming(e.data.place));
+  if (unfinished) {
+    return missing(
+      "release_before_inspection",
+      `the ${unfinished.data.place} inspection scheduled at ${unfinished.at} is not completed as conforming before the release`,
+      s,
+    );
+  }
+  const failed = tl.find(
+    (e) =>
+      e.type === "InspectionCompleted" && e.data.result === "nonconforming" && before(e) && !conforming(e.data.place),
+  );
+  if (failed) {
+    return conflict(
+      "release_after_nonconforming_inspection",
+      `the ${failed.data.place} inspection at ${failed.at} found the goods nonconforming`,
+      s,
+      { conflictsWith: { type: failed.type, at: failed.at } },
+    );
+  }
+  const physical = risk.data.channel === "physical";
+  const recognisedBefore = recognised !== undefined && before(recognised);
+  if (physical && !conforming("local") && !conforming("port") && !recognisedBefore) {
+    return missing(
+      "release_before_inspection",
+      "the physical channel needs an inspection completed as conforming, or recognised, before the release",
+      s,
+    );
+  }
+  const held = holds.intervals.find((h) => h.start.ms <= released.ms && (h.end === null || h.end.ms > released.ms));
+  if (!held) return null;
+  const span = `from ${held.start.at}${held.end ? ` to ${held.end.at}` : " with no lift recorded"}`;
+  const addsHold = added !== undefined && (added === held.start || added === held.end);
+  return conflict(
+    "release_while_held",
+    addsHold
+      ? `the declaration was released at ${released.at}; a hold ${span} would span that release (a hold after the release must start after it)`
+      : `the declaration is held ${span}, which spans the release at ${released.at}`,
+    s,
+    { conflictsWith: { type: held.start.type, at: held.start.at }, retryable: held.end === null },
+  );
+}
+
+/**
+ * What a recognition (监管互认) needs: a local inspection completed as conforming, and no port
+ * inspection without a stated exception, whatever the order the messages arrived in.
+ */
+function recognitionViolation(s: DeclarationState, tl: readonly TimelineEntry[], st: Stages): DomainError | null {
+  const { recognised } = st;
+  if (!recognised) return null;
+  const local = st.completed("local");
+  if (!local) {
+    return missing(
+      "recognition_without_local_inspection",
+      "the port can only recognise a completed local inspection",
+      s,
+    );
+  }
+  if (local.data.result !== "conforming") {
+    return conflict(
+      "recognition_of_nonconforming_inspection",
+      `the local inspection at ${local.at} found the goods nonconforming`,
+      s,
+      { conflictsWith: { type: local.type, at: local.at } },
+    );
+  }
+  const again = tl.find(
+    (e) =>
+      (e.type === "InspectionScheduled" || e.type === "InspectionCompleted") &&
+      e.data.place === "port" &&
+      !e.data.exceptionReason,
+  );
+  if (!again) return null;
+  return conflict(
+    "reinspection_after_recognition",
+    `the port recognised the local inspection at ${recognised.at}; a port inspection needs an exceptionReason`,
+    s,
+    { field: "exceptionReason", conflictsWith: { type: recognised.type, at: recognised.at } },
+  );
 }
 
 function insert(tl: readonly TimelineEntry[], entry: TimelineEntry): TimelineEntry[] {

@@ -6,7 +6,7 @@
  * stream, and a milestone posted twice is recorded once). Who may call which route is enforced
  * by the access-control layer (roles enterprise and customs), not here.
  */
-import type { Request } from "express";
+import type { Request, RequestHandler } from "express";
 import {
   ETagHeader,
   IdempotencyKeyHeader,
@@ -25,21 +25,25 @@ import {
 } from "../../contracts/direct-clearance/http";
 import { actsFor, allow, ownedBy } from "../api/auth/access";
 import { DECLARATION_READERS } from "../api/auth/data-sharing";
-import { commandRoute } from "../api/http/command-route";
+import { type CommandHandler, commandRoute } from "../api/http/command-route";
 import { formatETag, parseIfMatch, requireIfMatch, setETag, settleIfMatch } from "../api/http/etag";
 import { ProblemError, Problems } from "../api/http/problem";
 import { parseBody, parseParams } from "../api/http/validate";
-import type { RouteModule } from "../api/route-module";
+import type { RouteContext, RouteModule } from "../api/route-module";
 import { handleCommand, retryOnConflict } from "../platform/decider";
 import type { EventStore } from "../platform/event-store/types";
-import { type DeclarationCommand, declarationDecider, type MilestoneInput } from "./declaration-decider";
+import {
+  type DeclarationCommand,
+  declarationDecider,
+  type LodgementData,
+  type MilestoneInput,
+} from "./declaration-decider";
 import { declarationView, loadDeclaration } from "./declaration-repository";
-import { clearanceCodeLists, lodgementReferenceErrors } from "./code-lists";
+import { type ClearanceCodeLists, clearanceCodeLists, lodgementReferenceErrors } from "./code-lists";
 
 const json = (schema: z.ZodType) => ({ content: { "application/json": { schema } } });
 const etagHeader = z.object({ ETag: ETagHeader });
 const TAG = "direct-clearance";
-/** Who may read a declaration (an enterprise only its own). */
 
 /** The path's declaration number. @throws ProblemError 400 when malformed, 404 when no such declaration. */
 async function mustExist(req: Request, store: EventStore): Promise<string> {
@@ -50,134 +54,164 @@ async function mustExist(req: Request, store: EventStore): Promise<string> {
   return declarationNumber;
 }
 
+/**
+ * `POST /declarations` (enterprise, for itself): checks the port and transport mode against the
+ * code lists, refuses a number another declarant holds (409 saying only that), then decides
+ * `lodge`. 201 with Location and ETag.
+ */
+function lodgeDeclaration(ctx: RouteContext, codes: ClearanceCodeLists): CommandHandler {
+  return async (req, c) => {
+    const body = parseBody(req, LodgeDeclarationBody);
+    actsFor(req, body.enterprise);
+    const errors = lodgementReferenceErrors(body, codes);
+    if (errors.length) throw Problems.validationFailed(errors.map((e) => ({ ...e, pointer: `/body${e.pointer}` })));
+    const existing = await loadDeclaration(ctx.store, body.declarationNumber);
+    if (existing.version !== null && existing.state.lodgement!.enterprise !== body.enterprise) {
+      // Taken by another declarant: say only that, not its state or owner.
+      throw new ProblemError({
+        status: 409,
+        slug: "declaration-number-unavailable",
+        title: "Declaration number unavailable",
+        detail: `Declaration number ${body.declarationNumber} cannot be lodged`,
+        extensions: { field: "declarationNumber" },
+      });
+    }
+    const now = new Date().toISOString();
+    const lodgement = { ...body, lodgedAt: body.lodgedAt ?? now };
+    const r = await handleCommand(
+      ctx.store,
+      declarationStream(body.declarationNumber),
+      declarationDecider,
+      { kind: "lodge", lodgement, now },
+      { metadata: c.metadata, eventIds: c.eventIds },
+    );
+    return {
+      status: 201,
+      headers: { Location: `/declarations/${body.declarationNumber}`, ETag: formatETag(r.version) },
+      body: declarationView(r.state, r.version),
+    };
+  };
+}
+
+/** The amend command of `POST /declarations/{number}/amendments`. */
+const amendCommand = (req: Request): DeclarationCommand => {
+  const b = parseBody(req, AmendDeclarationBody);
+  return { kind: "amend", changes: b.changes, reason: b.reason, at: new Date().toISOString() };
+};
+
+/** The withdraw command of `POST /declarations/{number}/withdrawal`. */
+const withdrawCommand = (req: Request): DeclarationCommand => ({
+  kind: "withdraw",
+  reason: parseBody(req, WithdrawDeclarationBody).reason,
+  at: new Date().toISOString(),
+});
+
+/** 400 when an amendment's port or transport mode (with the other as lodged) is not in the code lists. */
+function checkAmendedCodes(command: DeclarationCommand, current: LodgementData, codes: ClearanceCodeLists): void {
+  if (command.kind !== "amend" || (command.changes.port ?? command.changes.transportMode) === undefined) return;
+  const errors = lodgementReferenceErrors(
+    {
+      port: command.changes.port ?? current.port,
+      transportMode: command.changes.transportMode ?? current.transportMode,
+    },
+    codes,
+  );
+  if (errors.length) {
+    throw Problems.validationFailed(errors.map((e) => ({ ...e, pointer: `/body/changes${e.pointer}` })));
+  }
+}
+
+/**
+ * The enterprise's own update of its declaration (amend, withdraw): If-Match required, 404 for
+ * another enterprise's declaration, then decides `toCommand(req)` at the expected version.
+ */
+function updateDeclaration(
+  ctx: RouteContext,
+  codes: ClearanceCodeLists,
+  toCommand: (req: Request) => DeclarationCommand,
+): CommandHandler {
+  return async (req, c) => {
+    const expected = requireIfMatch(req);
+    const number = await mustExist(req, ctx.store);
+    const lodgement = (await loadDeclaration(ctx.store, number)).state.lodgement!;
+    ownedBy(req, lodgement.enterprise, `No declaration ${number}`);
+    const command = toCommand(req);
+    checkAmendedCodes(command, lodgement, codes);
+    const r = await handleCommand(ctx.store, declarationStream(number), declarationDecider, command, {
+      expected: await settleIfMatch(expected, () => ctx.store.streamVersion(declarationStream(number))),
+      metadata: c.metadata,
+      eventIds: c.eventIds,
+    });
+    return { status: 200, headers: { ETag: formatETag(r.version) }, body: declarationView(r.state, r.version) };
+  };
+}
+
+/**
+ * `POST /declarations/{number}/milestones` (customs): If-Match optional; without it a concurrent
+ * write is retried on the fresh stream. 201 when recorded, 200 when it was already (no event).
+ */
+function recordMilestone(ctx: RouteContext): CommandHandler {
+  return async (req, c) => {
+    const ifMatch = req.get("if-match");
+    const number = await mustExist(req, ctx.store);
+    const expected =
+      ifMatch === undefined
+        ? undefined
+        : await settleIfMatch(parseIfMatch(ifMatch), () => ctx.store.streamVersion(declarationStream(number)));
+    const milestone = parseBody(req, Milestone) as MilestoneInput;
+    const run = () =>
+      handleCommand(
+        ctx.store,
+        declarationStream(number),
+        declarationDecider,
+        { kind: "milestone", milestone, now: new Date().toISOString() },
+        { expected, metadata: c.metadata, eventIds: c.eventIds },
+      );
+    const r = expected === undefined ? await retryOnConflict(run) : await run();
+    return {
+      status: r.events.length ? 201 : 200,
+      headers: { ETag: formatETag(r.version) },
+      body: declarationView(r.state, r.version),
+    };
+  };
+}
+
+/** `GET /declarations/{number}`: the declaration from its stream (an enterprise only its own). */
+function readDeclaration(ctx: RouteContext): RequestHandler {
+  return async (req, res) => {
+    const { declarationNumber } = parseParams(req, DeclarationParams);
+    const d = await loadDeclaration(ctx.store, declarationNumber);
+    if (d.version === null) throw Problems.notFound(`No declaration ${declarationNumber}`);
+    ownedBy(req, d.state.lodgement!.enterprise, `No declaration ${declarationNumber}`);
+    setETag(res, d.version);
+    res.json(declarationView(d.state, d.version));
+  };
+}
+
 /** Lodge, amend, withdraw, post milestones, read. */
 export const declarationRoutes: RouteModule = {
   name: "declarations",
   register(router, ctx) {
-    const ref = clearanceCodeLists();
-
+    const codes = clearanceCodeLists();
+    const amend = updateDeclaration(ctx, codes, amendCommand);
+    const withdraw = updateDeclaration(ctx, codes, withdrawCommand);
     router.post(
       "/declarations",
       allow("enterprise"),
-      commandRoute(
-        ctx.commands,
-        async (req, c) => {
-          const body = parseBody(req, LodgeDeclarationBody);
-          actsFor(req, body.enterprise);
-          const errors = lodgementReferenceErrors(body, ref);
-          if (errors.length)
-            throw Problems.validationFailed(errors.map((e) => ({ ...e, pointer: `/body${e.pointer}` })));
-          const existing = await loadDeclaration(ctx.store, body.declarationNumber);
-          if (existing.version !== null && existing.state.lodgement!.enterprise !== body.enterprise) {
-            // Taken by another declarant: say only that, not its state or owner.
-            throw new ProblemError({
-              status: 409,
-              slug: "declaration-number-unavailable",
-              title: "Declaration number unavailable",
-              detail: `Declaration number ${body.declarationNumber} cannot be lodged`,
-              extensions: { field: "declarationNumber" },
-            });
-          }
-          const now = new Date().toISOString();
-          const lodgement = { ...body, lodgedAt: body.lodgedAt ?? now };
-          const r = await handleCommand(
-            ctx.store,
-            declarationStream(body.declarationNumber),
-            declarationDecider,
-            { kind: "lodge", lodgement, now },
-            { metadata: c.metadata, eventIds: c.eventIds },
-          );
-          return {
-            status: 201,
-            headers: { Location: `/declarations/${body.declarationNumber}`, ETag: formatETag(r.version) },
-            body: declarationView(r.state, r.version),
-          };
-        },
-        { requireIdempotencyKey: true },
-      ),
+      commandRoute(ctx.commands, lodgeDeclaration(ctx, codes), { requireIdempotencyKey: true }),
     );
-
-    const update = (toCommand: (req: Request) => DeclarationCommand) =>
-      commandRoute(ctx.commands, async (req, c) => {
-        const expected = requireIfMatch(req);
-        const number = await mustExist(req, ctx.store);
-        const owner = (await loadDeclaration(ctx.store, number)).state.lodgement!.enterprise;
-        ownedBy(req, owner, `No declaration ${number}`);
-        const command = toCommand(req);
-        if (command.kind === "amend" && (command.changes.port ?? command.changes.transportMode) !== undefined) {
-          const current = (await loadDeclaration(ctx.store, number)).state.lodgement!;
-          const errors = lodgementReferenceErrors(
-            {
-              port: command.changes.port ?? current.port,
-              transportMode: command.changes.transportMode ?? current.transportMode,
-            },
-            ref,
-          );
-          if (errors.length) {
-            throw Problems.validationFailed(errors.map((e) => ({ ...e, pointer: `/body/changes${e.pointer}` })));
-          }
-        }
-        const r = await handleCommand(ctx.store, declarationStream(number), declarationDecider, command, {
-          expected: await settleIfMatch(expected, () => ctx.store.streamVersion(declarationStream(number))),
-          metadata: c.metadata,
-          eventIds: c.eventIds,
-        });
-        return { status: 200, headers: { ETag: formatETag(r.version) }, body: declarationView(r.state, r.version) };
-      });
-    router.post(
-      "/declarations/:declarationNumber/amendments",
-      allow("enterprise"),
-      update((req) => {
-        const b = parseBody(req, AmendDeclarationBody);
-        return { kind: "amend", changes: b.changes, reason: b.reason, at: new Date().toISOString() };
-      }),
-    );
+    router.post("/declarations/:declarationNumber/amendments", allow("enterprise"), commandRoute(ctx.commands, amend));
     router.post(
       "/declarations/:declarationNumber/withdrawal",
       allow("enterprise"),
-      update((req) => ({
-        kind: "withdraw",
-        reason: parseBody(req, WithdrawDeclarationBody).reason,
-        at: new Date().toISOString(),
-      })),
+      commandRoute(ctx.commands, withdraw),
     );
-
     router.post(
       "/declarations/:declarationNumber/milestones",
       allow("customs"),
-      commandRoute(ctx.commands, async (req, c) => {
-        const ifMatch = req.get("if-match");
-        const number = await mustExist(req, ctx.store);
-        const expected =
-          ifMatch === undefined
-            ? undefined
-            : await settleIfMatch(parseIfMatch(ifMatch), () => ctx.store.streamVersion(declarationStream(number)));
-        const milestone = parseBody(req, Milestone) as MilestoneInput;
-        const run = () =>
-          handleCommand(
-            ctx.store,
-            declarationStream(number),
-            declarationDecider,
-            { kind: "milestone", milestone, now: new Date().toISOString() },
-            { expected, metadata: c.metadata, eventIds: c.eventIds },
-          );
-        const r = expected === undefined ? await retryOnConflict(run) : await run();
-        return {
-          status: r.events.length ? 201 : 200,
-          headers: { ETag: formatETag(r.version) },
-          body: declarationView(r.state, r.version),
-        };
-      }),
+      commandRoute(ctx.commands, recordMilestone(ctx)),
     );
-
-    router.get("/declarations/:declarationNumber", allow(...DECLARATION_READERS), async (req, res) => {
-      const { declarationNumber } = parseParams(req, DeclarationParams);
-      const d = await loadDeclaration(ctx.store, declarationNumber);
-      if (d.version === null) throw Problems.notFound(`No declaration ${declarationNumber}`);
-      ownedBy(req, d.state.lodgement!.enterprise, `No declaration ${declarationNumber}`);
-      setETag(res, d.version);
-      res.json(declarationView(d.state, d.version));
-    });
+    router.get("/declarations/:declarationNumber", allow(...DECLARATION_READERS), readDeclaration(ctx));
   },
 
   openapi(registry) {

@@ -7,7 +7,7 @@
  * Which role may call which route, and an enterprise seeing only its own filings, is enforced by
  * the access-control layer.
  */
-import type { Request } from "express";
+import type { RequestHandler } from "express";
 import {
   ETagHeader,
   IdempotencyKeyHeader,
@@ -31,7 +31,7 @@ import {
 } from "../../contracts/investment-filings/http";
 import { actsFor, allow, ownedBy } from "../api/auth/access";
 import { FILING_READERS } from "../api/auth/data-sharing";
-import { commandRoute } from "../api/http/command-route";
+import { type CommandHandler, commandRoute } from "../api/http/command-route";
 import { formatETag, requireIfMatch, setETag, settleIfMatch } from "../api/http/etag";
 import { Problems } from "../api/http/problem";
 import { parseParams, parsePart } from "../api/http/validate";
@@ -177,6 +177,67 @@ const UPDATES: Update<z.ZodType>[] = [
   }),
 ];
 
+/**
+ * `POST /filings` (enterprise, for itself): runs the automated check against the edition in
+ * force today (from the event store), then decides `submit` on a new filing's stream. 201 with
+ * Location and ETag.
+ */
+function submitFiling(ctx: RouteContext): CommandHandler {
+  return async (req, c) => {
+    const body = parsePart(SubmitFilingBody, req.body, "body");
+    actsFor(req, body.enterprise);
+    const at = new Date().toISOString();
+    const filingId = c.newId("filing");
+    const check = await checkFor(ctx, body.details, chinaDate(at));
+    const r = await handleCommand(
+      ctx.store,
+      filingStream(filingId),
+      filingDecider,
+      { kind: "submit", filingId, enterprise: body.enterprise, details: body.details, check, at },
+      { metadata: c.metadata, eventIds: c.eventIds },
+    );
+    return {
+      status: 201,
+      headers: { Location: `/filings/${filingId}`, ETag: formatETag(r.version) },
+      body: filingView(r.state, r.version),
+    };
+  };
+}
+
+/**
+ * `POST /filings/{filingId}/<u.path>`: If-Match required, 404 for another enterprise's filing;
+ * the body becomes the update's command (`u.toCommand`), decided at the expected version.
+ */
+function updateFiling(ctx: RouteContext, u: Update<z.ZodType>): CommandHandler {
+  return async (req, c) => {
+    const expected = requireIfMatch(req);
+    const { filingId } = parseParams(req, FilingParams);
+    const body = parsePart(u.body, req.body ?? {}, "body");
+    const current = await loadFiling(ctx.store, filingId);
+    if (current.version === null) throw Problems.notFound(`No filing ${filingId}`);
+    ownedBy(req, current.state.enterprise!, `No filing ${filingId}`);
+    const command = await u.toCommand(body, new Date().toISOString(), ctx);
+    const r = await handleCommand(ctx.store, filingStream(filingId), filingDecider, command, {
+      expected: await settleIfMatch(expected, async () => current.version),
+      metadata: c.metadata,
+      eventIds: c.eventIds,
+    });
+    return { status: 200, headers: { ETag: formatETag(r.version) }, body: filingView(r.state, r.version) };
+  };
+}
+
+/** `GET /filings/{filingId}`: the filing from its stream (an enterprise only its own). */
+function readFiling(ctx: RouteContext): RequestHandler {
+  return async (req, res) => {
+    const { filingId } = parseParams(req, FilingParams);
+    const f = await loadFiling(ctx.store, filingId);
+    if (f.version === null) throw Problems.notFound(`No filing ${filingId}`);
+    ownedBy(req, f.state.enterprise!, `No filing ${filingId}`);
+    setETag(res, f.version);
+    res.json(filingView(f.state, f.version));
+  };
+}
+
 /** Submit, update and read filings. */
 export const filingRoutes: RouteModule = {
   name: "investment-filings",
@@ -184,61 +245,12 @@ export const filingRoutes: RouteModule = {
     router.post(
       "/filings",
       allow("enterprise"),
-      commandRoute(
-        ctx.commands,
-        async (req, c) => {
-          const body = parsePart(SubmitFilingBody, req.body, "body");
-          actsFor(req, body.enterprise);
-          const at = new Date().toISOString();
-          const filingId = c.newId("filing");
-          const check = await checkFor(ctx, body.details, chinaDate(at));
-          const r = await handleCommand(
-            ctx.store,
-            filingStream(filingId),
-            filingDecider,
-            { kind: "submit", filingId, enterprise: body.enterprise, details: body.details, check, at },
-            { metadata: c.metadata, eventIds: c.eventIds },
-          );
-          return {
-            status: 201,
-            headers: { Location: `/filings/${filingId}`, ETag: formatETag(r.version) },
-            body: filingView(r.state, r.version),
-          };
-        },
-        { requireIdempotencyKey: true },
-      ),
+      commandRoute(ctx.commands, submitFiling(ctx), { requireIdempotencyKey: true }),
     );
-
     for (const u of UPDATES) {
-      router.post(
-        `/filings/:filingId/${u.path}`,
-        allow(u.role),
-        commandRoute(ctx.commands, async (req: Request, c) => {
-          const expected = requireIfMatch(req);
-          const { filingId } = parseParams(req, FilingParams);
-          const body = parsePart(u.body, req.body ?? {}, "body");
-          const current = await loadFiling(ctx.store, filingId);
-          if (current.version === null) throw Problems.notFound(`No filing ${filingId}`);
-          ownedBy(req, current.state.enterprise!, `No filing ${filingId}`);
-          const command = await u.toCommand(body, new Date().toISOString(), ctx);
-          const r = await handleCommand(ctx.store, filingStream(filingId), filingDecider, command, {
-            expected: await settleIfMatch(expected, async () => current.version),
-            metadata: c.metadata,
-            eventIds: c.eventIds,
-          });
-          return { status: 200, headers: { ETag: formatETag(r.version) }, body: filingView(r.state, r.version) };
-        }),
-      );
+      router.post(`/filings/:filingId/${u.path}`, allow(u.role), commandRoute(ctx.commands, updateFiling(ctx, u)));
     }
-
-    router.get("/filings/:filingId", allow(...FILING_READERS), async (req, res) => {
-      const { filingId } = parseParams(req, FilingParams);
-      const f = await loadFiling(ctx.store, filingId);
-      if (f.version === null) throw Problems.notFound(`No filing ${filingId}`);
-      ownedBy(req, f.state.enterprise!, `No filing ${filingId}`);
-      setETag(res, f.version);
-      res.json(filingView(f.state, f.version));
-    });
+    router.get("/filings/:filingId", allow(...FILING_READERS), readFiling(ctx));
   },
 
   openapi(registry) {

@@ -229,11 +229,20 @@ function classesUnder(code: string): string[] {
 const worstOf = (statuses: Status[]): Status | undefined =>
   statuses.sort((a, b) => RANK[a] - RANK[b])[0] as Status | undefined;
 
+/** The question resolved against the edition: the industries asked about and the activities stated. */
+interface Question {
+  byId: Map<string, Activity>;
+  industries: IndustryClass[];
+  stated: Activity[] | undefined;
+  statedIds: Set<string> | undefined;
+}
+
 /**
- * Checks `q` against `edition` (the one in force on `q.date` for the site).
- * @throws CheckQuestionError when a stated activity is not in the edition or not in the stated industries.
+ * Resolves `q`'s industry codes in GB/T 4754-2017 and its stated activities in `edition`.
+ * @throws CheckQuestionError when a code is not in the standard, or a stated activity is not in
+ *   the edition or not in the stated industries.
  */
-export function checkAgainst(edition: EditionData, q: CheckInput): CheckResult {
+function resolveQuestion(edition: EditionData, q: CheckInput): Question {
   const byId = new Map((edition.activities ?? []).map((a) => [a.id, a]));
   const industries = q.industry.map((code) => {
     const known = industryClass(code);
@@ -257,10 +266,18 @@ export function checkAgainst(edition: EditionData, q: CheckInput): CheckResult {
     }
     return a;
   });
-  const statedIds = stated ? new Set(stated.map((a) => a.id)) : undefined;
+  return { byId, industries, stated, statedIds: stated ? new Set(stated.map((a) => a.id)) : undefined };
+}
 
+/**
+ * Every clause of the edition the question falls in, as a match: it `applies` when a stated
+ * activity (or a whole class asked about) is one it covers, else it is `undecided`; clauses the
+ * stated activities rule out are left out. No foreign equity: not a foreign investment, so the
+ * list does not apply (Foreign Investment Law art. 2) and there are no matches. Sorted worst
+ * first, applying before undecided, then by measure number.
+ */
+function matchMeasures(edition: EditionData, q: CheckInput, { byId, statedIds }: Question): MeasureMatch[] {
   const matches: MeasureMatch[] = [];
-  // No foreign equity: not a foreign investment, so the list does not apply (Foreign Investment Law art. 2).
   const foreignInvestment = units(q.foreignShare) > 0;
   for (const m of foreignInvestment ? edition.measures : []) {
     m.clauses.forEach((clause, j) => {
@@ -302,70 +319,74 @@ export function checkAgainst(edition: EditionData, q: CheckInput): CheckResult {
       });
     });
   }
-  matches.sort(
+  return matches.sort(
     (a, b) =>
       RANK[a.status] - RANK[b.status] ||
       (a.applies === b.applies ? 0 : a.applies === "applies" ? -1 : 1) ||
       a.measure - b.measure,
   );
+}
 
-  const applying = matches.filter((m) => m.applies === "applies");
-  const certain = worstOf(applying.map((m) => m.status)) ?? "conditions_met";
-  // Undecided clauses that would make the answer worse than what certainly applies.
-  const open = matches.filter((m) => m.applies === "undecided" && RANK[m.status] < RANK[certain]);
-  const unmet = (ms: MeasureMatch[]) =>
-    ms
-      .filter((m) => m.status === "conditions_not_met")
-      .flatMap((m) =>
-        m.conditions
-          .filter((c) => !c.met)
-          .map((c) => ({ measure: m.measure, clause: m.clause, explanation: c.explanation })),
-      );
-
-  let candidates: Candidate[] = [];
-  let outcome: CheckResult["outcome"] = OUTCOME_OF[certain];
-  let noOtherwise = false;
-  if (open.length) {
-    // Indeterminate: every undecided activity is a candidate, also those that would not change it.
-    outcome = "indeterminate";
-    const undecided = matches.filter((m) => m.applies === "undecided");
-    const activityIds = [...new Set(undecided.flatMap((m) => m.activities.map((a) => a.id)))];
-    candidates = activityIds.map((id) => {
-      const activity = undecided.flatMap((m) => m.activities).find((a) => a.id === id)!;
-      const involved = [...applying, ...undecided.filter((m) => m.activities.some((a) => a.id === id))];
-      const worst = worstOf(involved.map((m) => m.status)) ?? "conditions_met";
-      const deciding = involved.filter((m) => m.status === worst && worst !== "conditions_met");
-      return {
-        activity,
-        outcome: OUTCOME_OF[worst],
-        measures: [...new Set(deciding.map((m) => m.measure))],
-        conditionsNotMet: unmet(deciding),
-      };
-    });
-    // A broad code whose every class is wholly one of the candidate activities leaves no
-    // "none of them": when the candidates then all agree, that is the answer (e.g. division 86,
-    // news and publishing, is prohibited whichever of its classes is carried on).
-    const wholly = new Set(
-      undecided
-        .flatMap((m) => m.activities)
-        .flatMap((a) => {
-          const act = byId.get(a.id);
-          return act?.wholeClass ? act.industryCodes : [];
-        }),
+/** The unmet conditions of `ms`, one per condition, naming measure and clause. */
+const unmetConditions = (ms: MeasureMatch[]) =>
+  ms
+    .filter((m) => m.status === "conditions_not_met")
+    .flatMap((m) =>
+      m.conditions
+        .filter((c) => !c.met)
+        .map((c) => ({ measure: m.measure, clause: m.clause, explanation: c.explanation })),
     );
-    const noneOfThem = q.industry.some((p) => classesUnder(p).some((c) => !wholly.has(c)));
-    const agreed = new Set(candidates.map((c) => c.outcome));
-    if (!noneOfThem && agreed.size === 1) {
-      outcome = [...agreed][0]!;
-      noOtherwise = true;
-    }
-  }
 
-  const deciding =
-    outcome === "indeterminate" || noOtherwise
-      ? [...applying.filter((m) => m.status === certain && certain !== "conditions_met"), ...open]
-      : applying.filter((m) => m.status === certain && certain !== "conditions_met");
-  // A permitted answer says no measure applies, so it rests on every measure of the edition.
+/**
+ * When undecided clauses would make the answer worse than what certainly applies: every
+ * undecided activity as a candidate with the outcome it would give. A broad code whose every
+ * class is wholly one of the candidates leaves no "none of them": when the candidates then all
+ * agree, that is the answer (`alternatives`; e.g. division 86, news and publishing, is
+ * prohibited whichever of its classes is carried on).
+ */
+function candidatesFor(
+  q: CheckInput,
+  { byId }: Question,
+  matches: MeasureMatch[],
+  applying: MeasureMatch[],
+): { candidates: Candidate[]; agreed: CheckResult["outcome"] | null } {
+  const undecided = matches.filter((m) => m.applies === "undecided");
+  const activityIds = [...new Set(undecided.flatMap((m) => m.activities.map((a) => a.id)))];
+  const candidates = activityIds.map((id) => {
+    const activity = undecided.flatMap((m) => m.activities).find((a) => a.id === id)!;
+    const involved = [...applying, ...undecided.filter((m) => m.activities.some((a) => a.id === id))];
+    const worst = worstOf(involved.map((m) => m.status)) ?? "conditions_met";
+    const deciding = involved.filter((m) => m.status === worst && worst !== "conditions_met");
+    return {
+      activity,
+      outcome: OUTCOME_OF[worst],
+      measures: [...new Set(deciding.map((m) => m.measure))],
+      conditionsNotMet: unmetConditions(deciding),
+    };
+  });
+  const wholly = new Set(
+    undecided
+      .flatMap((m) => m.activities)
+      .flatMap((a) => {
+        const act = byId.get(a.id);
+        return act?.wholeClass ? act.industryCodes : [];
+      }),
+  );
+  const noneOfThem = q.industry.some((p) => classesUnder(p).some((c) => !wholly.has(c)));
+  const outcomes = new Set(candidates.map((c) => c.outcome));
+  return { candidates, agreed: !noneOfThem && outcomes.size === 1 ? [...outcomes][0]! : null };
+}
+
+/**
+ * How far the answer can be trusted: `unverified` when it rests on a measure whose text was not
+ * read in an official or faithful copy (a permitted answer rests on every measure of the edition,
+ * since it says none applies), with the note a reader sees.
+ */
+function confidenceOf(
+  edition: EditionData,
+  outcome: CheckResult["outcome"],
+  deciding: MeasureMatch[],
+): Pick<CheckResult, "confidence" | "unverifiedMeasures" | "confidenceNote"> {
   const restsOn =
     outcome === "permitted"
       ? edition.measures
@@ -380,11 +401,39 @@ export function checkAgainst(edition: EditionData, q: CheckInput): CheckResult {
         ? `every measure of ${edition.editionId} was read in an official or faithful copy; industry codes are this product's mapping of each measure`
         : `the deciding measures were read in an official or faithful copy; industry codes are this product's mapping of each measure`
       : `rests on measure(s) ${unverifiedMeasures.join(", ")} of ${edition.editionId}, whose text was not read in an official or faithful copy: confirm against the published list before acting on it`;
+  return { confidence, unverifiedMeasures, confidenceNote };
+}
+
+/**
+ * Checks `q` against `edition` (the one in force on `q.date` for the site): the worst of the
+ * clauses that certainly apply, or `indeterminate` with the candidate activities when undecided
+ * clauses could make it worse (and `decidedBy` says what to state).
+ * @throws CheckQuestionError when a stated activity is not in the edition or not in the stated industries.
+ */
+export function checkAgainst(edition: EditionData, q: CheckInput): CheckResult {
+  const question = resolveQuestion(edition, q);
+  const matches = matchMeasures(edition, q, question);
+  const applying = matches.filter((m) => m.applies === "applies");
+  const certain = worstOf(applying.map((m) => m.status)) ?? "conditions_met";
+  // Undecided clauses that would make the answer worse than what certainly applies.
+  const open = matches.filter((m) => m.applies === "undecided" && RANK[m.status] < RANK[certain]);
+
+  let candidates: Candidate[] = [];
+  let outcome: CheckResult["outcome"] = OUTCOME_OF[certain];
+  let noOtherwise = false;
+  if (open.length) {
+    // Indeterminate: every undecided activity is a candidate, also those that would not change it.
+    const found = candidatesFor(q, question, matches, applying);
+    candidates = found.candidates;
+    outcome = found.agreed ?? "indeterminate";
+    noOtherwise = found.agreed !== null;
+  }
+
+  const certainlyDeciding = applying.filter((m) => m.status === certain && certain !== "conditions_met");
+  const deciding = outcome === "indeterminate" || noOtherwise ? [...certainlyDeciding, ...open] : certainlyDeciding;
   return {
     outcome,
-    confidence,
-    unverifiedMeasures,
-    confidenceNote,
+    ...confidenceOf(edition, outcome, deciding),
     edition: {
       editionId: edition.editionId,
       scope: edition.scope,
@@ -393,8 +442,8 @@ export function checkAgainst(edition: EditionData, q: CheckInput): CheckResult {
       inForceUntil: edition.inForceUntil ?? null,
     },
     date: q.date,
-    industries,
-    activities: stated?.map(ref) ?? null,
+    industries: question.industries,
+    activities: question.stated?.map(ref) ?? null,
     matches,
     candidates,
     otherwise: outcome === "indeterminate" ? (OUTCOME_OF[certain] as "permitted" | "restricted") : null,
@@ -403,6 +452,6 @@ export function checkAgainst(edition: EditionData, q: CheckInput): CheckResult {
       outcome === "indeterminate"
         ? `state the activities the investment will carry on (activities=${candidates.map((c) => c.activity.id).join(",")} or the ones that apply; an empty activities= means none of them)`
         : null,
-    conditionsNotMet: unmet(applying),
+    conditionsNotMet: unmetConditions(applying),
   };
 }

@@ -3,7 +3,7 @@
  * update command (POST /reform-tasks/{taskId}/<command>, If-Match required), the task's current
  * state and its full history, both read from its stream (strongly consistent).
  */
-import type { Request } from "express";
+import type { RequestHandler } from "express";
 import {
   ETagHeader,
   IdempotencyKeyHeader,
@@ -29,12 +29,12 @@ import {
   UnblockBody,
 } from "../../contracts/reform-tasks/http";
 import { ANY_ROLE, allow } from "../api/auth/access";
-import { commandRoute } from "../api/http/command-route";
+import { type CommandHandler, commandRoute } from "../api/http/command-route";
 import { actorView, seesActorSubject } from "../api/auth/data-sharing";
 import { formatETag, requireIfMatch, setETag, settleIfMatch } from "../api/http/etag";
 import { Problems } from "../api/http/problem";
 import { parseBody, parseParams, parsePart } from "../api/http/validate";
-import type { RouteModule } from "../api/route-module";
+import type { RouteContext, RouteModule } from "../api/route-module";
 import { chinaDate, chinaToday } from "../platform/china-date";
 import { handleCommand } from "../platform/decider";
 import { type ReformCodeLists, reformCodeLists } from "./code-lists";
@@ -190,92 +190,112 @@ const json = (schema: z.ZodType) => ({ content: { "application/json": { schema }
 const etagHeader = z.object({ ETag: ETagHeader });
 const TAG = "reform-tasks";
 
+/**
+ * `POST /reform-tasks` (task force): checks the codes and the deadline, then decides `plan` on the
+ * stream of the id derived from year and ref. 201 with Location and ETag.
+ */
+function planTask(ctx: RouteContext, codes: ReformCodeLists): CommandHandler {
+  return async (req, c) => {
+    const body = parseBody(req, PlanTaskBody);
+    checkReferences(body, codes);
+    const taskId = taskIdFor(body.year, body.ref);
+    const at = new Date().toISOString();
+    const r = await handleCommand(
+      ctx.store,
+      reformTaskStream(taskId),
+      taskDecider,
+      { kind: "plan", taskId, definition: body, at },
+      { metadata: c.metadata, eventIds: c.eventIds },
+    );
+    return {
+      status: 201,
+      headers: { Location: `/reform-tasks/${taskId}`, ETag: taskETag(r.state, r.version) },
+      body: taskView(r.state, r.version),
+    };
+  };
+}
+
+/**
+ * `POST /reform-tasks/{taskId}/<u.path>` (task force): If-Match required; the body becomes the
+ * update's command (`u.toCommand`), decided at the expected version. 404 when no such task.
+ */
+function updateTask(ctx: RouteContext, codes: ReformCodeLists, u: UpdateRoute<z.ZodType>): CommandHandler {
+  return async (req, c) => {
+    const expected = requireIfMatch(req);
+    const { taskId } = parseParams(req, TaskIdParams);
+    // A command whose body fields are all optional may come without a body.
+    const body = parsePart(u.body, req.body ?? {}, "body");
+    const command = u.toCommand(body, new Date().toISOString(), codes);
+    const stream = reformTaskStream(taskId);
+    if ((await ctx.store.streamVersion(stream)) === null) throw Problems.notFound(`No reform task ${taskId}`);
+    const r = await handleCommand(ctx.store, stream, taskDecider, command, {
+      expected: await settleIfMatch(expected, () => ctx.store.streamVersion(stream)),
+      metadata: c.metadata,
+      eventIds: c.eventIds,
+    });
+    return { status: 200, headers: { ETag: taskETag(r.state, r.version) }, body: taskView(r.state, r.version) };
+  };
+}
+
+/** `GET /reform-tasks/{taskId}`: the task's state, folded from its stream. */
+function readTask(ctx: RouteContext): RequestHandler {
+  return async (req, res) => {
+    const { taskId } = parseParams(req, TaskIdParams);
+    const t = await loadTask(ctx.store, taskId);
+    if (t.version === null) throw Problems.notFound(`No reform task ${taskId}`);
+    res.set("ETag", taskETag(t.state, t.version));
+    res.json(taskView(t.state, t.version));
+  };
+}
+
+/**
+ * `GET /reform-tasks/{taskId}/history`: every event of the stream, with who acted as the audit
+ * trail shows it (data-sharing.ts): role and enterprise; the subject to admins only.
+ */
+function readTaskHistory(ctx: RouteContext): RequestHandler {
+  return async (req, res) => {
+    const { taskId } = parseParams(req, TaskIdParams);
+    const t = await loadTask(ctx.store, taskId);
+    if (t.version === null) throw Problems.notFound(`No reform task ${taskId}`);
+    setETag(res, t.version);
+    const withSubject = seesActorSubject(req.principal!.role);
+    res.json({
+      taskId,
+      version: t.version,
+      events: t.events.map((e) => ({
+        version: e.streamVersion,
+        eventId: e.eventId,
+        type: e.type,
+        occurredAt: e.occurredAt.toISOString(),
+        recordedAt: e.recordedAt.toISOString(),
+        globalPosition: e.globalPosition,
+        data: e.data as Record<string, unknown>,
+        correlationId: e.metadata.correlationId ?? null,
+        actor: actorView(e.metadata.actor, withSubject),
+      })),
+    });
+  };
+}
+
 /** Plan, update and read single tasks. */
 export const taskRoutes: RouteModule = {
   name: "reform-tasks",
   register(router, ctx) {
-    const ref = reformCodeLists();
-
+    const codes = reformCodeLists();
     router.post(
       "/reform-tasks",
       allow("taskforce"),
-      commandRoute(
-        ctx.commands,
-        async (req, c) => {
-          const body = parseBody(req, PlanTaskBody);
-          checkReferences(body, ref);
-          const taskId = taskIdFor(body.year, body.ref);
-          const at = new Date().toISOString();
-          const r = await handleCommand(
-            ctx.store,
-            reformTaskStream(taskId),
-            taskDecider,
-            { kind: "plan", taskId, definition: body, at },
-            { metadata: c.metadata, eventIds: c.eventIds },
-          );
-          return {
-            status: 201,
-            headers: { Location: `/reform-tasks/${taskId}`, ETag: taskETag(r.state, r.version) },
-            body: taskView(r.state, r.version),
-          };
-        },
-        { requireIdempotencyKey: true },
-      ),
+      commandRoute(ctx.commands, planTask(ctx, codes), { requireIdempotencyKey: true }),
     );
-
     for (const u of UPDATES) {
       router.post(
         `/reform-tasks/:taskId/${u.path}`,
         allow("taskforce"),
-        commandRoute(ctx.commands, async (req: Request, c) => {
-          const expected = requireIfMatch(req);
-          const { taskId } = parseParams(req, TaskIdParams);
-          // A command whose body fields are all optional may come without a body.
-          const body = parsePart(u.body, req.body ?? {}, "body");
-          const command = u.toCommand(body, new Date().toISOString(), ref);
-          const stream = reformTaskStream(taskId);
-          if ((await ctx.store.streamVersion(stream)) === null) throw Problems.notFound(`No reform task ${taskId}`);
-          const r = await handleCommand(ctx.store, stream, taskDecider, command, {
-            expected: await settleIfMatch(expected, () => ctx.store.streamVersion(stream)),
-            metadata: c.metadata,
-            eventIds: c.eventIds,
-          });
-          return { status: 200, headers: { ETag: taskETag(r.state, r.version) }, body: taskView(r.state, r.version) };
-        }),
+        commandRoute(ctx.commands, updateTask(ctx, codes, u)),
       );
     }
-
-    router.get("/reform-tasks/:taskId", allow(...ANY_ROLE), async (req, res) => {
-      const { taskId } = parseParams(req, TaskIdParams);
-      const t = await loadTask(ctx.store, taskId);
-      if (t.version === null) throw Problems.notFound(`No reform task ${taskId}`);
-      res.set("ETag", taskETag(t.state, t.version));
-      res.json(taskView(t.state, t.version));
-    });
-
-    router.get("/reform-tasks/:taskId/history", allow(...ANY_ROLE), async (req, res) => {
-      const { taskId } = parseParams(req, TaskIdParams);
-      const t = await loadTask(ctx.store, taskId);
-      if (t.version === null) throw Problems.notFound(`No reform task ${taskId}`);
-      setETag(res, t.version);
-      // Who acted, as the audit trail shows it (data-sharing.ts): role and enterprise; the subject to admins.
-      const withSubject = seesActorSubject(req.principal!.role);
-      res.json({
-        taskId,
-        version: t.version,
-        events: t.events.map((e) => ({
-          version: e.streamVersion,
-          eventId: e.eventId,
-          type: e.type,
-          occurredAt: e.occurredAt.toISOString(),
-          recordedAt: e.recordedAt.toISOString(),
-          globalPosition: e.globalPosition,
-          data: e.data as Record<string, unknown>,
-          correlationId: e.metadata.correlationId ?? null,
-          actor: actorView(e.metadata.actor, withSubject),
-        })),
-      });
-    });
+    router.get("/reform-tasks/:taskId", allow(...ANY_ROLE), readTask(ctx));
+    router.get("/reform-tasks/:taskId/history", allow(...ANY_ROLE), readTaskHistory(ctx));
   },
 
   openapi(registry) {

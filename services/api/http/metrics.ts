@@ -30,10 +30,11 @@ const routeOf = (req: Request) => (req.route?.path ? `${req.baseUrl}${String(req
 /** How long a scrape waits for each database read before leaving its gauges out, ms. */
 export const DATABASE_READ_TIMEOUT_MS = 2_000;
 
-/** Creates the registry, the request recorder and the scrape-time lag collectors. */
-export function createMetrics(db: SqlExecutor, opts: { defaultMetrics?: boolean } = {}): ApiMetrics {
-  const registry = new Registry();
-  if (opts.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
+/**
+ * The HTTP figures on `registry`: request latency by method, route pattern and status, and POST
+ * command outcomes by status class. Returns the middleware that records each request.
+ */
+function httpRecorder(registry: Registry): RequestHandler {
   const latency = new Histogram({
     name: "http_request_duration_seconds",
     help: "HTTP request latency in seconds",
@@ -47,6 +48,43 @@ export function createMetrics(db: SqlExecutor, opts: { defaultMetrics?: boolean 
     labelNames: ["route", "outcome"],
     registers: [registry],
   });
+  return (req, res, next) => {
+    const end = latency.startTimer();
+    res.on("finish", () => {
+      const route = routeOf(req);
+      const status = String(res.statusCode);
+      end({ method: req.method, route, status });
+      if (req.method === "POST") commands.inc({ route, outcome: `${status[0]}xx` });
+    });
+    next();
+  };
+}
+
+/** A database-backed read: the gauges it sets, and the read that sets them. */
+interface GaugeRead {
+  gauges: Gauge[];
+  read: () => Promise<void>;
+}
+
+/** `read`, or a rejection after DATABASE_READ_TIMEOUT_MS: a database that hangs must not hang the scrape (Prometheus' default scrape timeout is 10 s). */
+function withinTimeout(read: Promise<void>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`no answer within ${DATABASE_READ_TIMEOUT_MS} ms`)),
+      DATABASE_READ_TIMEOUT_MS,
+    );
+  });
+  return Promise.race([read, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * The figures read from the database at scrape time, on `registry`: relay backlog, projection
+ * lag, parked events and records, gaps seen. Returns the function a scrape awaits before it
+ * renders: each read within DATABASE_READ_TIMEOUT_MS, a failed one leaving its gauges out
+ * (unlabelled ones NaN) and `metrics_database_up` at 0.
+ */
+function databaseGauges(db: SqlExecutor, registry: Registry): () => Promise<void> {
   // Figures read from the database at scrape time. The reads run before the registry renders, and a
   // failed read leaves its gauges out of the scrape (no stale value) and sets
   // `metrics_database_up` to 0, so the process metrics still reach Prometheus while the
@@ -95,7 +133,7 @@ export function createMetrics(db: SqlExecutor, opts: { defaultMetrics?: boolean 
   // Each read awaits its query, then replaces its gauges' values synchronously (no other scrape
   // can render a half-set gauge). A failed read empties its labelled gauges and sets an
   // unlabelled one to NaN (prom-client would otherwise print 0, which would claim "no lag").
-  const reads: { gauges: Gauge[]; read: () => Promise<void> }[] = [
+  const reads: GaugeRead[] = [
     {
       gauges: [relayLag, relayOldest],
       read: async () => {
@@ -145,18 +183,7 @@ export function createMetrics(db: SqlExecutor, opts: { defaultMetrics?: boolean 
       },
     },
   ];
-  // A database that hangs must not hang the scrape (Prometheus' default scrape timeout is 10 s).
-  const withinTimeout = (read: Promise<void>) => {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`no answer within ${DATABASE_READ_TIMEOUT_MS} ms`)),
-        DATABASE_READ_TIMEOUT_MS,
-      );
-    });
-    return Promise.race([read, timeout]).finally(() => clearTimeout(timer));
-  };
-  const readDatabaseGauges = async () => {
+  return async () => {
     const outcomes = await Promise.allSettled(reads.map((r) => withinTimeout(r.read())));
     outcomes.forEach((o, i) => {
       if (o.status !== "rejected") return;
@@ -167,16 +194,14 @@ export function createMetrics(db: SqlExecutor, opts: { defaultMetrics?: boolean 
     });
     databaseUp.set(outcomes.every((o) => o.status === "fulfilled") ? 1 : 0);
   };
-  const record: RequestHandler = (req, res, next) => {
-    const end = latency.startTimer();
-    res.on("finish", () => {
-      const route = routeOf(req);
-      const status = String(res.statusCode);
-      end({ method: req.method, route, status });
-      if (req.method === "POST") commands.inc({ route, outcome: `${status[0]}xx` });
-    });
-    next();
-  };
+}
+
+/** Creates the registry, the request recorder and the scrape-time lag collectors. */
+export function createMetrics(db: SqlExecutor, opts: { defaultMetrics?: boolean } = {}): ApiMetrics {
+  const registry = new Registry();
+  if (opts.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
+  const record = httpRecorder(registry);
+  const readDatabaseGauges = databaseGauges(db, registry);
   return {
     registry,
     record,
