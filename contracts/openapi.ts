@@ -93,6 +93,9 @@ export const TAGS = [
 /** Probes: never rate limited, never authenticated. */
 const PROBES = new Set(["/health", "/ready"]);
 
+/** A consistency token: `1.<first>.<last>` global positions (see services/api/http/consistency.ts). */
+const CONSISTENCY_TOKEN_SCHEMA = { type: "string", pattern: "^1\\.\\d{1,15}\\.\\d{1,15}$", example: "1.1675.1677" };
+
 const header = (description: string, schema: Record<string, unknown> = { type: "string" }) => ({
   description,
   schema,
@@ -122,7 +125,31 @@ const HEADERS = {
     { type: "string", enum: ["private, no-cache", "no-store"] },
   ),
   Link: header('The next page (RFC 8288), `</…?cursor=…>; rel="next"`, when there is one'),
+  "Consistency-Token": header(
+    "The global positions of what the command appended (opaque; present when it appended). Send it back on a read as the Consistency-Token header to read your writes",
+    CONSISTENCY_TOKEN_SCHEMA,
+  ),
 } as const;
+
+/** The read-your-writes parameters every authenticated GET takes (the read-model queries honour them). */
+const CONSISTENCY_PARAMETERS = {
+  ConsistencyToken: {
+    name: "consistency-token",
+    in: "header" as const,
+    required: false,
+    description:
+      "A command's Consistency-Token: a read-model query then answers once its read model has applied that command's events, waiting up to Prefer: wait (default 5 s, at most 30 s), else 503 `read-model-behind`. Reads from a stream are consistent already and ignore it",
+    schema: CONSISTENCY_TOKEN_SCHEMA,
+  },
+  Prefer: {
+    name: "prefer",
+    in: "header" as const,
+    required: false,
+    description:
+      "`wait=<seconds>` (RFC 7240 §4.3): how long to wait for the read model to reach the Consistency-Token (at most 30)",
+    schema: { type: "string", example: "wait=10" },
+  },
+};
 
 const ref = (name: keyof typeof HEADERS) => ({ $ref: `#/components/headers/${name}` });
 
@@ -147,8 +174,10 @@ type Operation = {
  * 400 (undeclared query parameters and malformed path parameters are refused everywhere); for
  * operations that need a token 401 (with WWW-Authenticate), 403 and 503 (the database, with
  * Retry-After); for all but the probes 429 (with Retry-After) and the RateLimit headers; for a
- * GET, ETag and Cache-Control on 200 (Link when it pages) and 304; Idempotent-Replayed on a command's success when it takes an
- * Idempotency-Key; Location on 201; and X-Request-Id on every response.
+ * GET, ETag and Cache-Control on 200 (Link when it pages) and 304, and the Consistency-Token and
+ * Prefer request headers; Idempotent-Replayed on a command's success when it takes an
+ * Idempotency-Key; Consistency-Token on a command's success; Location on 201; and X-Request-Id
+ * on every response.
  */
 function describeCommonResponses(doc: OpenApiDocument): void {
   const problem = (description: string, headers?: Record<string, unknown>) => ({
@@ -156,7 +185,11 @@ function describeCommonResponses(doc: OpenApiDocument): void {
     ...(headers ? { headers } : {}),
     content: { [PROBLEM_MEDIA]: { schema: { $ref: "#/components/schemas/Problem" } } },
   });
-  doc.components = { ...doc.components, headers: { ...HEADERS } };
+  doc.components = {
+    ...doc.components,
+    headers: { ...HEADERS },
+    parameters: { ...CONSISTENCY_PARAMETERS } as NonNullable<OpenApiDocument["components"]>["parameters"],
+  };
   for (const [path, item] of Object.entries(doc.paths ?? {})) {
     for (const [method, op] of Object.entries(item as Record<string, Operation>)) {
       if (!op?.responses) continue;
@@ -170,13 +203,21 @@ function describeCommonResponses(doc: OpenApiDocument): void {
         r["401"] ??= problem("No bearer token, or an invalid one (WWW-Authenticate says why)");
         r["401"].headers = { ...r["401"].headers, "WWW-Authenticate": ref("WWW-Authenticate") };
         r["403"] ??= problem("The token's role may not use this operation");
-        r["503"] ??= problem("The database is unavailable (`database-unavailable`); retry after Retry-After seconds");
+        r["503"] ??= problem(
+          method === "get"
+            ? "The database is unavailable (`database-unavailable`), a read model is not built yet (`not-ready`), or it has not reached the Consistency-Token in time (`read-model-behind`); retry after Retry-After seconds"
+            : "The database is unavailable (`database-unavailable`); retry after Retry-After seconds",
+        );
         r["503"].headers = { ...r["503"].headers, "Retry-After": ref("Retry-After") };
       }
       if (!PROBES.has(path)) {
         r["429"] ??= problem("Too many requests for this principal (or IP address) in the current minute", {
           "Retry-After": ref("Retry-After"),
         });
+      }
+      if (method === "get" && guarded) {
+        const refs = Object.keys(CONSISTENCY_PARAMETERS).map((name) => ({ $ref: `#/components/parameters/${name}` }));
+        op.parameters = [...(op.parameters ?? []), ...(refs as unknown as { name: string; in: string }[])];
       }
       if (method === "get" && r["200"]) {
         const paged = (op.parameters ?? []).some((p) => p.in === "query" && p.name === "cursor");
@@ -204,6 +245,8 @@ function describeCommonResponses(doc: OpenApiDocument): void {
         }
         if (status === "201") res.headers.Location = ref("Location");
         if (idempotent && status.startsWith("2")) res.headers["Idempotent-Replayed"] = ref("Idempotent-Replayed");
+        if (method === "post" && guarded && status.startsWith("2"))
+          res.headers["Consistency-Token"] = ref("Consistency-Token");
       }
     }
   }

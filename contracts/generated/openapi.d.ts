@@ -2385,7 +2385,12 @@ export interface components {
         };
     };
     responses: never;
-    parameters: never;
+    parameters: {
+        /** @description A command's Consistency-Token: a read-model query then answers once its read model has applied that command's events, waiting up to Prefer: wait (default 5 s, at most 30 s), else 503 `read-model-behind`. Reads from a stream are consistent already and ignore it */
+        ConsistencyToken: string;
+        /** @description `wait=<seconds>` (RFC 7240 §4.3): how long to wait for the read model to reach the Consistency-Token (at most 30) */
+        Prefer: string;
+    };
     requestBodies: never;
     headers: {
         /** @description The request's id: the client's X-Request-Id when it is a sane token (1–128 of A–Z a–z 0–9 . _ : -), else a new UUID; in every log line and problem document */
@@ -2408,6 +2413,8 @@ export interface components {
         "Cache-Control": "private, no-cache" | "no-store";
         /** @description The next page (RFC 8288), `</…?cursor=…>; rel="next"`, when there is one */
         Link: string;
+        /** @description The global positions of what the command appended (opaque; present when it appended). Send it back on a read as the Consistency-Token header to read your writes */
+        "Consistency-Token": string;
     };
     pathItems: never;
 }
@@ -2512,7 +2519,12 @@ export interface operations {
     getProjections: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A command's Consistency-Token: a read-model query then answers once its read model has applied that command's events, waiting up to Prefer: wait (default 5 s, at most 30 s), else 503 `read-model-behind`. Reads from a stream are consistent already and ignore it */
+                "consistency-token"?: components["parameters"]["ConsistencyToken"];
+                /** @description `wait=<seconds>` (RFC 7240 §4.3): how long to wait for the read model to reach the Consistency-Token (at most 30) */
+                prefer?: components["parameters"]["Prefer"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -2593,7 +2605,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database is unavailable (`database-unavailable`); retry after Retry-After seconds */
+            /** @description The database is unavailable (`database-unavailable`), a read model is not built yet (`not-ready`), or it has not reached the Consistency-Token in time (`read-model-behind`); retry after Retry-After seconds */
             503: {
                 headers: {
                     "Retry-After": components["headers"]["Retry-After"];
@@ -2611,7 +2623,12 @@ export interface operations {
     getMetrics: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A command's Consistency-Token: a read-model query then answers once its read model has applied that command's events, waiting up to Prefer: wait (default 5 s, at most 30 s), else 503 `read-model-behind`. Reads from a stream are consistent already and ignore it */
+                "consistency-token"?: components["parameters"]["ConsistencyToken"];
+                /** @description `wait=<seconds>` (RFC 7240 §4.3): how long to wait for the read model to reach the Consistency-Token (at most 30) */
+                prefer?: components["parameters"]["Prefer"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -2692,7 +2709,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database is unavailable (`database-unavailable`); retry after Retry-After seconds */
+            /** @description The database is unavailable (`database-unavailable`), a read model is not built yet (`not-ready`), or it has not reached the Consistency-Token in time (`read-model-behind`); retry after Retry-After seconds */
             503: {
                 headers: {
                     "Retry-After": components["headers"]["Retry-After"];
@@ -2771,7 +2788,12 @@ export interface operations {
     getReformTasksDepartments: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A command's Consistency-Token: a read-model query then answers once its read model has applied that command's events, waiting up to Prefer: wait (default 5 s, at most 30 s), else 503 `read-model-behind`. Reads from a stream are consistent already and ignore it */
+                "consistency-token"?: components["parameters"]["ConsistencyToken"];
+                /** @description `wait=<seconds>` (RFC 7240 §4.3): how long to wait for the read model to reach the Consistency-Token (at most 30) */
+                prefer?: components["parameters"]["Prefer"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -2854,7 +2876,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database is unavailable (`database-unavailable`); retry after Retry-After seconds */
+            /** @description The database is unavailable (`database-unavailable`), a read model is not built yet (`not-ready`), or it has not reached the Consistency-Token in time (`read-model-behind`); retry after Retry-After seconds */
             503: {
                 headers: {
                     "Retry-After": components["headers"]["Retry-After"];
@@ -2872,7 +2894,12 @@ export interface operations {
     getReformTasksFields: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A command's Consistency-Token: a read-model query then answers once its read model has applied that command's events, waiting up to Prefer: wait (default 5 s, at most 30 s), else 503 `read-model-behind`. Reads from a stream are consistent already and ignore it */
+                "consistency-token"?: components["parameters"]["ConsistencyToken"];
+                /** @description `wait=<seconds>` (RFC 7240 §4.3): how long to wait for the read model to reach the Consistency-Token (at most 30) */
+                prefer?: components["parameters"]["Prefer"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -2955,7 +2982,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database is unavailable (`database-unavailable`); retry after Retry-After seconds */
+            /** @description The database is unavailable (`database-unavailable`), a read model is not built yet (`not-ready`), or it has not reached the Consistency-Token in time (`read-model-behind`); retry after Retry-After seconds */
             503: {
                 headers: {
                     "Retry-After": components["headers"]["Retry-After"];
@@ -2990,7 +3017,12 @@ export interface operations {
                 limit?: number;
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /** @description A command's Consistency-Token: a read-model query then answers once its read model has applied that command's events, waiting up to Prefer: wait (default 5 s, at most 30 s), else 503 `read-model-behind`. Reads from a stream are consistent already and ignore it */
+                "consistency-token"?: components["parameters"]["ConsistencyToken"];
+                /** @description `wait=<seconds>` (RFC 7240 §4.3): how long to wait for the read model to reach the Consistency-Token (at most 30) */
+                prefer?: components["parameters"]["Prefer"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -3113,6 +3145,7 @@ export interface operations {
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     Location: components["headers"]["Location"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "Consistency-Token": components["headers"]["Consistency-Token"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3238,7 +3271,12 @@ export interface operations {
                 year?: number;
                 asOf?: string;
             };
-            header?: never;
+            header?: {
+                /** @description A command's Consistency-Token: a read-model query then answers once its read model has applied that command's events, waiting up to Prefer: wait (default 5 s, at most 30 s), else 503 `read-model-behind`. Reads from a stream are consistent already and ignore it */
+                "consistency-token"?: components["parameters"]["ConsistencyToken"];
+                /** @description `wait=<seconds>` (RFC 7240 §4.3): how long to wait for the read model to reach the Consistency-Token (at most 30) */
+                prefer?: components["parameters"]["Prefer"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -3339,7 +3377,12 @@ export interface operations {
             query?: {
                 asOf?: string;
             };
-            header?: never;
+            header?: {
+                /** @description A command's Consistency-Token: a read-model query then answers once its read model has applied that command's events, waiting up to Prefer: wait (default 5 s, at most 30 s), else 503 `read-model-behind`. Reads from a stream are consistent already and ignore it */
+                "consistency-token"?: components["parameters"]["ConsistencyToken"];
+                /** @description `wait=<seconds>` (RFC 7240 §4.3): how long to wait for the read model to reach the Consistency-Token (at most 30) */
+                prefer?: components["parameters"]["Prefer"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -3454,7 +3497,12 @@ export interface operations {
                 q?: string;
                 format?: "csv" | "xlsx";
             };
-            header?: never;
+            header?: {
+                /** @description A command's Consistency-Token: a read-model query then answers once its read model has applied that command's events, waiting up to Prefer: wait (default 5 s, at most 30 s), else 503 `read-model-behind`. Reads from a stream are consistent already and ignore it */
+                "consistency-token"?: components["parameters"]["ConsistencyToken"];
+                /** @description `wait=<seconds>` (RFC 7240 §4.3): how long to wait for the read model to reach the Consistency-Token (at most 30) */
+                prefer?: components["parameters"]["Prefer"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -3580,6 +3628,7 @@ export interface operations {
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "Consistency-Token": components["headers"]["Consistency-Token"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3728,6 +3777,7 @@ export interface operations {
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "Consistency-Token": components["headers"]["Consistency-Token"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3912,6 +3962,7 @@ export interface operations {
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "Consistency-Token": components["headers"]["Consistency-Token"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4096,6 +4147,7 @@ export interface operations {
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "Consistency-Token": components["headers"]["Consistency-Token"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4280,6 +4332,7 @@ export interface operations {
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "Consistency-Token": components["headers"]["Consistency-Token"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4464,6 +4517,7 @@ export interface operations {
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "Consistency-Token": components["headers"]["Consistency-Token"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4648,6 +4702,7 @@ export interface operations {
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "Consistency-Token": components["headers"]["Consistency-Token"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4832,6 +4887,7 @@ export interface operations {
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "Consistency-Token": components["headers"]["Consistency-Token"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5016,6 +5072,7 @@ export interface operations {
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "Consistency-Token": components["headers"]["Consistency-Token"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5200,6 +5257,7 @@ export interface operations {
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "Consistency-Token": components["headers"]["Consistency-Token"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5384,6 +5442,7 @@ export interface operations {
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "Consistency-Token": components["headers"]["Consistency-Token"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5568,6 +5627,7 @@ export interface operations {
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "Consistency-Token": components["headers"]["Consistency-Token"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5752,6 +5812,7 @@ export interface operations {
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "Consistency-Token": components["headers"]["Consistency-Token"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5910,7 +5971,12 @@ export interface operations {
     getReformTasksTaskId: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A command's Consistency-Token: a read-model query then answers once its read model has applied that command's events, waiting up to Prefer: wait (default 5 s, at most 30 s), else 503 `read-model-behind`. Reads from a stream are consistent already and ignore it */
+                "consistency-token"?: components["parameters"]["ConsistencyToken"];
+                /** @description `wait=<seconds>` (RFC 7240 §4.3): how long to wait for the read model to reach the Consistency-Token (at most 30) */
+                prefer?: components["parameters"]["Prefer"];
+            };
             path: {
                 taskId: string;
             };
@@ -6006,7 +6072,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database is unavailable (`database-unavailable`); retry after Retry-After seconds */
+            /** @description The database is unavailable (`database-unavailable`), a read model is not built yet (`not-ready`), or it has not reached the Consistency-Token in time (`read-model-behind`); retry after Retry-After seconds */
             503: {
                 headers: {
                     "Retry-After": components["headers"]["Retry-After"];
@@ -6024,7 +6090,12 @@ export interface operations {
     getReformTasksTaskIdHistory: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A command's Consistency-Token: a read-model query then answers once its read model has applied that command's events, waiting up to Prefer: wait (default 5 s, at most 30 s), else 503 `read-model-behind`. Reads from a stream are consistent already and ignore it */
+                "consistency-token"?: components["parameters"]["ConsistencyToken"];
+                /** @description `wait=<seconds>` (RFC 7240 §4.3): how long to wait for the read model to reach the Consistency-Token (at most 30) */
+                prefer?: components["parameters"]["Prefer"];
+            };
             path: {
                 taskId: string;
             };
@@ -6120,7 +6191,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database is unavailable (`database-unavailable`); retry after Retry-After seconds */
+            /** @description The database is unavailable (`database-unavailable`), a read model is not built yet (`not-ready`), or it has not reached the Consistency-Token in time (`read-model-behind`); retry after Retry-After seconds */
             503: {
                 headers: {
                     "Retry-After": components["headers"]["Retry-After"];
@@ -6144,7 +6215,12 @@ export interface operations {
                 /** @description The last declarationNumber of the previous page */
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /** @description A command's Consistency-Token: a read-model query then answers once its read model has applied that command's events, waiting up to Prefer: wait (default 5 s, at most 30 s), else 503 `read-model-behind`. Reads from a stream are consistent already and ignore it */
+                "consistency-token"?: components["parameters"]["ConsistencyToken"];
+                /** @description `wait=<seconds>` (RFC 7240 §4.3): how long to wait for the read model to reach the Consistency-Token (at most 30) */
+                prefer?: components["parameters"]["Prefer"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -6290,6 +6366,7 @@ export interface operations {
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     Location: components["headers"]["Location"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "Consistency-Token": components["headers"]["Consistency-Token"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6439,6 +6516,7 @@ export interface operations {
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "Consistency-Token": components["headers"]["Consistency-Token"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6624,6 +6702,7 @@ export interface operations {
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "Consistency-Token": components["headers"]["Consistency-Token"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6809,6 +6888,7 @@ export interface operations {
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "Consistency-Token": components["headers"]["Consistency-Token"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6825,6 +6905,7 @@ export interface operations {
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     Location: components["headers"]["Location"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "Consistency-Token": components["headers"]["Consistency-Token"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6971,7 +7052,12 @@ export interface operations {
     getDeclarationsDeclarationNumber: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A command's Consistency-Token: a read-model query then answers once its read model has applied that command's events, waiting up to Prefer: wait (default 5 s, at most 30 s), else 503 `read-model-behind`. Reads from a stream are consistent already and ignore it */
+                "consistency-token"?: components["parameters"]["ConsistencyToken"];
+                /** @description `wait=<seconds>` (RFC 7240 §4.3): how long to wait for the read model to reach the Consistency-Token (at most 30) */
+                prefer?: components["parameters"]["Prefer"];
+            };
             path: {
                 /** @description 18 digits: customs office (4), year (4), 1 import / 0 export, sequence (9); office, year and flag must agree with the lodgement */
                 declarationNumber: string;
@@ -7068,7 +7154,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database is unavailable (`database-unavailable`); retry after Retry-After seconds */
+            /** @description The database is unavailable (`database-unavailable`), a read model is not built yet (`not-ready`), or it has not reached the Consistency-Token in time (`read-model-behind`); retry after Retry-After seconds */
             503: {
                 headers: {
                     "Retry-After": components["headers"]["Retry-After"];
@@ -7097,7 +7183,12 @@ export interface operations {
                 /** @description Comma-separated, each at most once counted: port, direction, clearanceModel, transportMode, channel, month */
                 groupBy?: string;
             };
-            header?: never;
+            header?: {
+                /** @description A command's Consistency-Token: a read-model query then answers once its read model has applied that command's events, waiting up to Prefer: wait (default 5 s, at most 30 s), else 503 `read-model-behind`. Reads from a stream are consistent already and ignore it */
+                "consistency-token"?: components["parameters"]["ConsistencyToken"];
+                /** @description `wait=<seconds>` (RFC 7240 §4.3): how long to wait for the read model to reach the Consistency-Token (at most 30) */
+                prefer?: components["parameters"]["Prefer"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -7207,7 +7298,12 @@ export interface operations {
                 /** @description Comma-separated, each at most once counted: port, direction, clearanceModel, transportMode, channel, month */
                 groupBy?: string;
             };
-            header?: never;
+            header?: {
+                /** @description A command's Consistency-Token: a read-model query then answers once its read model has applied that command's events, waiting up to Prefer: wait (default 5 s, at most 30 s), else 503 `read-model-behind`. Reads from a stream are consistent already and ignore it */
+                "consistency-token"?: components["parameters"]["ConsistencyToken"];
+                /** @description `wait=<seconds>` (RFC 7240 §4.3): how long to wait for the read model to reach the Consistency-Token (at most 30) */
+                prefer?: components["parameters"]["Prefer"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -7318,7 +7414,12 @@ export interface operations {
                 groupBy?: string;
                 limit?: number;
             };
-            header?: never;
+            header?: {
+                /** @description A command's Consistency-Token: a read-model query then answers once its read model has applied that command's events, waiting up to Prefer: wait (default 5 s, at most 30 s), else 503 `read-model-behind`. Reads from a stream are consistent already and ignore it */
+                "consistency-token"?: components["parameters"]["ConsistencyToken"];
+                /** @description `wait=<seconds>` (RFC 7240 §4.3): how long to wait for the read model to reach the Consistency-Token (at most 30) */
+                prefer?: components["parameters"]["Prefer"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -7417,7 +7518,12 @@ export interface operations {
     getClearanceTimesDeclarationsDeclarationNumber: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A command's Consistency-Token: a read-model query then answers once its read model has applied that command's events, waiting up to Prefer: wait (default 5 s, at most 30 s), else 503 `read-model-behind`. Reads from a stream are consistent already and ignore it */
+                "consistency-token"?: components["parameters"]["ConsistencyToken"];
+                /** @description `wait=<seconds>` (RFC 7240 §4.3): how long to wait for the read model to reach the Consistency-Token (at most 30) */
+                prefer?: components["parameters"]["Prefer"];
+            };
             path: {
                 /** @description 18 digits: customs office (4), year (4), 1 import / 0 export, sequence (9); office, year and flag must agree with the lodgement */
                 declarationNumber: string;
@@ -7531,7 +7637,12 @@ export interface operations {
     getNegativeListEditions: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A command's Consistency-Token: a read-model query then answers once its read model has applied that command's events, waiting up to Prefer: wait (default 5 s, at most 30 s), else 503 `read-model-behind`. Reads from a stream are consistent already and ignore it */
+                "consistency-token"?: components["parameters"]["ConsistencyToken"];
+                /** @description `wait=<seconds>` (RFC 7240 §4.3): how long to wait for the read model to reach the Consistency-Token (at most 30) */
+                prefer?: components["parameters"]["Prefer"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -7653,6 +7764,7 @@ export interface operations {
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     Location: components["headers"]["Location"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "Consistency-Token": components["headers"]["Consistency-Token"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7796,6 +7908,7 @@ export interface operations {
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     Location: components["headers"]["Location"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "Consistency-Token": components["headers"]["Consistency-Token"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7918,7 +8031,12 @@ export interface operations {
     getNegativeListEditionsEditionId: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A command's Consistency-Token: a read-model query then answers once its read model has applied that command's events, waiting up to Prefer: wait (default 5 s, at most 30 s), else 503 `read-model-behind`. Reads from a stream are consistent already and ignore it */
+                "consistency-token"?: components["parameters"]["ConsistencyToken"];
+                /** @description `wait=<seconds>` (RFC 7240 §4.3): how long to wait for the read model to reach the Consistency-Token (at most 30) */
+                prefer?: components["parameters"]["Prefer"];
+            };
             path: {
                 editionId: string;
             };
@@ -8049,7 +8167,12 @@ export interface operations {
                 /** @description Date asked about; default today (China) */
                 date?: string;
             };
-            header?: never;
+            header?: {
+                /** @description A command's Consistency-Token: a read-model query then answers once its read model has applied that command's events, waiting up to Prefer: wait (default 5 s, at most 30 s), else 503 `read-model-behind`. Reads from a stream are consistent already and ignore it */
+                "consistency-token"?: components["parameters"]["ConsistencyToken"];
+                /** @description `wait=<seconds>` (RFC 7240 §4.3): how long to wait for the read model to reach the Consistency-Token (at most 30) */
+                prefer?: components["parameters"]["Prefer"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -8164,7 +8287,12 @@ export interface operations {
                 /** @description Date asked about; default today (China) */
                 date?: string;
             };
-            header?: never;
+            header?: {
+                /** @description A command's Consistency-Token: a read-model query then answers once its read model has applied that command's events, waiting up to Prefer: wait (default 5 s, at most 30 s), else 503 `read-model-behind`. Reads from a stream are consistent already and ignore it */
+                "consistency-token"?: components["parameters"]["ConsistencyToken"];
+                /** @description `wait=<seconds>` (RFC 7240 §4.3): how long to wait for the read model to reach the Consistency-Token (at most 30) */
+                prefer?: components["parameters"]["Prefer"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -8283,7 +8411,12 @@ export interface operations {
                 enterprise?: string;
                 limit?: number;
             };
-            header?: never;
+            header?: {
+                /** @description A command's Consistency-Token: a read-model query then answers once its read model has applied that command's events, waiting up to Prefer: wait (default 5 s, at most 30 s), else 503 `read-model-behind`. Reads from a stream are consistent already and ignore it */
+                "consistency-token"?: components["parameters"]["ConsistencyToken"];
+                /** @description `wait=<seconds>` (RFC 7240 §4.3): how long to wait for the read model to reach the Consistency-Token (at most 30) */
+                prefer?: components["parameters"]["Prefer"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -8421,6 +8554,7 @@ export interface operations {
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     Location: components["headers"]["Location"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "Consistency-Token": components["headers"]["Consistency-Token"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8546,7 +8680,12 @@ export interface operations {
                 asOf?: string;
                 limit?: number;
             };
-            header?: never;
+            header?: {
+                /** @description A command's Consistency-Token: a read-model query then answers once its read model has applied that command's events, waiting up to Prefer: wait (default 5 s, at most 30 s), else 503 `read-model-behind`. Reads from a stream are consistent already and ignore it */
+                "consistency-token"?: components["parameters"]["ConsistencyToken"];
+                /** @description `wait=<seconds>` (RFC 7240 §4.3): how long to wait for the read model to reach the Consistency-Token (at most 30) */
+                prefer?: components["parameters"]["Prefer"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -8655,7 +8794,12 @@ export interface operations {
                 from?: string;
                 to?: string;
             };
-            header?: never;
+            header?: {
+                /** @description A command's Consistency-Token: a read-model query then answers once its read model has applied that command's events, waiting up to Prefer: wait (default 5 s, at most 30 s), else 503 `read-model-behind`. Reads from a stream are consistent already and ignore it */
+                "consistency-token"?: components["parameters"]["ConsistencyToken"];
+                /** @description `wait=<seconds>` (RFC 7240 §4.3): how long to wait for the read model to reach the Consistency-Token (at most 30) */
+                prefer?: components["parameters"]["Prefer"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -8790,6 +8934,7 @@ export interface operations {
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "Consistency-Token": components["headers"]["Consistency-Token"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8974,6 +9119,7 @@ export interface operations {
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "Consistency-Token": components["headers"]["Consistency-Token"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9158,6 +9304,7 @@ export interface operations {
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "Consistency-Token": components["headers"]["Consistency-Token"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9342,6 +9489,7 @@ export interface operations {
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "Consistency-Token": components["headers"]["Consistency-Token"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9526,6 +9674,7 @@ export interface operations {
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "Consistency-Token": components["headers"]["Consistency-Token"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9710,6 +9859,7 @@ export interface operations {
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "Consistency-Token": components["headers"]["Consistency-Token"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9894,6 +10044,7 @@ export interface operations {
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "Consistency-Token": components["headers"]["Consistency-Token"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10078,6 +10229,7 @@ export interface operations {
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "Consistency-Token": components["headers"]["Consistency-Token"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10236,7 +10388,12 @@ export interface operations {
     getFilingsFilingId: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A command's Consistency-Token: a read-model query then answers once its read model has applied that command's events, waiting up to Prefer: wait (default 5 s, at most 30 s), else 503 `read-model-behind`. Reads from a stream are consistent already and ignore it */
+                "consistency-token"?: components["parameters"]["ConsistencyToken"];
+                /** @description `wait=<seconds>` (RFC 7240 §4.3): how long to wait for the read model to reach the Consistency-Token (at most 30) */
+                prefer?: components["parameters"]["Prefer"];
+            };
             path: {
                 filingId: string;
             };
@@ -10332,7 +10489,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database is unavailable (`database-unavailable`); retry after Retry-After seconds */
+            /** @description The database is unavailable (`database-unavailable`), a read model is not built yet (`not-ready`), or it has not reached the Consistency-Token in time (`read-model-behind`); retry after Retry-After seconds */
             503: {
                 headers: {
                     "Retry-After": components["headers"]["Retry-After"];
@@ -10350,7 +10507,12 @@ export interface operations {
     getAuditStreamsStreamId: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A command's Consistency-Token: a read-model query then answers once its read model has applied that command's events, waiting up to Prefer: wait (default 5 s, at most 30 s), else 503 `read-model-behind`. Reads from a stream are consistent already and ignore it */
+                "consistency-token"?: components["parameters"]["ConsistencyToken"];
+                /** @description `wait=<seconds>` (RFC 7240 §4.3): how long to wait for the read model to reach the Consistency-Token (at most 30) */
+                prefer?: components["parameters"]["Prefer"];
+            };
             path: {
                 streamId: string;
             };
@@ -10448,7 +10610,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database is unavailable (`database-unavailable`); retry after Retry-After seconds */
+            /** @description The database is unavailable (`database-unavailable`), a read model is not built yet (`not-ready`), or it has not reached the Consistency-Token in time (`read-model-behind`); retry after Retry-After seconds */
             503: {
                 headers: {
                     "Retry-After": components["headers"]["Retry-After"];

@@ -11,11 +11,13 @@ import pino, { type Logger } from "pino";
 import { pinoHttp } from "pino-http";
 import swaggerUi from "swagger-ui-express";
 import { SIZE_LIMITS } from "../../contracts/topics";
+import { PROJECTIONS } from "../../projections/registry";
 import type { Database } from "../platform/db/database";
 import type { EventStore } from "../platform/event-store/types";
 import { authenticate, defaultTokenVerifier, principalScope } from "./auth/access";
 import type { TokenVerifier } from "./auth/token-verifier";
 import { type IdempotencyOptions, IdempotencyStore } from "./http/idempotency";
+import { appendNotingStore, consistentReads, type ReadModelRef } from "./http/consistency";
 import { createMetrics } from "./http/metrics";
 import { clientRateLimit, defaultRateLimit, failedAuthRateLimit } from "./http/rate-limit";
 import { allowedMethods } from "./http/allowed-methods";
@@ -51,6 +53,8 @@ export interface ApiDeps {
   verifyToken?: TokenVerifier;
   /** Requests per minute per client, or false for none. Default `RATE_LIMIT_PER_MINUTE` (1200). */
   rateLimitPerMinute?: number | false;
+  /** The read models a consistency token can be awaited on. Default: the application's (`PROJECTIONS`). */
+  readModels?: readonly ReadModelRef[];
   /** Origins allowed by CORS, comma-separated. Default `CORS_ORIGINS`; empty: no CORS headers at all. */
   corsOrigins?: string;
 }
@@ -66,13 +70,23 @@ const EXPOSED_HEADERS = [
   "X-Request-Id",
   "Idempotent-Replayed",
   "WWW-Authenticate",
+  "Consistency-Token",
 ];
 
 /** CORS (Fetch standard) for `origins`: the methods and request headers the API takes, credentials not needed (bearer tokens). */
 const corsOptions = (origins: string[]): CorsOptions => ({
   origin: origins,
   methods: ["GET", "HEAD", "POST", "OPTIONS"],
-  allowedHeaders: ["Authorization", "Content-Type", "If-Match", "If-None-Match", "Idempotency-Key", "X-Request-Id"],
+  allowedHeaders: [
+    "Authorization",
+    "Content-Type",
+    "If-Match",
+    "If-None-Match",
+    "Idempotency-Key",
+    "X-Request-Id",
+    "Consistency-Token",
+    "Prefer",
+  ],
   exposedHeaders: EXPOSED_HEADERS,
   maxAge: 600,
 });
@@ -96,7 +110,8 @@ export function createApp(deps: ApiDeps): Express {
   const document = apiDocument(routes);
   const ctx: RouteContext = {
     db: deps.db,
-    store: deps.store,
+    // Appends are noted so a command's answer can carry its consistency token.
+    store: appendNotingStore(deps.store),
     logger,
     commands: {
       idempotency: deps.idempotency ?? new IdempotencyStore(deps.db, deps.idempotencyOptions),
@@ -161,6 +176,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use(jsonBody(deps.bodyLimit ?? SIZE_LIMITS.jsonBodyBytes, uploads));
   app.use(limitJsonDepth);
   app.use(refuseUndeclaredQuery(document));
+  app.use(consistentReads(deps.db, deps.readModels ?? PROJECTIONS));
 
   const metricsRouter = express.Router();
   metrics.mount(metricsRouter);

@@ -1,6 +1,7 @@
 /**
  * End to end on real PostgreSQL and Kafka: HTTP commands → event store → relay → Kafka →
- * Kafka-fed task-list read model → HTTP list. The list equals a rebuild from the store.
+ * Kafka-fed task-list read model → HTTP list. The list equals a rebuild from the store, and a
+ * read with a command's consistency token shows the command.
  */
 import pino from "pino";
 import { rebuildProjection } from "../../projections/runner/rebuild";
@@ -9,6 +10,7 @@ import { createApp } from "../../services/api/app";
 import { as } from "../support/auth";
 import { describeWithKafka } from "../support/kafka";
 import { type Pipeline, pipeline } from "../support/pipeline";
+import { taskPlanBody } from "../support/reform-tasks";
 import { waitFor } from "../support/wait";
 
 describeWithKafka("reform tasks on real PostgreSQL and Kafka", () => {
@@ -77,5 +79,26 @@ describeWithKafka("reform tasks on real PostgreSQL and Kafka", () => {
     await rebuildProjection(p.t.db, p.store, taskListProjection);
     const rebuilt = await p.t.db.query("SELECT * FROM reform_task_list ORDER BY task_id");
     expect(rebuilt.rows).toEqual(live.rows);
+  });
+
+  it("read-your-writes over Kafka: a list read with a command's Consistency-Token always shows that command", async () => {
+    p.relay().start();
+    await p.feed(taskListProjection);
+    const app = createApp({ db: p.t.db, store: p.store, logger: pino({ level: "silent" }) });
+    const tf = await as(app, "taskforce");
+    for (let i = 0; i < 10; i++) {
+      const planned = await tf
+        .post("/reform-tasks")
+        .set("Idempotency-Key", `e2e-ryw-${i}`)
+        .send(taskPlanBody({ ref: `RYW-${i}` }));
+      expect(planned.status).toBe(201);
+      // Read at once: the task has gone store → relay → Kafka → worker, or the read waits until it has.
+      const list = await tf
+        .get(`/reform-tasks?q=RYW-${i}`)
+        .set("Consistency-Token", planned.headers["consistency-token"] as string)
+        .set("Prefer", "wait=30");
+      expect(list.status).toBe(200);
+      expect(list.body.items.map((x: { taskId: string }) => x.taskId)).toEqual([planned.body.taskId]);
+    }
   });
 });

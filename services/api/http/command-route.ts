@@ -22,6 +22,7 @@ import {
   type StoredResponse,
 } from "./idempotency";
 import { actorOf } from "../auth/access";
+import { CONSISTENCY_TOKEN_HEADER, collectingAppends, formatConsistencyToken } from "./consistency";
 import { problemResponse, toProblemError } from "./problem";
 
 /** What a command handler answers: status, extra headers (e.g. `ETag`, `Location`) and a JSON body. */
@@ -86,6 +87,16 @@ const toStored = (r: CommandResponse, contentType = "application/json; charset=u
   body: r.body === undefined ? null : JSON.stringify(r.body),
 });
 
+/**
+ * Runs `handler`; a success that appended events carries their `Consistency-Token`
+ * (consistency.ts), stored with the rest of the answer so a replay carries it too.
+ */
+async function run(handler: CommandHandler, req: Request, c: CommandContext): Promise<CommandResponse> {
+  const { result, positions } = await collectingAppends(() => handler(req, c));
+  const token = result.status < 300 ? formatConsistencyToken(positions) : null;
+  return token ? { ...result, headers: { ...result.headers, [CONSISTENCY_TOKEN_HEADER]: token } } : result;
+}
+
 function send(res: Response, r: StoredResponse, replayed: boolean): void {
   res.status(r.status).set(r.headers);
   if (replayed) res.set(REPLAYED_HEADER, "true");
@@ -118,7 +129,7 @@ export function commandRoute(
     if (!ref) {
       const required = opts.requireIdempotencyKey;
       if (typeof required === "function" ? required(req) : required) throw keyMissingProblem();
-      send(res, toStored(await handler(req, commandContext(req))), false);
+      send(res, toStored(await run(handler, req, commandContext(req))), false);
       return;
     }
     const fingerprint = requestFingerprint(req.body, req.query as Record<string, unknown>);
@@ -131,7 +142,7 @@ export function commandRoute(
     }
     let stored: StoredResponse;
     try {
-      stored = toStored(await handler(req, commandContext(req, { ref, fingerprint })));
+      stored = toStored(await run(handler, req, commandContext(req, { ref, fingerprint })));
     } catch (err) {
       const problem = toProblemError(err, req);
       if (problem.status >= 500 || notStored(problem)) {
