@@ -47,7 +47,7 @@ module.exports = {
       severity: "error",
       comment:
         "The processes, the read side and the tools use a context through what its index.ts offers, never its inner files (tests may).",
-      from: { path: "^(services/(api|relay|platform)/|projections/|infra/|bench/|scripts/)" },
+      from: { path: "^(services/(api|relay|platform|operator)/|projections/|infra/|bench/|scripts/)" },
       to: {
         path: "^services/(reform-tasks|direct-clearance|investment-filings|negative-list)/",
         pathNot: "^services/[^/]+/index\\.ts$",
@@ -75,10 +75,10 @@ module.exports = {
       name: "only-processes-know-infra",
       severity: "error",
       comment:
-        "Migrations and process boot (infra/) are known to the processes only: the API, the relay, the projection worker, and tools.",
+        "Migrations and process boot (infra/) are known to the processes only: the API, the relay, the projection worker, the operator command line (services/operator/), and tools.",
       from: {
         path: "^(contracts|services|projections)/",
-        pathNot: "^(services/api/main\\.ts|services/relay/main\\.ts|projections/worker\\.ts)$",
+        pathNot: "^(services/api/main\\.ts|services/relay/main\\.ts|projections/worker\\.ts|services/operator/)",
       },
       to: { path: "^infra/" },
     },

@@ -13,6 +13,7 @@ import {
   NegativeListEditionSuperseded,
   NegativeListHistoricalEditionRecorded,
 } from "./negative-list/events";
+import { OPERATION_EVENTS, OPERATIONS_CATEGORY } from "./operations/events";
 import { REFORM_TASK_EVENTS } from "./reform-tasks/events";
 import { TOPICS, type TopicSpec } from "./topics";
 
@@ -33,6 +34,7 @@ export const EVENTS_BY_CATEGORY: Record<string, Record<string, z.ZodType>> = {
     NegativeListEditionSuperseded,
     NegativeListEditionIndexed,
   },
+  [OPERATIONS_CATEGORY]: OPERATION_EVENTS,
 };
 
 /** Every event type → its data schema. */

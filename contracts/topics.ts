@@ -58,10 +58,10 @@ export const TOPICS: readonly TopicSpec[] = [
   },
   {
     name: "ftz.platform.events",
-    categories: ["*"],
+    categories: ["Operations", "*"],
     partitions: 1,
     retentionMs: 30 * DAY_MS,
-    description: "Streams of any other category (platform and test aggregates)",
+    description: "The operator log (rebuilds, retries, skips, re-publications) and streams of any other category",
     audience: "the backend's own processes only",
   },
 ];

@@ -26,6 +26,7 @@ async function replay(
   projection: Projection,
   from: GlobalCheckpoint,
   batchSize: number,
+  onBatch?: (events: number) => void,
 ): Promise<{ cp: GlobalCheckpoint; events: number }> {
   let cp = from;
   let events = 0;
@@ -37,6 +38,7 @@ async function replay(
     await (tx ? run(tx) : db.transaction(run));
     cp = checkpointOf(batch[batch.length - 1]!);
     events += batch.length;
+    onBatch?.(batch.length);
   }
 }
 
@@ -45,7 +47,11 @@ export async function rebuildProjection(
   db: Database,
   store: PostgresEventStore,
   projection: Projection,
-  opts: { batchSize?: number } = {},
+  opts: {
+    batchSize?: number;
+    /** Called after each replayed batch with the events it held (for a progress bar). */
+    onProgress?: (events: number) => void;
+  } = {},
 ): Promise<RebuildOutcome> {
   const t0 = Date.now();
   const batchSize = opts.batchSize ?? 2000;
@@ -57,7 +63,7 @@ export async function rebuildProjection(
     await tx.query("DELETE FROM parked_events WHERE projection = $1", [tmp]);
     await projection.setup(tx, REBUILD);
   });
-  const bulk = await replay(undefined, db, store, projection, START, batchSize);
+  const bulk = await replay(undefined, db, store, projection, START, batchSize, opts.onProgress);
   const events = await db.transaction(async (tx) => {
     await tx.query("INSERT INTO projection_status (projection) VALUES ($1) ON CONFLICT DO NOTHING", [projection.name]);
     await tx.query("SELECT 1 FROM projection_status WHERE projection = $1 FOR UPDATE", [projection.name]);

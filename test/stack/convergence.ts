@@ -6,7 +6,7 @@
 import { Kafka, logLevel } from "kafkajs";
 import { TOPICS, streamCategory, topicName } from "../../contracts/topics";
 import { PROJECTIONS } from "../../projections/registry";
-import { rebuildProjection } from "../../projections/runner/rebuild";
+import { equalsRebuild, kafkaEventIds } from "../../services/operator/pipeline-verify";
 import type { Ack } from "./load";
 import type { Stack } from "./stack";
 
@@ -38,46 +38,11 @@ export interface ConvergenceReport {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Every row of `table`, as JSON text, sorted: equal sets compare equal whatever the row order. */
-async function snapshot(stack: Stack, table: string): Promise<string[]> {
-  const { rows } = await stack.db.query<{ r: string }>(`SELECT to_jsonb(t)::text AS r FROM ${table} t`);
-  return rows.map((x) => x.r).sort();
-}
-
-/**
- * How many times each event id is on the stack's topics: every partition read from the start up
- * to its high watermark (a throw-away consumer group), waiting up to `timeoutMs` for the ids in
- * `want` to be published at all.
- */
-async function kafkaEventIds(stack: Stack, want: Set<string>, timeoutMs: number): Promise<Map<string, number>> {
+/** How many times each stored event id is on the stack's topics (services/operator/pipeline-verify.ts). */
+async function stackEventIds(stack: Stack, want: Set<string>, timeoutMs: number): Promise<Map<string, number>> {
   const kafka = new Kafka({ clientId: "convergence", brokers: stack.brokers.split(","), logLevel: logLevel.NOTHING });
   const topics = TOPICS.map((t) => topicName(t, stack.prefix));
-  const admin = kafka.admin();
-  const consumer = kafka.consumer({ groupId: `${stack.prefix}check.${Date.now()}`, sessionTimeout: 10_000 });
-  const seen = new Map<string, number>();
-  const next = new Map<string, number>(); // `${topic}/${partition}` → next offset read
-  await Promise.all([admin.connect(), consumer.connect()]);
-  try {
-    await consumer.subscribe({ topics, fromBeginning: true });
-    await consumer.run({
-      eachMessage: async ({ topic, partition, message }) => {
-        next.set(`${topic}/${partition}`, Number(message.offset) + 1);
-        const id = message.headers?.ce_id?.toString();
-        if (id) seen.set(id, (seen.get(id) ?? 0) + 1);
-      },
-    });
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline && [...want].some((id) => !seen.has(id))) await sleep(200);
-    // Then everything up to each partition's end, so late re-sends are counted too.
-    const ends = (await Promise.all(topics.map(async (t) => ({ t, o: await admin.fetchTopicOffsets(t) })))).flatMap(
-      ({ t, o }) => o.map((p) => ({ key: `${t}/${p.partition}`, high: Number(p.high) })),
-    );
-    const endDeadline = Date.now() + 30_000;
-    while (Date.now() < endDeadline && ends.some((e) => (next.get(e.key) ?? 0) < e.high)) await sleep(100);
-  } finally {
-    await Promise.all([consumer.disconnect(), admin.disconnect()]);
-  }
-  return seen;
+  return kafkaEventIds(kafka, topics, want, timeoutMs, `${stack.prefix}check.`);
 }
 
 /**
@@ -195,7 +160,7 @@ export async function verifyConvergence(
   }
 
   const ids = new Set(events.map((e) => e.event_id));
-  const onKafka = await kafkaEventIds(stack, ids, Math.max(30_000, timeoutMs - (Date.now() - t0)));
+  const onKafka = await stackEventIds(stack, ids, Math.max(30_000, timeoutMs - (Date.now() - t0)));
   const missingOnKafka = [...ids].filter((id) => !onKafka.has(id)).length;
   const duplicatesOnKafka = [...onKafka.values()].reduce((s, n) => s + n - 1, 0);
   if (missingOnKafka) problems.push(`${missingOnKafka} stored events never reached Kafka`);
@@ -224,18 +189,15 @@ export async function verifyConvergence(
     const expected = expectedBy.get(p.name)!;
     const got = applied.get(p.name) ?? 0;
     if (got > expected) problems.push(`${p.name} applied ${got} events for ${expected} stored: some twice`);
-    const live = await Promise.all(p.tables.map((t) => snapshot(stack, t)));
-    await rebuildProjection(stack.db, stack.store, p);
-    const rebuilt = await Promise.all(p.tables.map((t) => snapshot(stack, t)));
-    const equalsRebuild = JSON.stringify(live) === JSON.stringify(rebuilt);
-    if (!equalsRebuild) problems.push(`${p.name} differs from its rebuild`);
+    const equal = await equalsRebuild(stack.db, stack.store, p);
+    if (!equal) problems.push(`${p.name} differs from its rebuild`);
     projections.push({
       name: p.name,
       expected,
       applied: got,
       duplicatesSkipped: skipped.get(p.name) ?? 0,
       parked: parked.get(p.name) ?? 0,
-      equalsRebuild,
+      equalsRebuild: equal,
     });
   }
 

@@ -304,6 +304,19 @@ export class PostgresEventStore implements EventStore {
     return rows.map((r) => this.toRecorded(r));
   }
 
+  /**
+   * Committed events with global positions in `[from, to]`, in position order, at most `maxCount`.
+   * Not a feed (a transaction still open below `to` is not waited for): for operator work on a
+   * range already published, such as re-publishing it.
+   */
+  async readPositions(from: number, to: number, maxCount = 1000): Promise<RecordedEvent[]> {
+    const { rows } = await this.db.query<EventRow>(
+      `${SELECT_EVENT} WHERE global_position BETWEEN $1 AND $2 ORDER BY global_position LIMIT $3`,
+      [from, to, maxCount],
+    );
+    return rows.map((r) => this.toRecorded(r));
+  }
+
   async streamVersion(streamId: string): Promise<number | null> {
     const { rows } = await this.db.query<{ version: string | number }>(
       "SELECT version FROM streams WHERE stream_id = $1",

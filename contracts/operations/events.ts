@@ -1,0 +1,50 @@
+/**
+ * Events of the operator log (stream `Operations-log`, on the `ftz.platform.events` topic): what an
+ * operator did to the pipeline, with who did it in the event metadata, so the audit trail
+ * (`GET /audit/streams/Operations-log`, admins) shows every rebuild, retry, skip and re-publication.
+ */
+import { SafeString } from "../http/common";
+import { z } from "../http/zod";
+
+/** Stream category and id of the operator log. */
+export const OPERATIONS_CATEGORY = "Operations";
+export const OPERATIONS_STREAM = `${OPERATIONS_CATEGORY}-log`;
+
+/** A read model was rebuilt from the event store and swapped in. */
+export const ProjectionRebuilt = z
+  .strictObject({ projection: z.string(), events: z.number().int().min(0), ms: z.number().int().min(0) })
+  .openapi("ProjectionRebuilt");
+
+/** Parked events and records of a projection were retried: how many applied, how many stay parked. */
+export const ParkedRetried = z
+  .strictObject({
+    projection: z.string(),
+    eventsApplied: z.number().int().min(0),
+    recordsApplied: z.number().int().min(0),
+    stillParked: z.number().int().min(0),
+  })
+  .openapi("ParkedRetried");
+
+/** A parked event or Kafka record was skipped on purpose: it will never be in the read model. */
+export const ParkedSkipped = z
+  .strictObject({
+    projection: z.string(),
+    kind: z.enum(["event", "record"]),
+    /** The event id, or `<topic>/<partition>@<offset>` of a record. */
+    id: z.string(),
+    streamId: z.string().nullable(),
+    reason: SafeString.min(1).max(2000),
+  })
+  .openapi("ParkedSkipped");
+
+/** Stored events were published to Kafka again (consumers drop what they already applied). */
+export const EventsRepublished = z
+  .strictObject({
+    fromPosition: z.number().int().min(1),
+    toPosition: z.number().int().min(0),
+    events: z.number().int().min(0),
+  })
+  .openapi("EventsRepublished");
+
+/** The operator log's event types. */
+export const OPERATION_EVENTS = { ProjectionRebuilt, ParkedRetried, ParkedSkipped, EventsRepublished };

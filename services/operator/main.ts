@@ -1,0 +1,13 @@
+/**
+ * The `ftz` process (services/operator/ftz-cli.ts): runs the verb given on the command line and
+ * exits with its status.
+ */
+import { runFtz } from "./ftz-cli";
+
+runFtz(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err) => {
+    process.stderr.write(`ftz: ${String(err)}\n`);
+    process.exit(2);
+  },
+);
