@@ -69,10 +69,11 @@ export async function kafkaEventIds(
     while (Date.now() < deadline && [...want].some((id) => !seen.has(id))) await sleep(200);
     // Then everything up to each partition's end, so late re-sends are counted too.
     const ends = (await Promise.all(topics.map(async (t) => ({ t, o: await admin.fetchTopicOffsets(t) })))).flatMap(
-      ({ t, o }) => o.map((p) => ({ key: `${t}/${p.partition}`, high: Number(p.high) })),
+      ({ t, o }) => o.map((p) => ({ key: `${t}/${p.partition}`, low: Number(p.low), high: Number(p.high) })),
     );
+    // A partition whose records were deleted (or expired) starts at its low watermark.
     const endDeadline = Date.now() + 30_000;
-    while (Date.now() < endDeadline && ends.some((e) => (next.get(e.key) ?? 0) < e.high)) await sleep(100);
+    while (Date.now() < endDeadline && ends.some((e) => (next.get(e.key) ?? e.low) < e.high)) await sleep(100);
   } finally {
     await Promise.all([consumer.disconnect(), admin.disconnect()]);
   }
@@ -103,7 +104,14 @@ export interface VerifyReport {
 export async function verifyPipeline(
   db: Database,
   store: PostgresEventStore,
-  opts: { kafka?: Kafka; topicPrefix?: string; timeoutMs?: number; onStep?: (step: string) => void } = {},
+  opts: {
+    kafka?: Kafka;
+    topicPrefix?: string;
+    /** The relay whose checkpoint bounds what must be on Kafka (default `relay`). */
+    relayName?: string;
+    timeoutMs?: number;
+    onStep?: (step: string) => void;
+  } = {},
 ): Promise<VerifyReport> {
   const timeoutMs = opts.timeoutMs ?? 30_000;
   const t0 = Date.now();
@@ -140,7 +148,8 @@ export async function verifyPipeline(
   if (opts.kafka) {
     opts.onStep?.("reading every topic from the start");
     const { rows: cp } = await db.query<{ p: string | null }>(
-      "SELECT (SELECT global_position FROM checkpoints WHERE name = 'relay')::text AS p",
+      "SELECT (SELECT global_position FROM checkpoints WHERE name = $1)::text AS p",
+      [opts.relayName ?? "relay"],
     );
     const published = Number(cp[0]?.p ?? 0);
     const want = new Set(events.filter((e) => Number(e.p) <= published).map((e) => e.event_id));
