@@ -88,6 +88,11 @@ export const TAGS = [
   },
   { name: "investment-filings", description: "Foreign-investment and outbound filings and the bureau's decisions" },
   { name: "audit", description: "Who did what to a stream, for the roles that may read it" },
+  {
+    name: "operations",
+    description:
+      "The pipeline's status, rebuilding read models, parked events and records (admins; the ftz command line does the same)",
+  },
 ] as const;
 
 /** Probes: never rate limited, never authenticated. */

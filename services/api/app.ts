@@ -28,6 +28,7 @@ import { readResponses } from "./http/read-responses";
 import { requestIdOf } from "./http/request-id";
 import type { RouteContext, RouteModule } from "./route-module";
 import { apiDocument, productRouteModules } from "./route-modules";
+import { operationsRoutes } from "./operations-routes";
 import { systemRoutes } from "./system-routes";
 
 /** What the app is built from. */
@@ -183,6 +184,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use(metricsRouter);
   for (const module of [
     systemRoutes({ kafkaReady: deps.kafkaReady, relayStallSeconds: deps.relayStallSeconds }),
+    operationsRoutes({ kafkaReady: deps.kafkaReady }),
     ...routes,
   ]) {
     const router = express.Router();

@@ -16,6 +16,7 @@ import { fromReadModel, taskListRoutes } from "../../projections/task-list/task-
 import { refsOfYear } from "../../projections/task-list/task-list-queries";
 import { auditRoutes } from "./audit-routes";
 import type { RouteModule } from "./route-module";
+import { operationsRoutes } from "./operations-routes";
 import { systemRoutes } from "./system-routes";
 
 /** Route modules of the bounded contexts (reform-tasks, direct-clearance, investment-filings), in path order. */
@@ -36,9 +37,9 @@ export const productRouteModules: readonly RouteModule[] = [
   auditRoutes,
 ];
 
-/** The OpenAPI document of an app serving `routes` (system routes first, then `routes`). */
+/** The OpenAPI document of an app serving `routes` (system and operations routes first, then `routes`). */
 export function apiDocument(routes: readonly RouteModule[]): OpenApiDocument {
-  return buildOpenApiDocument([systemRoutes(), ...routes]);
+  return buildOpenApiDocument([systemRoutes(), operationsRoutes(), ...routes]);
 }
 
 /** The OpenAPI document of the application as `main.ts` serves it: the committed contract. */

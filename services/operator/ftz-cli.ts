@@ -25,7 +25,7 @@ import { seedDeclarations } from "../direct-clearance";
 import { seedEditions } from "../negative-list";
 import { type Database, openDatabase } from "../platform/db/database";
 import { PostgresEventStore } from "../platform/event-store/postgres-event-store";
-import { createKafka } from "../platform/messaging/kafka-client";
+import { createKafka, kafkaReachable } from "../platform/messaging/kafka-client";
 import { seedTaskList } from "../reform-tasks";
 import { recordOperation } from "./operator-log";
 import { listParked, ParkedNotFoundError, retryParked, showParked, skipParked } from "./parked-items";
@@ -147,7 +147,7 @@ export function ftzProgram(): Command {
     .description("The relay, each projection, Kafka and the database; exit 1 when something needs attention")
     .action(async () => {
       await withStore(g(), async ({ db, kafka }) => {
-        const s = await pipelineStatus(db, kafka);
+        const s = await pipelineStatus(db, kafka ? () => kafkaReachable(kafka) : undefined);
         print(g(), s, () => statusText(s));
         if (!s.healthy) process.exitCode = 1;
       });

@@ -4,11 +4,9 @@
  * published, stalled or not) and each projection (position, lag in events and seconds, parked
  * events and records, gaps seen).
  */
-import type { Kafka } from "kafkajs";
 import { PROJECTIONS } from "../../projections/registry";
 import { projectionLag } from "../../projections/runner/lag";
 import type { SqlExecutor } from "../platform/db/database";
-import { kafkaReachable } from "../platform/messaging/kafka-client";
 import { relayBacklog, relayStallSeconds } from "../relay/relay-backlog";
 
 /** One projection's figures. */
@@ -43,18 +41,18 @@ export interface PipelineStatus {
 }
 
 /**
- * Reads the status. `kafka` is probed when given (Kafka mode); without it the embedded mode has
- * no relay, and a backlog is not reported as stalled.
+ * Reads the status. `kafkaUp` probes Kafka when given (Kafka mode); without it the embedded mode
+ * has no relay, and a backlog is not reported as stalled.
  * @throws the database's error when it cannot be read (the caller reports it down).
  */
-export async function pipelineStatus(db: SqlExecutor, kafka?: Kafka): Promise<PipelineStatus> {
+export async function pipelineStatus(db: SqlExecutor, kafkaUp?: () => Promise<boolean>): Promise<PipelineStatus> {
   const { rows: cp } = await db.query<{ p: string; at: Date }>(
     "SELECT global_position::text AS p, updated_at AS at FROM checkpoints WHERE name = 'relay'",
   );
   const { rows: head } = await db.query<{ h: string | null }>("SELECT max(global_position)::text AS h FROM events");
   const backlog = await relayBacklog(db);
   const stallSeconds = relayStallSeconds();
-  const kafkaState = kafka ? ((await kafkaReachable(kafka)) ? "up" : "down") : "not configured";
+  const kafkaState = kafkaUp ? ((await kafkaUp().catch(() => false)) ? "up" : "down") : "not configured";
   const { rows: parked } = await db.query<{ projection: string; kind: string; n: string }>(
     `SELECT projection, 'event' AS kind, count(*)::text AS n FROM parked_events
       WHERE projection NOT LIKE '%\\_\\_rebuild' GROUP BY projection
@@ -79,7 +77,7 @@ export async function pipelineStatus(db: SqlExecutor, kafka?: Kafka): Promise<Pi
       gapsSeen: Number(gaps.find((g) => g.projection === p.name)?.g ?? 0),
     });
   }
-  const stalled = kafka !== undefined && backlog.events > 0 && backlog.oldestSeconds > stallSeconds;
+  const stalled = kafkaUp !== undefined && backlog.events > 0 && backlog.oldestSeconds > stallSeconds;
   const attention = [
     ...(kafkaState === "down" ? ["Kafka is unreachable"] : []),
     ...(stalled

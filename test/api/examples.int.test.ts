@@ -4,6 +4,7 @@
  * needs, gets a success status the document lists for that operation. The examples are what the
  * docs page and generated clients offer first; one that fails would teach a new user the wrong call.
  */
+import { randomUUID } from "node:crypto";
 import type { Express } from "express";
 import type { Role } from "../../services/api/auth/principal";
 import type { ReadSide } from "../../services/api/read-side";
@@ -151,6 +152,14 @@ describe("the document's request examples (PostgreSQL)", () => {
         etag = r.headers.etag;
       }
       url = `${f.url}/${command}`;
+    } else if (path.startsWith("/operations/parked/{parkedId}/")) {
+      const parkedId = randomUUID();
+      await t.db.query(
+        `INSERT INTO parked_events (projection, event_id, stream_id, stream_version, type, reason)
+         VALUES ('task_list', $1, 'ReformTask-00000000-0000-4000-8000-000000000001', 0, 'TaskPlanned', 'example')`,
+        [parkedId],
+      );
+      url = `/operations/parked/${parkedId}/${command}`;
     }
     const res = await postExample(op, url, role, etag);
     const documented = Object.keys(doc.paths[path]!.post!.responses);

@@ -1,8 +1,9 @@
 /**
  * What requests built from the OpenAPI document need to address real resources: the shipped
  * negative-list editions, a planned task, a lodged declaration and a submitted filing (enterprise
- * A), and a task-list file an import accepts. Shared by the bad-input and the contract suites.
+ * A), a parked event, and a task-list file an import accepts. Shared by the bad-input and the contract suites.
  */
+import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { Express } from "express";
 import { reformTaskStream } from "../../contracts/reform-tasks/events";
@@ -40,6 +41,13 @@ export async function operationFixtures(
     .set("Idempotency-Key", `${opts.tag}-filing`)
     .send(outboundMillFiling(ENTERPRISE_A));
   if (filed.status !== 201) throw new Error(`submitting the fixture filing answered ${filed.status}`);
+  // A parked event for the operations routes to show, retry and skip.
+  const parkedId = randomUUID();
+  await store.db.query(
+    `INSERT INTO parked_events (projection, event_id, stream_id, stream_version, type, reason)
+     VALUES ('task_list', $1, $2, 0, 'TaskPlanned', 'a fixture of the operations routes')`,
+    [parkedId, reformTaskStream(task.body.taskId)],
+  );
   return {
     params: {
       taskId: task.body.taskId,
@@ -47,6 +55,8 @@ export async function operationFixtures(
       filingId: filed.body.filingId,
       editionId: "national-2024",
       streamId: reformTaskStream(task.body.taskId),
+      projection: "task_list",
+      parkedId,
     },
     upload: { bytes: readFileSync(SEED_LIST.file), contentType: MEDIA_TYPES.csv },
   };

@@ -54,6 +54,12 @@ export const ALLOWED: Record<string, Role[]> = {
   "GET /audit/streams/{streamId}": ALL,
   "GET /projections": ["admin", "analyst"],
   "GET /metrics": ["admin", "analyst"],
+  "GET /operations/status": ["admin"],
+  "POST /operations/projections/{projection}/rebuild": ["admin"],
+  "GET /operations/parked": ["admin"],
+  "GET /operations/parked/{parkedId}": ["admin"],
+  "POST /operations/parked/{parkedId}/retry": ["admin"],
+  "POST /operations/parked/{parkedId}/skip": ["admin"],
 };
 for (const cmd of [
   "revisions",
