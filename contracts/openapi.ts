@@ -89,6 +89,11 @@ export const TAGS = [
   { name: "investment-filings", description: "Foreign-investment and outbound filings and the bureau's decisions" },
   { name: "audit", description: "Who did what to a stream, for the roles that may read it" },
   {
+    name: "feed",
+    description:
+      "Every topic's events over HTTP as CloudEvents, for partners without a Kafka client: pages, long polling, Server-Sent Events",
+  },
+  {
     name: "operations",
     description:
       "The pipeline's status, rebuilding read models, parked events and records (admins; the ftz command line does the same)",

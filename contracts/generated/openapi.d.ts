@@ -1017,6 +1017,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/feed/{topic}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A topic's events as CloudEvents (JSON structured mode), cursor-paged, long-polled or live (SSE)
+         * @description The events of one topic in global-log order, each a CloudEvent in JSON structured mode with the Kafka records' extension attributes. Follow nextCursor (or Link rel=next) for the next page; it stays the same until something newer commits. `Prefer: wait=<seconds>` (at most 30) holds an empty page until an event arrives. `Accept: text/event-stream` streams events live (Server-Sent Events: `id:` is the cursor, `data:` the CloudEvent; resume with Last-Event-ID). A role reads a topic when it may read its data (README, who sees what): an enterprise gets only its own declarations and filings; the platform topic is for admins.
+         */
+        get: operations["getFeedTopic"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2558,6 +2578,39 @@ export interface components {
             correlationId: string | null;
             causationId: string | null;
             data?: unknown;
+        };
+        FeedPage: {
+            topic: string;
+            events: components["schemas"]["FeedEvent"][];
+            /** @description Where the next page starts (the same when nothing newer yet) */
+            nextCursor: string;
+        };
+        FeedEvent: {
+            /** @enum {string} */
+            specversion: "1.0";
+            /** @description The event id (UUID): drop an id seen before */
+            id: string;
+            /** @example /ftz/ReformTask */
+            source: string;
+            /** @example ftz.TaskPlanned */
+            type: string;
+            /** @description The stream id (aggregate) */
+            subject: string;
+            /** @description Business time of the event */
+            time: string;
+            /** @enum {string} */
+            datacontenttype: "application/json";
+            data?: unknown;
+            streamversion: string;
+            globalposition: string;
+            schemaversion: string;
+            recordedtime: string;
+            correlationid?: string;
+            causationid?: string;
+            actorrole?: string;
+            actorenterprise?: string;
+        } & {
+            [key: string]: unknown;
         };
     };
     responses: never;
@@ -11470,6 +11523,119 @@ export interface operations {
             };
             /** @description No such resource */
             404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this principal (or IP address) in the current minute */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable (`database-unavailable`), a read model is not built yet (`not-ready`), or it has not reached the Consistency-Token in time (`read-model-behind`); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getFeedTopic: {
+        parameters: {
+            query?: {
+                /** @description Where to go on from: the last page's nextCursor; absent, the start */
+                cursor?: string;
+                /** @description Events per page, 1–500 (default 100) */
+                limit?: string;
+            };
+            header?: {
+                /** @description A command's Consistency-Token: a read-model query then answers once its read model has applied that command's events, waiting up to Prefer: wait (default 5 s, at most 30 s), else 503 `read-model-behind`. Reads from a stream are consistent already and ignore it */
+                "consistency-token"?: components["parameters"]["ConsistencyToken"];
+                /** @description `wait=<seconds>` (RFC 7240 §4.3): how long to wait for the read model to reach the Consistency-Token (at most 30) */
+                prefer?: components["parameters"]["Prefer"];
+            };
+            path: {
+                topic: "ftz.reform-tasks.events" | "ftz.direct-clearance.events" | "ftz.investment-filings.events" | "ftz.reference-data.events" | "ftz.platform.events";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of events (or, with Accept: text/event-stream, the live stream) */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    Link: components["headers"]["Link"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedPage"];
+                    "text/event-stream": string;
+                };
+            };
+            /** @description Not modified: If-None-Match names the current ETag */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request or failed validation (field errors in `errors[]`) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No bearer token, or an invalid one (WWW-Authenticate says why) */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's role may not use this operation */
+            403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     RateLimit: components["headers"]["RateLimit"];

@@ -15,6 +15,7 @@ import { taskExportRoutes } from "../../projections/task-list/task-list-export-r
 import { fromReadModel, taskListRoutes } from "../../projections/task-list/task-list-routes";
 import { refsOfYear } from "../../projections/task-list/task-list-queries";
 import { auditRoutes } from "./audit-routes";
+import { feedRoutes } from "./feed-routes";
 import type { RouteModule } from "./route-module";
 import { operationsRoutes } from "./operations-routes";
 import { systemRoutes } from "./system-routes";
@@ -35,6 +36,7 @@ export const productRouteModules: readonly RouteModule[] = [
   filingQueryRoutes,
   filingRoutes,
   auditRoutes,
+  feedRoutes,
 ];
 
 /** The OpenAPI document of an app serving `routes` (system and operations routes first, then `routes`). */

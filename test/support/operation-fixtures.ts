@@ -57,6 +57,7 @@ export async function operationFixtures(
       streamId: reformTaskStream(task.body.taskId),
       projection: "task_list",
       parkedId,
+      topic: "ftz.reform-tasks.events",
     },
     upload: { bytes: readFileSync(SEED_LIST.file), contentType: MEDIA_TYPES.csv },
   };

@@ -54,6 +54,7 @@ export const ALLOWED: Record<string, Role[]> = {
   "GET /audit/streams/{streamId}": ALL,
   "GET /projections": ["admin", "analyst"],
   "GET /metrics": ["admin", "analyst"],
+  "GET /feed/{topic}": ALL,
   "GET /operations/status": ["admin"],
   "POST /operations/projections/{projection}/rebuild": ["admin"],
   "GET /operations/parked": ["admin"],

@@ -68,11 +68,11 @@ export function parseConsistencyToken(value: string): PositionRange {
 
 /**
  * The wait a client asks for with `Prefer: wait=<seconds>` (RFC 7240 section 4.3), capped at
- * `MAX_WAIT_SECONDS`; `DEFAULT_WAIT_SECONDS` when it does not say.
+ * `MAX_WAIT_SECONDS`; `fallback` (default `DEFAULT_WAIT_SECONDS`) when it does not say.
  */
-export function preferredWaitSeconds(prefer: string | undefined): number {
+export function preferredWaitSeconds(prefer: string | undefined, fallback = DEFAULT_WAIT_SECONDS): number {
   const m = /(?:^|[,;\s])wait\s*=\s*"?(\d{1,6})"?/i.exec(prefer ?? "");
-  if (!m) return DEFAULT_WAIT_SECONDS;
+  if (!m) return fallback;
   return Math.min(Number(m[1]), MAX_WAIT_SECONDS);
 }
 

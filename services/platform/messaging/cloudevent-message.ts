@@ -21,8 +21,13 @@ export const sourceFor = (streamId: string): string => `/ftz/${streamCategory(st
 /** `ce_type`: reverse-DNS-style prefix + the event type. */
 export const ceType = (eventType: string): string => `ftz.${eventType}`;
 
-/** The Kafka record for `e`. Header values are strings (Kafka headers are bytes). */
-export function toKafkaMessage(e: RecordedEvent): Message {
+/**
+ * The CloudEvent of `e` (CloudEvents 1.0): id, source, type, time, subject = stream id, the data,
+ * and the extension attributes every consumer gets (stream version, global position, schema
+ * version, recorded time, correlation and causation ids, the actor's role and enterprise; never
+ * the actor's subject, a person's account).
+ */
+export function cloudEventOf(e: RecordedEvent): CloudEvent<unknown> {
   const actor = e.metadata.actor;
   const ext: Record<string, string> = {
     streamversion: String(e.streamVersion),
@@ -34,7 +39,7 @@ export function toKafkaMessage(e: RecordedEvent): Message {
   if (e.metadata.causationId) ext.causationid = String(e.metadata.causationId);
   if (actor?.role) ext.actorrole = actor.role;
   if (actor?.enterprise) ext.actorenterprise = actor.enterprise;
-  const ce = new CloudEvent<unknown>({
+  return new CloudEvent<unknown>({
     id: e.eventId,
     source: sourceFor(e.streamId),
     type: ceType(e.type),
@@ -46,6 +51,11 @@ export function toKafkaMessage(e: RecordedEvent): Message {
     partitionkey: e.streamId,
     ...ext,
   });
+}
+
+/** The Kafka record for `e` (binary mode, key = stream id). Header values are strings (Kafka headers are bytes). */
+export function toKafkaMessage(e: RecordedEvent): Message {
+  const ce = cloudEventOf(e);
   const m = CeKafka.binary(ce);
   const headers: IHeaders = {};
   for (const [k, v] of Object.entries(m.headers)) {
