@@ -119,7 +119,10 @@ export function buildAsyncApiDocument(): Record<string, unknown> {
       version: API_INFO.version,
       description:
         "Every event the backend records, published to Kafka as CloudEvents 1.0 (binary mode). Delivery is at " +
-        "least once: consumers drop an event whose stream version they already applied.",
+        "least once: consumers drop an event whose stream version they already applied. The same events, with the " +
+        "same CloudEvents attributes in JSON structured mode, are served over HTTP for partners without a Kafka " +
+        "client: GET /feed/{topic} (the OpenAPI document; pages, long polling, Server-Sent Events), under the same " +
+        "data-sharing policy.",
     },
     defaultContentType: "application/json",
     servers: {

@@ -9,6 +9,7 @@ import { get, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Express } from "express";
 import pino from "pino";
+import { contractProblems, type FeedEvent, followFeed } from "../../contracts/client/partner-feed-consumer";
 import { createApp } from "../../services/api/app";
 import { PostgresEventStore } from "../../services/platform/event-store/postgres-event-store";
 import { as, ENTERPRISE_A, ENTERPRISE_B, tokenFor } from "../support/auth";
@@ -153,6 +154,67 @@ describe("the HTTP feed (CloudEvents over HTTP)", () => {
       // Resuming after the first event gives the second (and nothing before it).
       const resumed = await read(1, live[0]!.id);
       expect(resumed).toEqual([live[1]]);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
+  it("the example partner consumer follows the feed over HTTP, validates each event and resumes from its cursor", async () => {
+    const server: Server = app.listen(0);
+    await once(server, "listening");
+    const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const token = await tokenFor("partner");
+    try {
+      await plan("P-1");
+      await plan("P-2");
+      const got: FeedEvent[] = [];
+      let cursor: string | undefined;
+      const stop = new AbortController();
+      const following = followFeed(
+        {
+          baseUrl,
+          token,
+          topic: "ftz.reform-tasks.events",
+          waitSeconds: 1,
+          onEvent: (e) => {
+            got.push(e);
+            if (got.length === 3) stop.abort();
+          },
+          onInvalid: (e, reasons) => {
+            throw new Error(`${e.type} does not match the contract: ${reasons.join("; ")}`);
+          },
+          onCursor: (c) => {
+            cursor = c;
+          },
+        },
+        stop.signal,
+      );
+      const third = await plan("P-3");
+      await following;
+      expect(got.map((e) => e.type)).toEqual(["ftz.TaskPlanned", "ftz.TaskPlanned", "ftz.TaskPlanned"]);
+      expect(got[2]!.subject).toBe(`ReformTask-${third}`);
+
+      // A restart resumes from the saved cursor: only what came after.
+      const fourth = await plan("P-4");
+      const resumed: FeedEvent[] = [];
+      const again = new AbortController();
+      await followFeed(
+        {
+          baseUrl,
+          token,
+          topic: "ftz.reform-tasks.events",
+          cursor,
+          waitSeconds: 1,
+          onEvent: (e) => {
+            resumed.push(e);
+            again.abort();
+          },
+        },
+        again.signal,
+      );
+      expect(resumed.map((e) => e.subject)).toEqual([`ReformTask-${fourth}`]);
+      expect(contractProblems({ ...resumed[0]!, data: { bogus: true } })).not.toEqual([]);
     } finally {
       server.closeAllConnections();
       server.close();
