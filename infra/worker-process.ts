@@ -9,6 +9,7 @@ import { migrate } from "./migrate";
 import { ensureTopics } from "../services/platform/messaging/topic-admin";
 import { type Database, openDatabase } from "../services/platform/db/database";
 import { createKafka } from "../services/platform/messaging/kafka-client";
+import { startTracing, stopTracing } from "../services/platform/tracing";
 
 /** What a Kafka-side process runs with. `prefix` is `KAFKA_TOPIC_PREFIX` (default empty). */
 export interface WorkerProcess {
@@ -24,6 +25,8 @@ export interface WorkerProcess {
  */
 export function runWorkerProcess(name: string, start: (p: WorkerProcess) => Promise<() => Promise<void>>): void {
   const log = pino({ name });
+  // OpenTelemetry when the OTEL_* variables ask for it (services/platform/tracing.ts).
+  if (startTracing(`ftz-${name}`)) log.info("tracing on (OTLP)");
   (async () => {
     const { DATABASE_URL, KAFKA_BROKERS } = process.env;
     if (!DATABASE_URL || !KAFKA_BROKERS) throw new Error(`${name} needs DATABASE_URL and KAFKA_BROKERS`);
@@ -36,6 +39,7 @@ export function runWorkerProcess(name: string, start: (p: WorkerProcess) => Prom
     const stop = async () => {
       await stopWork();
       await db.close();
+      await stopTracing();
       process.exit(0);
     };
     process.once("SIGINT", stop);

@@ -12,6 +12,7 @@
 import type { SqlExecutor } from "../../services/platform/db/database";
 import { streamCategory } from "../../contracts/topics";
 import { isTransient } from "../../services/platform/db/transient";
+import { eventSpans, SpanKind } from "../../services/platform/tracing";
 import type { Projection, ProjectionEvent, TableNames } from "./projection";
 
 /** Counts of one applied batch. */
@@ -63,6 +64,8 @@ export async function applyBatch(
   // per event). Only when some event fails is the batch undone and re-run event by event, each in
   // its own savepoint, to park exactly the events that fail.
   let parkedOnly = false;
+  // One "apply" span per traced event, in the trace of the command that appended it (tracing.ts).
+  const endSpans = eventSpans(`apply ${name}`, SpanKind.CONSUMER, fresh, { "ftz.projection": name });
   if (fresh.length) {
     await tx.query("SAVEPOINT apply_batch");
     try {
@@ -122,5 +125,6 @@ export async function applyBatch(
     ],
   );
   await opts.progress?.(tx);
+  endSpans();
   return outcome;
 }

@@ -26,6 +26,7 @@ import { notFoundHandler, problemErrorHandler } from "./http/problem";
 import { refuseUndeclaredQuery } from "./http/query-params";
 import { readResponses } from "./http/read-responses";
 import { requestIdOf } from "./http/request-id";
+import { requestSpans } from "./http/request-span";
 import type { RouteContext, RouteModule } from "./route-module";
 import { apiDocument, productRouteModules } from "./route-modules";
 import { operationsRoutes } from "./operations-routes";
@@ -127,6 +128,7 @@ export function createApp(deps: ApiDeps): Express {
   const metrics = createMetrics(deps.db);
   app.disable("x-powered-by");
   app.set("etag", false); // ETags are stream versions, set by the routes that have them
+  app.use(requestSpans());
   app.use(
     pinoHttp({
       logger,

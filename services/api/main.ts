@@ -12,6 +12,7 @@ import type { Logger } from "pino";
 import { migrate } from "../../infra/migrate";
 import { type Database, openDatabase } from "../platform/db/database";
 import { PostgresEventStore } from "../platform/event-store/postgres-event-store";
+import { startTracing, stopTracing } from "../platform/tracing";
 import { seedDeclarations } from "../direct-clearance";
 import { seedEditions } from "../negative-list";
 import { relayStallSeconds } from "../relay/relay-backlog";
@@ -130,6 +131,8 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
 
 if (require.main === module) {
   const logger = defaultLogger();
+  // OpenTelemetry when the OTEL_* variables ask for it (services/platform/tracing.ts).
+  if (startTracing("ftz-api")) logger.info("tracing on (OTLP)");
   startServer({ logger })
     .then((running) => {
       const shutdown = (signal: string) => {
@@ -140,7 +143,7 @@ if (require.main === module) {
         }, 10_000);
         force.unref();
         running.stop().then(
-          () => process.exit(0),
+          () => stopTracing().finally(() => process.exit(0)),
           (err) => {
             logger.error({ err }, "shutdown failed");
             process.exit(1);

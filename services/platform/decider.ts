@@ -6,6 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { WrongExpectedVersionError } from "./event-store/errors";
 import type { EventMetadata, EventStore, ExpectedVersion, RecordedEvent } from "./event-store/types";
+import { inSpan, tracingEnabled } from "./tracing";
 
 /** A domain event as deciders see it: a type, its data, and its business time. */
 export interface DomainEvent<T extends string = string, D = unknown> {
@@ -63,6 +64,22 @@ export async function handleCommand<C, E extends DomainEvent, S>(
   decider: Decider<C, E, S>,
   command: C,
   opts: { expected?: ExpectedVersion; metadata?: EventMetadata; eventIds?: (i: number) => string } = {},
+): Promise<CommandResult<S, E>> {
+  if (!tracingEnabled()) return decideAndAppend(store, streamId, decider, command, opts);
+  const kind = (command as { kind?: unknown } | null)?.kind;
+  return inSpan(
+    `decide ${streamId.split("-", 1)[0]}`,
+    { "ftz.stream_id": streamId, "ftz.command": typeof kind === "string" ? kind : "command" },
+    () => decideAndAppend(store, streamId, decider, command, opts),
+  );
+}
+
+async function decideAndAppend<C, E extends DomainEvent, S>(
+  store: EventStore,
+  streamId: string,
+  decider: Decider<C, E, S>,
+  command: C,
+  opts: { expected?: ExpectedVersion; metadata?: EventMetadata; eventIds?: (i: number) => string },
 ): Promise<CommandResult<S, E>> {
   const history = await store.readStream(streamId);
   const earlier = opts.eventIds ? priorAppend(decider, history, opts.eventIds) : null;

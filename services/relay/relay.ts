@@ -31,6 +31,7 @@ import { checkpointOf, loadCheckpoint, saveCheckpoint } from "../platform/event-
 import type { EventStore, RecordedEvent } from "../platform/event-store/types";
 import { AcknowledgedOffsets } from "./acknowledged-offsets";
 import { toKafkaMessage } from "../platform/messaging/cloudevent-message";
+import { eventSpans, SpanKind } from "../platform/tracing";
 
 /** Relay settings. Times in ms. */
 export interface RelayOptions {
@@ -271,12 +272,16 @@ export class Relay {
     session: Session,
     events: RecordedEvent[],
   ): Promise<void> {
+    // One "publish" span per traced event, in the trace of the command that appended it (tracing.ts).
+    const endSpans = eventSpans("publish", SpanKind.PRODUCER, events, { "messaging.system": "kafka" });
     try {
       this.status.requests += 1;
       acknowledged.check(
         await producer.sendBatch({ acks: -1, compression: CompressionTypes.GZIP, topicMessages: this.group(events) }),
       );
+      endSpans();
     } catch (err) {
+      endSpans(err);
       if (!isTooLarge(err)) throw err;
       if (events.length > 1) {
         const half = Math.ceil(events.length / 2);

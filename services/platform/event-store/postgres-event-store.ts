@@ -35,6 +35,7 @@ import {
 } from "./global-log-horizon";
 import { StreamGate, type StreamGateOptions } from "./stream-gate";
 import { UpcasterRegistry } from "./upcasters";
+import { inSpan, traceFields, tracingEnabled } from "../tracing";
 
 /** Options of the PostgreSQL event store. */
 export interface PostgresEventStoreOptions {
@@ -128,8 +129,12 @@ export class PostgresEventStore implements EventStore {
    * statement; a lock another transaction holds past `lock_timeout` is StreamBusyError.
    */
   async append(streamId: string, events: NewEvent[], expected: ExpectedVersion): Promise<AppendResult> {
-    const prepared = this.prepare(streamId, events, expected);
-    return this.gate.run(streamId, () => this.appendAdmitted(streamId, prepared, expected));
+    const run = () => {
+      const prepared = this.prepare(streamId, events, expected);
+      return this.gate.run(streamId, () => this.appendAdmitted(streamId, prepared, expected));
+    };
+    if (!tracingEnabled()) return run();
+    return inSpan("append", { "ftz.stream_id": streamId, "ftz.events": events.length }, run);
   }
 
   private async appendAdmitted(
@@ -159,6 +164,11 @@ export class PostgresEventStore implements EventStore {
    * revisions out of order in the global log). Results come back in the order given.
    */
   async appendMany(appends: StreamAppend[]): Promise<AppendResult[]> {
+    if (!tracingEnabled()) return this.appendManyNow(appends);
+    return inSpan("append many", { "ftz.streams": appends.length }, () => this.appendManyNow(appends));
+  }
+
+  private async appendManyNow(appends: StreamAppend[]): Promise<AppendResult[]> {
     const prepared = appends.map((a, index) => ({
       ...a,
       index,
@@ -380,7 +390,9 @@ export class PostgresEventStore implements EventStore {
       storable(e.metadata ?? {}, "/metadata");
       const dataJson = JSON.stringify(e.data);
       if (dataJson === undefined) throw new InvalidEventDataError("/data", "data is missing");
-      const metadataJson = JSON.stringify(e.metadata ?? {});
+      // The trace of the append goes with the event (tracing.ts), unless the caller set one.
+      const traced = tracingEnabled() && !e.metadata?.traceparent ? { ...e.metadata, ...traceFields() } : e.metadata;
+      const metadataJson = JSON.stringify(traced ?? {});
       const size = Buffer.byteLength(dataJson) + Buffer.byteLength(metadataJson);
       if (size > this.maxEventBytes) throw new EventTooLargeError(e.type, size, this.maxEventBytes);
       const occurred = e.occurredAt instanceof Date ? e.occurredAt : new Date(e.occurredAt);

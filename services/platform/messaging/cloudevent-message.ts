@@ -2,8 +2,9 @@
  * Maps a stored event to a Kafka record in CloudEvents 1.0 binary content mode (Kafka protocol
  * binding §3.2) with the `cloudevents` package, and back. Record key = stream id (per-aggregate
  * order). Extension attributes (headers `ce_<name>`): `streamversion`, `globalposition`,
- * `schemaversion`, `correlationid`, `causationid`, `recordedtime`, and the actor's `actorrole` and
- * `actorenterprise` (a credit code: a legal person's public registration number).
+ * `schemaversion`, `correlationid`, `causationid`, `recordedtime`, the actor's `actorrole` and
+ * `actorenterprise` (a credit code: a legal person's public registration number), and, when the
+ * append was traced, `traceparent`/`tracestate` (CloudEvents distributed-tracing extension).
  *
  * The actor's subject is not on Kafka. It names a natural person's account (an official, an
  * enterprise's clerk): personal information (PIPL Art. 4) that a topic's consumers, partner
@@ -39,6 +40,9 @@ export function cloudEventOf(e: RecordedEvent): CloudEvent<unknown> {
   if (e.metadata.causationId) ext.causationid = String(e.metadata.causationId);
   if (actor?.role) ext.actorrole = actor.role;
   if (actor?.enterprise) ext.actorenterprise = actor.enterprise;
+  // CloudEvents distributed-tracing extension: the trace of the command that appended it.
+  if (typeof e.metadata.traceparent === "string") ext.traceparent = e.metadata.traceparent;
+  if (typeof e.metadata.tracestate === "string" && e.metadata.tracestate) ext.tracestate = e.metadata.tracestate;
   return new CloudEvent<unknown>({
     id: e.eventId,
     source: sourceFor(e.streamId),
@@ -74,6 +78,9 @@ export type ConsumedEvent = Omit<RecordedEvent, "transactionId" | "metadata"> & 
     correlationId?: string;
     causationId?: string;
     actor?: { role: string; enterprise?: string };
+    /** W3C trace context of the append (CloudEvents distributed-tracing extension), when traced. */
+    traceparent?: string;
+    tracestate?: string;
   };
 };
 
@@ -124,6 +131,8 @@ export function fromKafkaMessage(m: KafkaMessage): ConsumedEvent {
       correlationId: header(m.headers, "ce_correlationid"),
       causationId: header(m.headers, "ce_causationid"),
       actor: role ? { role, ...(enterprise ? { enterprise } : {}) } : undefined,
+      ...(header(m.headers, "ce_traceparent") ? { traceparent: header(m.headers, "ce_traceparent") } : {}),
+      ...(header(m.headers, "ce_tracestate") ? { tracestate: header(m.headers, "ce_tracestate") } : {}),
     },
   };
 }
