@@ -46,5 +46,16 @@ export const EventsRepublished = z
   })
   .openapi("EventsRepublished");
 
+/** A Kafka-fed projection's consumer group was sent back to the earliest offsets (its workers re-read; duplicates are dropped). */
+export const ConsumerGroupReset = z
+  .strictObject({ projection: z.string(), groupId: z.string(), topics: z.array(z.string()) })
+  .openapi("ConsumerGroupReset");
+
 /** The operator log's event types. */
-export const OPERATION_EVENTS = { ProjectionRebuilt, ParkedRetried, ParkedSkipped, EventsRepublished };
+export const OPERATION_EVENTS = {
+  ProjectionRebuilt,
+  ParkedRetried,
+  ParkedSkipped,
+  EventsRepublished,
+  ConsumerGroupReset,
+};

@@ -28,6 +28,7 @@ import { PostgresEventStore } from "../platform/event-store/postgres-event-store
 import { createKafka, kafkaReachable } from "../platform/messaging/kafka-client";
 import { seedTaskList } from "../reform-tasks";
 import { recordOperation } from "./operator-log";
+import { GroupActiveError, resetConsumerGroup } from "./group-reset";
 import { listParked, ParkedNotFoundError, retryParked, showParked, skipParked } from "./parked-items";
 import { verifyPipeline } from "./pipeline-verify";
 import { pipelineStatus } from "./pipeline-status";
@@ -181,6 +182,21 @@ export function ftzProgram(): Command {
         print(g(), { rebuilt: done }, () =>
           done.map((d) => `${d.projection}: rebuilt from ${d.events} events in ${d.ms} ms, swapped in`).join("\n"),
         );
+      });
+    });
+
+  projections
+    .command("reset <name>")
+    .description(
+      "Send a Kafka-fed projection's consumer group back to the earliest offsets (stop its workers first); duplicates are dropped",
+    )
+    .action(async (name: string) => {
+      const p = PROJECTIONS.find((x) => x.name === name);
+      if (!p) throw new OperatorError(`no projection ${name}: ${PROJECTIONS.map((x) => x.name).join(", ")}`);
+      await withStore(g(), async ({ db, store, kafka, prefix }) => {
+        if (!kafka) throw new OperatorError("no KAFKA_BROKERS: a consumer group lives on the Kafka cluster");
+        const outcome = await resetConsumerGroup(db, store, kafka, p, prefix);
+        print(g(), outcome, () => `${outcome.groupId}: reset to the earliest offsets of ${outcome.topics.join(", ")}`);
       });
     });
 
@@ -368,7 +384,10 @@ export async function runFtz(argv: string[]): Promise<number> {
     const code = (err as { code?: string; exitCode?: number }).code;
     if (code === "commander.helpDisplayed" || code === "commander.version" || code === "commander.help") return 0;
     if (typeof code === "string" && code.startsWith("commander.")) return 2;
-    const message = err instanceof OperatorError || err instanceof ParkedNotFoundError ? err.message : String(err);
+    const message =
+      err instanceof OperatorError || err instanceof ParkedNotFoundError || err instanceof GroupActiveError
+        ? err.message
+        : String(err);
     process.stderr.write(`ftz: ${message}\n`);
     return 2;
   }

@@ -7,8 +7,10 @@
 import pino from "pino";
 import { TOPICS, topicName } from "../../contracts/topics";
 import { PROJECTIONS } from "../../projections/registry";
+import { taskListProjection } from "../../projections/task-list/task-list-projection";
 import { createApp } from "../../services/api/app";
 import { OPERATIONS_STREAM } from "../../contracts/operations/events";
+import { GroupActiveError, resetConsumerGroup } from "../../services/operator/group-reset";
 import { verifyPipeline } from "../../services/operator/pipeline-verify";
 import { republish } from "../../services/operator/republish";
 import { as } from "../support/auth";
@@ -80,5 +82,41 @@ describeWithKafka("verify and republish on real Kafka", () => {
     // The read models dropped the re-sent events by stream revision: still six tasks, each applied once.
     const taskList = repaired.projections.find((x) => x.name === "task_list")!;
     expect(taskList).toMatchObject({ expected: 6, applied: 6, equalsRebuild: true });
+  }, 240_000);
+
+  it("projections reset: a stopped worker group re-reads from the earliest offset and applies nothing twice", async () => {
+    p.relay().start();
+    const feed = await p.feed(taskListProjection);
+    const app = createApp({ db: p.t.db, store: p.store, logger: pino({ level: "silent" }) });
+    const tf = await as(app, "taskforce");
+    for (let i = 0; i < 4; i++) {
+      expect(
+        (
+          await tf
+            .post("/reform-tasks")
+            .set("Idempotency-Key", `reset-${i}`)
+            .send(taskPlanBody({ ref: `R-${i}` }))
+        ).status,
+      ).toBe(201);
+    }
+    await p.appliedAll(taskListProjection);
+    const before = await p.t.db.query("SELECT * FROM reform_task_list ORDER BY task_id");
+
+    // While the worker runs, Kafka refuses the reset.
+    await expect(resetConsumerGroup(p.t.db, p.store, p.kafka, taskListProjection, p.prefix)).rejects.toThrow(
+      GroupActiveError,
+    );
+    await feed.stop();
+    const outcome = await resetConsumerGroup(p.t.db, p.store, p.kafka, taskListProjection, p.prefix);
+    expect(outcome.groupId).toBe(`${p.prefix}projection.task_list`);
+
+    const again = await p.feed(taskListProjection);
+    await again.caughtUp();
+    const status = await p.t.db.query<{ applied: string; skipped: string }>(
+      "SELECT events_applied::text AS applied, duplicates_skipped::text AS skipped FROM projection_status WHERE projection = 'task_list'",
+    );
+    // Every record re-read was dropped by stream revision: four applied, four skipped.
+    expect(status.rows[0]).toEqual({ applied: "4", skipped: "4" });
+    expect((await p.t.db.query("SELECT * FROM reform_task_list ORDER BY task_id")).rows).toEqual(before.rows);
   }, 240_000);
 });
