@@ -87,6 +87,6 @@ module.exports = {
     doNotFollow: { path: "node_modules" },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: "tsconfig.json" },
-    exclude: { path: "^(node_modules|contracts/generated|\\.data|\\.stack)/" },
+    exclude: { path: "^(node_modules|contracts/generated|contracts/client/dist|\\.data|\\.stack)/" },
   },
 };

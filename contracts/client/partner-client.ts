@@ -8,7 +8,7 @@
  *   const { data, error } = await api.GET("/clearance-times", { params: { query: { groupBy: "port" } } });
  */
 import createClient, { type Client } from "openapi-fetch";
-import type { paths } from "../generated/openapi";
+import type { paths } from "../generated/openapi.js";
 
 /** A typed client of the API. */
 export type PartnerClient = Client<paths>;
