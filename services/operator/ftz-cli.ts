@@ -121,8 +121,10 @@ const positionOrTime = (value: string): { position: number } | { time: Date } =>
 const statusText = (s: Awaited<ReturnType<typeof pipelineStatus>>) =>
   [
     `${s.healthy ? "healthy" : "NEEDS ATTENTION"}: database ${s.database}, Kafka ${s.kafka}, head ${s.head}`,
-    `relay: checkpoint ${s.relay.checkpoint ?? "none"}${s.relay.lastPublishedAt ? ` (moved ${s.relay.lastPublishedAt})` : ""}, ` +
-      `${s.relay.eventsBehind} events behind, oldest ${s.relay.oldestUnpublishedSeconds} s${s.relay.stalled ? ", STALLED" : ""}`,
+    s.kafka === "not configured" && s.relay.checkpoint === null
+      ? "relay: none (no KAFKA_BROKERS: the embedded mode's read models read the event store directly)"
+      : `relay: checkpoint ${s.relay.checkpoint ?? "none"}${s.relay.lastPublishedAt ? ` (moved ${s.relay.lastPublishedAt})` : ""}, ` +
+        `${s.relay.eventsBehind} events behind, oldest ${s.relay.oldestUnpublishedSeconds} s${s.relay.stalled ? ", STALLED" : ""}`,
     "projection        position  applied  behind  seconds  parked  records  gaps",
     ...s.projections.map(
       (p) =>
