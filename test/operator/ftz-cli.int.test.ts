@@ -110,6 +110,14 @@ describe("ftz (the operator command line)", () => {
     const skip = await ftz("parked", "skip", "00000000-0000-4000-8000-000000000000", "--reason", "x");
     expect(skip.code).toBe(2);
     expect(skip.stderr).toContain("nothing parked has id");
+    const migrated = await ftz("migrate");
+    expect(migrated).toMatchObject({ code: 0, stdout: "up to date\n" });
+    const token = await ftz("token", "--role", "analyst");
+    expect(token.code).toBe(0);
+    expect(token.stdout).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+\n$/);
+    expect((await ftz("token", "--role", "enterprise")).stderr).toContain("an enterprise token needs --uscc");
+    const listed = await ftz("--json", "parked", "list");
+    expect(JSON.parse(listed.stdout)).toEqual({ items: [] });
     const help = await ftz("--help");
     expect(help.code).toBe(0);
     expect(help.stdout).toContain("projections");
