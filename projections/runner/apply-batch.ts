@@ -60,12 +60,36 @@ export async function applyBatch(
     applied.set(e.streamId, e.streamVersion);
     fresh.push(e);
   }
+  // One "apply" span per traced event, in the trace of the command that appended it (tracing.ts);
+  // not for a rebuild's replay of history.
+  const endSpans = name.endsWith("__rebuild")
+    ? () => {}
+    : eventSpans(`apply ${name}`, SpanKind.CONSUMER, fresh, { "ftz.projection": name });
+  try {
+    const done = await applyFresh(tx, projection, events, fresh, applied, name, opts, outcome);
+    endSpans();
+    return done;
+  } catch (err) {
+    endSpans(err);
+    throw err;
+  }
+}
+
+/** Applies `fresh` (the batch's events not applied before) and writes revisions, status and progress. */
+async function applyFresh(
+  tx: SqlExecutor,
+  projection: Projection,
+  events: ProjectionEvent[],
+  fresh: ProjectionEvent[],
+  applied: Map<string, number>,
+  name: string,
+  opts: { progress?: (tx: SqlExecutor) => Promise<void>; tables: TableNames },
+  outcome: BatchOutcome,
+): Promise<BatchOutcome> {
   // Optimistic path: the whole batch under one savepoint (two statements per batch instead of two
   // per event). Only when some event fails is the batch undone and re-run event by event, each in
   // its own savepoint, to park exactly the events that fail.
   let parkedOnly = false;
-  // One "apply" span per traced event, in the trace of the command that appended it (tracing.ts).
-  const endSpans = eventSpans(`apply ${name}`, SpanKind.CONSUMER, fresh, { "ftz.projection": name });
   if (fresh.length) {
     await tx.query("SAVEPOINT apply_batch");
     try {
@@ -125,6 +149,5 @@ export async function applyBatch(
     ],
   );
   await opts.progress?.(tx);
-  endSpans();
   return outcome;
 }

@@ -5,6 +5,7 @@
  * arrived meanwhile, drops the old tables, renames the new ones and moves the progress rows, so
  * the rebuilt model holds every event the live one had applied and the live feed goes on from there.
  */
+import { advisoryLockKey } from "../../services/platform/db/advisory-lock";
 import type { Database, SqlExecutor } from "../../services/platform/db/database";
 import { checkpointOf, saveCheckpoint } from "../../services/platform/event-store/checkpoints";
 import type { PostgresEventStore } from "../../services/platform/event-store/postgres-event-store";
@@ -12,6 +13,44 @@ import { type GlobalCheckpoint, START } from "../../services/platform/event-stor
 import { applyBatch } from "./apply-batch";
 import { LIVE, type Projection, REBUILD } from "./projection";
 import { storeCheckpointName } from "./store-feed";
+
+/** Thrown when a rebuild of the same projection is already running (in this process or another). */
+export class RebuildInProgressError extends Error {
+  constructor(readonly projection: string) {
+    super(`a rebuild of ${projection} is already running; wait for it to finish`);
+  }
+}
+
+/** Projections being rebuilt in this process (PGlite has one session, so no advisory lock there). */
+const rebuilding = new Set<string>();
+
+/**
+ * Runs `work` holding the rebuild lock of `name`: in this process, and on a PostgreSQL server a
+ * session-level advisory lock, so two rebuilds of one projection never share its `__rebuild` tables.
+ * @throws RebuildInProgressError when another rebuild holds it.
+ */
+async function holdingRebuildLock<T>(db: Database, name: string, work: () => Promise<T>): Promise<T> {
+  if (rebuilding.has(name)) throw new RebuildInProgressError(name);
+  rebuilding.add(name);
+  try {
+    if (db.kind === "pglite") return await work();
+    const session = await db.session();
+    const key = advisoryLockKey("projection-rebuild", name);
+    try {
+      const { rows } = await session.query<{ ok: boolean }>("SELECT pg_try_advisory_lock($1::bigint) AS ok", [key]);
+      if (!rows[0]?.ok) throw new RebuildInProgressError(name);
+      try {
+        return await work();
+      } finally {
+        await session.query("SELECT pg_advisory_unlock($1::bigint)", [key]).catch(() => {});
+      }
+    } finally {
+      session.release();
+    }
+  } finally {
+    rebuilding.delete(name);
+  }
+}
 
 /** Figures of one rebuild: events replayed and wall time in ms. */
 export interface RebuildOutcome {
@@ -42,8 +81,24 @@ async function replay(
   }
 }
 
-/** Rebuilds `projection` and swaps it in. Queries see the old tables until the swap commits. */
-export async function rebuildProjection(
+/**
+ * Rebuilds `projection` and swaps it in. Queries see the old tables until the swap commits.
+ * @throws RebuildInProgressError when the projection is being rebuilt already.
+ */
+export function rebuildProjection(
+  db: Database,
+  store: PostgresEventStore,
+  projection: Projection,
+  opts: {
+    batchSize?: number;
+    /** Called after each replayed batch with the events it held (for a progress bar). */
+    onProgress?: (events: number) => void;
+  } = {},
+): Promise<RebuildOutcome> {
+  return holdingRebuildLock(db, projection.name, () => rebuildNow(db, store, projection, opts));
+}
+
+async function rebuildNow(
   db: Database,
   store: PostgresEventStore,
   projection: Projection,

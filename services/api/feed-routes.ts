@@ -44,8 +44,10 @@ export const encodeFeedCursor = (cp: GlobalCheckpoint): string =>
 
 /** The checkpoint of a cursor; null when it is not one this API issued. */
 export function decodeFeedCursor(cursor: string): GlobalCheckpoint | null {
-  const m = /^f1\.(\d{1,20})\.(\d{1,15})$/.exec(Buffer.from(cursor, "base64url").toString("utf8"));
-  return m ? { transactionId: m[1]!, globalPosition: Number(m[2]) } : null;
+  const m = /^f1\.(\d{1,19})\.(\d{1,15})$/.exec(Buffer.from(cursor, "base64url").toString("utf8"));
+  // Transaction ids are xid8: at most 2^63 - 1.
+  if (!m || BigInt(m[1]!) > 9_223_372_036_854_775_807n) return null;
+  return { transactionId: m[1]!, globalPosition: Number(m[2]) };
 }
 
 /** How a principal may read a topic: every event, only its enterprise's streams, or not at all. */
@@ -65,6 +67,7 @@ function accessTo(topic: TopicSpec, who: Principal): "all" | "own" | "none" {
 
 /** The owner (the credit code in the first event) of each of `streams` not in `known`. */
 async function loadOwners(db: SqlExecutor, streams: string[], known: Map<string, string | null>): Promise<void> {
+  if (known.size > 10_000) known.clear(); // a long-lived stream's cache stays bounded
   const missing = [...new Set(streams)].filter((s) => !known.has(s));
   if (missing.length === 0) return;
   const { rows } = await db.query<{ stream_id: string; owner: string | null }>(
@@ -142,19 +145,25 @@ async function tail(req: Request, res: Response, reader: FeedReader, from: Globa
   });
   res.flushHeaders();
   const flush = () => (res as Response & { flush?: () => void }).flush?.();
-  let open = true;
-  req.on("close", () => {
-    open = false;
-  });
-  res.write("retry: 2000\n\n");
+  // The client may have gone before the stream started (while authentication ran): check the
+  // socket, not only a close event that may have fired already.
+  const open = () => !req.destroyed && !res.destroyed && !res.writableEnded;
+  const closed = new Promise<void>((resolve) => res.once("close", () => resolve()));
+  /** Writes `text`; when the socket's buffer is full, waits for it to drain (backpressure) or close. */
+  const write = async (text: string) => {
+    if (!res.write(text)) await Promise.race([new Promise((r) => res.once("drain", r)), closed]);
+  };
+  await write("retry: 2000\n\n");
   flush();
   let cursor = from;
   let lastWrite = Date.now();
-  while (open) {
+  while (open()) {
     const { events, next } = await reader.page(cursor, 100);
     for (const e of events) {
-      res.write(
-        `id: ${encodeFeedCursor(checkpointOf(e))}\nevent: ${cloudEventOf(e).type}\ndata: ${JSON.stringify(cloudEventOf(e).toJSON())}\n\n`,
+      if (!open()) break;
+      const ce = cloudEventOf(e);
+      await write(
+        `id: ${encodeFeedCursor(checkpointOf(e))}\nevent: ${ce.type}\ndata: ${JSON.stringify(ce.toJSON())}\n\n`,
       );
     }
     cursor = next;
@@ -164,11 +173,11 @@ async function tail(req: Request, res: Response, reader: FeedReader, from: Globa
       continue;
     }
     if (Date.now() - lastWrite >= HEARTBEAT_MS) {
-      res.write(": keep-alive\n\n");
+      await write(": keep-alive\n\n");
       flush();
       lastWrite = Date.now();
     }
-    await nextAppendOrTimeout(store, 500);
+    await Promise.race([nextAppendOrTimeout(store, 500), closed]);
   }
   res.end();
 }
@@ -190,7 +199,9 @@ export const feedRoutes: RouteModule = {
           detail: `The ${who.role} role may not read ${name} (README, who sees what)`,
         });
       }
-      const given = q.cursor ?? req.get("last-event-id");
+      const live = req.accepts(["application/json", "text/event-stream"]) === "text/event-stream";
+      // A reconnecting EventSource repeats the URL and adds Last-Event-ID: that one is newer.
+      const given = live ? (req.get("last-event-id") ?? q.cursor) : (q.cursor ?? req.get("last-event-id"));
       const after = given === undefined ? START : decodeFeedCursor(given);
       if (after === null) {
         throw Problems.validationFailed([
@@ -201,7 +212,7 @@ export const feedRoutes: RouteModule = {
         ]);
       }
       const reader = feedReader(ctx.db, ctx.store, topic, who);
-      if (req.accepts(["application/json", "text/event-stream"]) === "text/event-stream") {
+      if (live) {
         await tail(req, res, reader, after, ctx.store);
         return;
       }

@@ -119,7 +119,11 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
       clearInterval(cleanup);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
+      // Long-lived answers (a feed's Server-Sent Events, a long poll) get 2 s, then are cut.
+      const cut = setTimeout(() => server.closeAllConnections(), 2_000);
+      cut.unref();
       await closed;
+      clearTimeout(cut);
       await readSide.stop();
       await db.close();
       logger.info("API stopped");

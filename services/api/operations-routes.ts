@@ -3,7 +3,8 @@
  * `GET /operations/status`, `POST /operations/projections/{projection}/rebuild`,
  * `GET /operations/parked`, `GET /operations/parked/{parkedId}`, and `POST .../retry` and
  * `.../skip` on a parked item. Admins only; every change is an event on the operator log with the
- * admin as actor (and an Idempotency-Key makes a retried request run once).
+ * admin as actor (and an Idempotency-Key makes a retried request run once). A rebuild while
+ * another of the same read model runs is 409 `rebuild-in-progress`.
  */
 import { IdempotencyKeyHeader } from "../../contracts/http/common";
 import {
@@ -19,14 +20,14 @@ import {
 import { problemResponses } from "../../contracts/http/responses";
 import { z } from "../../contracts/http/zod";
 import { PROJECTIONS } from "../../projections/registry";
-import { rebuildProjection } from "../../projections/runner/rebuild";
+import { RebuildInProgressError, rebuildProjection } from "../../projections/runner/rebuild";
 import { recordOperation } from "../operator/operator-log";
 import { listParked, ParkedNotFoundError, retryParked, showParked, skipParked } from "../operator/parked-items";
 import { pipelineStatus } from "../operator/pipeline-status";
 import { PostgresEventStore } from "../platform/event-store/postgres-event-store";
 import { actorOf, allow } from "./auth/access";
 import { commandRoute } from "./http/command-route";
-import { Problems } from "./http/problem";
+import { ProblemError, Problems } from "./http/problem";
 import { parseBody, parseParams } from "./http/validate";
 import type { RouteContext, RouteModule } from "./route-module";
 
@@ -46,6 +47,14 @@ const orNotFound = async <T>(work: () => Promise<T>): Promise<T> => {
     return await work();
   } catch (err) {
     if (err instanceof ParkedNotFoundError) throw Problems.notFound(err.message);
+    if (err instanceof RebuildInProgressError) {
+      throw new ProblemError({
+        status: 409,
+        slug: "rebuild-in-progress",
+        title: "Rebuild in progress",
+        detail: err.message,
+      });
+    }
     throw err;
   }
 };
@@ -65,7 +74,7 @@ export function operationsRoutes(opts: { kafkaReady?: () => Promise<boolean> } =
           const { projection } = parseParams(req, ProjectionParams);
           const p = PROJECTIONS.find((x) => x.name === projection)!;
           const store = postgresStore(ctx);
-          const outcome = await rebuildProjection(ctx.db, store, p);
+          const outcome = await orNotFound(() => rebuildProjection(ctx.db, store, p));
           await recordOperation(store, "ProjectionRebuilt", { projection, ...outcome }, actorOf(req.principal));
           return { status: 200, body: { projection, ...outcome } };
         }),
@@ -82,7 +91,9 @@ export function operationsRoutes(opts: { kafkaReady?: () => Promise<boolean> } =
         allow("admin"),
         commandRoute(ctx.commands, async (req) => {
           const { parkedId } = parseParams(req, ParkedParams);
-          const outcomes = await orNotFound(() => retryParked(ctx.db, postgresStore(ctx), parkedId));
+          const outcomes = await orNotFound(() =>
+            retryParked(ctx.db, postgresStore(ctx), parkedId, { actor: actorOf(req.principal) }),
+          );
           return { status: 200, body: outcomes[0] };
         }),
       );
@@ -92,7 +103,9 @@ export function operationsRoutes(opts: { kafkaReady?: () => Promise<boolean> } =
         commandRoute(ctx.commands, async (req) => {
           const { parkedId } = parseParams(req, ParkedParams);
           const { reason } = parseBody(req, SkipBody);
-          const item = await orNotFound(() => skipParked(ctx.db, postgresStore(ctx), parkedId, reason));
+          const item = await orNotFound(() =>
+            skipParked(ctx.db, postgresStore(ctx), parkedId, reason, actorOf(req.principal)),
+          );
           return { status: 200, body: item };
         }),
       );

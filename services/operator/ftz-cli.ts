@@ -20,7 +20,7 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import type { Kafka } from "kafkajs";
 import { migrate } from "../../infra/migrate";
 import { PROJECTIONS } from "../../projections/registry";
-import { rebuildProjection } from "../../projections/runner/rebuild";
+import { RebuildInProgressError, rebuildProjection } from "../../projections/runner/rebuild";
 import { seedDeclarations } from "../direct-clearance";
 import { seedEditions } from "../negative-list";
 import { type Database, openDatabase } from "../platform/db/database";
@@ -387,7 +387,10 @@ export async function runFtz(argv: string[]): Promise<number> {
     if (code === "commander.helpDisplayed" || code === "commander.version" || code === "commander.help") return 0;
     if (typeof code === "string" && code.startsWith("commander.")) return 2;
     const message =
-      err instanceof OperatorError || err instanceof ParkedNotFoundError || err instanceof GroupActiveError
+      err instanceof OperatorError ||
+      err instanceof ParkedNotFoundError ||
+      err instanceof GroupActiveError ||
+      err instanceof RebuildInProgressError
         ? err.message
         : String(err);
     process.stderr.write(`ftz: ${message}\n`);

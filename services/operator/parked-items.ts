@@ -14,6 +14,7 @@
  * - **Skip** deletes one parked item on purpose, with a reason, recorded in the operator log.
  */
 import type { Database } from "../platform/db/database";
+import type { Actor } from "../platform/event-store/types";
 import type { PostgresEventStore } from "../platform/event-store/postgres-event-store";
 import { PROJECTIONS } from "../../projections/registry";
 import type { Projection } from "../../projections/runner/projection";
@@ -126,6 +127,8 @@ export async function retryParked(
     onProgress?: (projection: string, events: number) => void;
     /** The projections a target may name (default the registry's). */
     projections?: readonly Projection[];
+    /** Who retries, for the operator log (default the operator running this process). */
+    actor?: Actor;
   } = {},
 ): Promise<RetryOutcome[]> {
   const known = opts.projections ?? PROJECTIONS;
@@ -143,12 +146,17 @@ export async function retryParked(
     });
     const after = (await listParked(db, name)).filter((p) => p.kind === "event").length;
     const records = before.filter((p) => p.kind === "record").length;
-    await recordOperation(store, "ParkedRetried", {
-      projection: name,
-      eventsApplied: Math.max(0, eventsBefore - after),
-      recordsApplied: 0,
-      stillParked: after + records,
-    });
+    await recordOperation(
+      store,
+      "ParkedRetried",
+      {
+        projection: name,
+        eventsApplied: Math.max(0, eventsBefore - after),
+        recordsApplied: 0,
+        stillParked: after + records,
+      },
+      opts.actor,
+    );
     outcomes.push({
       projection: name,
       eventsBefore,
@@ -179,16 +187,22 @@ export async function skipParked(
   store: PostgresEventStore,
   id: string,
   reason: string,
+  actor?: Actor,
 ): Promise<ParkedItem> {
   const item = (await listParked(db)).find((p) => p.id === id);
   if (!item) throw new ParkedNotFoundError(`nothing parked has id ${id}`);
-  await recordOperation(store, "ParkedSkipped", {
-    projection: item.projection,
-    kind: item.kind,
-    id,
-    streamId: item.streamId,
-    reason,
-  });
+  await recordOperation(
+    store,
+    "ParkedSkipped",
+    {
+      projection: item.projection,
+      kind: item.kind,
+      id,
+      streamId: item.streamId,
+      reason,
+    },
+    actor,
+  );
   if (item.kind === "event") {
     await db.query("DELETE FROM parked_events WHERE projection = $1 AND event_id = $2::uuid", [item.projection, id]);
   } else {

@@ -147,12 +147,13 @@ export async function verifyPipeline(
   let kafkaReport: VerifyReport["kafka"] = null;
   if (opts.kafka) {
     opts.onStep?.("reading every topic from the start");
-    const { rows: cp } = await db.query<{ p: string | null }>(
-      "SELECT (SELECT global_position FROM checkpoints WHERE name = $1)::text AS p",
+    // What the relay has published: at or below its checkpoint in (transaction id, position) order.
+    const { rows: published } = await db.query<{ event_id: string }>(
+      `SELECT e.event_id::text FROM events e JOIN checkpoints c ON c.name = $1
+        WHERE (e.transaction_id, e.global_position) <= (c.transaction_id, c.global_position)`,
       [opts.relayName ?? "relay"],
     );
-    const published = Number(cp[0]?.p ?? 0);
-    const want = new Set(events.filter((e) => Number(e.p) <= published).map((e) => e.event_id));
+    const want = new Set(published.map((e) => e.event_id));
     const topics = TOPICS.map((t) => topicName(t, opts.topicPrefix ?? ""));
     const seen = await kafkaEventIds(
       opts.kafka,

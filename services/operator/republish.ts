@@ -4,8 +4,9 @@
  * `verify` reports them missing, this puts them back. Records are the relay's own
  * (`toKafkaMessage`: CloudEvents binary mode, key = stream id, so a stream stays in one partition),
  * sent with an idempotent producer at acks=all. Consumers drop what they already applied by
- * stream revision (projections/runner/apply-batch.ts), so re-publishing is always safe. Only up to
- * the relay's checkpoint: what lies after it the relay publishes anyway. Recorded in the operator log.
+ * stream revision (projections/runner/apply-batch.ts), so re-publishing is always safe. Only what
+ * the relay has published (at or below its checkpoint in its (transaction id, position) order):
+ * the rest it publishes anyway. Recorded in the operator log.
  */
 import { CompressionTypes, type Kafka } from "kafkajs";
 import { topicFor, topicName } from "../../contracts/topics";
@@ -52,16 +53,23 @@ export async function republish(
     onProgress?: (sent: number, total: number) => void;
   },
 ): Promise<RepublishOutcome> {
-  const { rows } = await db.query<{ p: string | null }>(
-    "SELECT (SELECT global_position FROM checkpoints WHERE name = $1)::text AS p",
+  // The relay publishes in (transaction id, position) order: what it has published is what lies
+  // at or below its checkpoint in that order, not below a position.
+  const { rows } = await db.query<{ tx: string; p: string }>(
+    "SELECT transaction_id::text AS tx, global_position::text AS p FROM checkpoints WHERE name = $1",
     [opts.relayName ?? "relay"],
   );
-  const checkpoint = Number(rows[0]?.p ?? 0);
+  const cp = rows[0] ? { tx: BigInt(rows[0].tx), position: Number(rows[0].p) } : null;
+  const published = (e: { transactionId: string; globalPosition: number }) =>
+    cp !== null &&
+    (BigInt(e.transactionId) < cp.tx || (BigInt(e.transactionId) === cp.tx && e.globalPosition <= cp.position));
+  const { rows: head } = await db.query<{ h: string | null }>("SELECT max(global_position)::text AS h FROM events");
   const fromPosition = Math.max(1, await firstPosition(db, opts.from));
-  const toPosition = Math.min(checkpoint, opts.to ?? checkpoint);
+  const toPosition = Math.min(Number(head[0]?.h ?? 0), opts.to ?? Number.MAX_SAFE_INTEGER);
   const { rows: counted } = await db.query<{ n: string }>(
-    "SELECT count(*)::text AS n FROM events WHERE global_position BETWEEN $1 AND $2",
-    [fromPosition, toPosition],
+    `SELECT count(*)::text AS n FROM events WHERE global_position BETWEEN $1 AND $2
+        AND (transaction_id, global_position) <= ($3::text::xid8, $4::bigint)`,
+    [fromPosition, toPosition, cp ? cp.tx.toString() : "0", cp ? cp.position : 0],
   );
   const total = Number(counted[0]?.n ?? 0);
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
@@ -70,8 +78,11 @@ export async function republish(
   try {
     let next = fromPosition;
     while (next <= toPosition) {
-      const batch = await store.readPositions(next, toPosition, opts.batchSize ?? 500);
-      if (batch.length === 0) break;
+      const read = await store.readPositions(next, toPosition, opts.batchSize ?? 500);
+      if (read.length === 0) break;
+      next = read[read.length - 1]!.globalPosition + 1;
+      const batch = read.filter(published);
+      if (batch.length === 0) continue;
       const byTopic = new Map<string, ReturnType<typeof toKafkaMessage>[]>();
       for (const e of batch) {
         const topic = topicName(topicFor(e.streamId), opts.topicPrefix ?? "");
@@ -83,7 +94,6 @@ export async function republish(
         topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
       });
       sent += batch.length;
-      next = batch[batch.length - 1]!.globalPosition + 1;
       opts.onProgress?.(sent, total);
     }
   } finally {

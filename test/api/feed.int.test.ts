@@ -11,6 +11,8 @@ import type { Express } from "express";
 import pino from "pino";
 import { contractProblems, type FeedEvent, followFeed } from "../../contracts/client/partner-feed-consumer";
 import { createApp } from "../../services/api/app";
+import { encodeFeedCursor } from "../../services/api/feed-routes";
+import { START } from "../../services/platform/event-store/types";
 import { PostgresEventStore } from "../../services/platform/event-store/postgres-event-store";
 import { as, ENTERPRISE_A, ENTERPRISE_B, tokenFor } from "../support/auth";
 import { serverDatabase, type TestDatabase } from "../support/databases";
@@ -111,11 +113,11 @@ describe("the HTTP feed (CloudEvents over HTTP)", () => {
     const port = (server.address() as AddressInfo).port;
     const token = await tokenFor("partner");
     /** Opens the stream and resolves with the first `n` events' ids and subjects. */
-    const read = (n: number, lastEventId?: string, onOpen?: () => void) =>
+    const read = (n: number, lastEventId?: string, onOpen?: () => void, path = TASKS) =>
       new Promise<{ id: string; subject: string }[]>((resolve, reject) => {
         const headers: Record<string, string> = { Authorization: `Bearer ${token}`, Accept: "text/event-stream" };
         if (lastEventId) headers["Last-Event-ID"] = lastEventId;
-        const req = get({ port, path: TASKS, headers }, (res: IncomingMessage) => {
+        const req = get({ port, path, headers }, (res: IncomingMessage) => {
           expect(res.statusCode).toBe(200);
           expect(res.headers["content-type"]).toMatch(/^text\/event-stream/);
           onOpen?.();
@@ -154,6 +156,11 @@ describe("the HTTP feed (CloudEvents over HTTP)", () => {
       // Resuming after the first event gives the second (and nothing before it).
       const resumed = await read(1, live[0]!.id);
       expect(resumed).toEqual([live[1]]);
+      // An EventSource reconnecting to a URL with ?cursor= adds Last-Event-ID: the newer one wins.
+      const start = (await (await as(app, "partner")).get(`${TASKS}?limit=1`)).body.events.length;
+      expect(start).toBe(1);
+      const reconnect = await read(1, live[0]!.id, undefined, `${TASKS}?cursor=${encodeFeedCursor(START)}`);
+      expect(reconnect).toEqual([live[1]]);
     } finally {
       server.closeAllConnections();
       server.close();

@@ -57,7 +57,8 @@ describe("read-your-writes (consistency token)", () => {
     const behind = await tf.get("/reform-tasks?q=RYW-1").set("Consistency-Token", token).set("Prefer", "wait=0");
     expect(behind.status).toBe(503);
     expect(behind.headers["retry-after"]).toBe("1");
-    expect(behind.body).toMatchObject({ readModel: "task_list", eventsBehind: 1 });
+    expect(behind.body).toMatchObject({ readModel: "task_list" });
+    expect(behind.body.eventsBehind).toBeUndefined();
     expect(behind.body.type).toMatch(/read-model-behind$/);
 
     // A read from the stream is consistent already and ignores the token.
@@ -104,7 +105,7 @@ describe("read-your-writes (consistency token)", () => {
   it("refuses a malformed token with 400 naming the header; a refused command carries none", async () => {
     const { app } = setup();
     const tf = await as(app, "taskforce");
-    for (const bad of ["abc", "1.5", "1.9.3", "2.1.2", "1.0.0", `1.1.${10 ** 6}`]) {
+    for (const bad of ["abc", "1.5", "1.9.3", "2.1.2", "1.0.0", `1.1.${10 ** 5}`]) {
       const res = await tf.get("/reform-tasks").set("Consistency-Token", bad);
       expect(res.status).toBe(400);
       expect(res.body.errors).toEqual([expect.objectContaining({ pointer: "/headers/consistency-token" })]);

@@ -5,7 +5,9 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Projection } from "../../projections/runner/projection";
+import { RebuildInProgressError, rebuildProjection } from "../../projections/runner/rebuild";
 import { startStoreFeed } from "../../projections/runner/store-feed";
+import { advisoryLockKey } from "../../services/platform/db/advisory-lock";
 import { OPERATIONS_STREAM } from "../../contracts/operations/events";
 import {
   listParked,
@@ -123,5 +125,28 @@ describe("parked events: list, show, retry after a fix, skip", () => {
     ]);
     await expect(skipParked(t.db, store, randomUUID(), "x")).rejects.toThrow(ParkedNotFoundError);
     await expect(retryParked(t.db, store, "no-such-thing")).rejects.toThrow(ParkedNotFoundError);
+  });
+
+  it("one rebuild of a projection at a time: in this process, and against another holding its lock", async () => {
+    const store = new PostgresEventStore(t.db);
+    const [first, second] = await Promise.allSettled([
+      rebuildProjection(t.db, store, counterProjection),
+      rebuildProjection(t.db, store, counterProjection),
+    ]);
+    expect(first.status).toBe("fulfilled");
+    expect(second).toMatchObject({ status: "rejected", reason: expect.any(RebuildInProgressError) });
+
+    // Another process's rebuild holds the advisory lock.
+    const other = await t.another().session();
+    try {
+      await other.query("SELECT pg_advisory_lock($1::bigint)", [
+        advisoryLockKey("projection-rebuild", "counter_totals"),
+      ]);
+      await expect(rebuildProjection(t.db, store, counterProjection)).rejects.toThrow(RebuildInProgressError);
+      await other.query("SELECT pg_advisory_unlock_all()");
+      await expect(rebuildProjection(t.db, store, counterProjection)).resolves.toMatchObject({ events: 0 });
+    } finally {
+      other.release();
+    }
   });
 });

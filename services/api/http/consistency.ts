@@ -30,7 +30,7 @@ export const DEFAULT_WAIT_SECONDS = 5;
 /** Longest wait a client may ask for, seconds. */
 export const MAX_WAIT_SECONDS = 30;
 /** Widest range of global positions one token may name (an import of a year's list is far smaller). */
-export const MAX_TOKEN_SPAN = 100_000;
+export const MAX_TOKEN_SPAN = 10_000;
 
 /** The syntax of a token: version 1, then the first and last global position. */
 export const CONSISTENCY_TOKEN_PATTERN = /^1\.(\d{1,15})\.(\d{1,15})$/;
@@ -44,7 +44,13 @@ export interface PositionRange {
 /** The token of the events at `positions` (global positions); `null` when there are none. */
 export function formatConsistencyToken(positions: readonly number[]): string | null {
   if (positions.length === 0) return null;
-  return `1.${Math.min(...positions)}.${Math.max(...positions)}`;
+  let first = positions[0]!;
+  let last = first;
+  for (const p of positions) {
+    if (p < first) first = p;
+    if (p > last) last = p;
+  }
+  return `1.${first}.${last}`;
 }
 
 /**
@@ -86,7 +92,8 @@ const appended = new AsyncLocalStorage<number[]>();
  */
 export function appendNotingStore(store: EventStore): EventStore {
   const note = (results: AppendResult[]) => {
-    appended.getStore()?.push(...results.flatMap((r) => r.globalPositions));
+    const noted = appended.getStore();
+    if (noted) for (const r of results) for (const p of r.globalPositions) noted.push(p);
   };
   return new Proxy(store, {
     get(target, prop, receiver) {
@@ -191,9 +198,10 @@ export async function awaitConsistency(name: string): Promise<void> {
         status: 503,
         slug: "read-model-behind",
         title: "Read model behind the consistency token",
-        detail: `The ${name} read model has not applied ${behind} event(s) the token names yet; retry shortly`,
+        detail: `The ${name} read model has not applied the token's events yet; retry shortly`,
         headers: { "Retry-After": "1" },
-        extensions: { readModel: name, eventsBehind: behind },
+        // Not how many: the range may hold other callers' events.
+        extensions: { readModel: name },
       });
     }
     await new Promise((resolve) => setTimeout(resolve, Math.min(pause, left)));

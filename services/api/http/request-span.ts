@@ -18,16 +18,22 @@ export function requestSpans(): RequestHandler {
       { kind: SpanKind.SERVER, attributes: { "http.request.method": req.method, "url.path": req.path } },
       parent,
     );
-    res.on("finish", () => {
+    let ended = false;
+    const end = () => {
+      if (ended) return;
+      ended = true;
       const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : undefined;
       if (route) {
         span.updateName(`${req.method} ${route}`);
         span.setAttribute("http.route", route);
       }
       span.setAttribute("http.response.status_code", res.statusCode);
-      if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+      if (res.statusCode >= 500 || !res.writableFinished) span.setStatus({ code: SpanStatusCode.ERROR });
       span.end();
-    });
+    };
+    // "finish" when the answer was sent; "close" too when the client went first (or a stream ended).
+    res.on("finish", end);
+    res.on("close", end);
     context.with(trace.setSpan(parent, span), next);
   };
 }

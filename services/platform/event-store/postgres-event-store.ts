@@ -391,7 +391,9 @@ export class PostgresEventStore implements EventStore {
       const dataJson = JSON.stringify(e.data);
       if (dataJson === undefined) throw new InvalidEventDataError("/data", "data is missing");
       // The trace of the append goes with the event (tracing.ts), unless the caller set one.
-      const traced = tracingEnabled() && !e.metadata?.traceparent ? { ...e.metadata, ...traceFields() } : e.metadata;
+      // Only traceparent: tracestate is free text a client chose, and events go to every reader of the topic.
+      const trace = tracingEnabled() && !e.metadata?.traceparent ? traceFields().traceparent : undefined;
+      const traced = trace ? { ...e.metadata, traceparent: trace } : e.metadata;
       const metadataJson = JSON.stringify(traced ?? {});
       const size = Buffer.byteLength(dataJson) + Buffer.byteLength(metadataJson);
       if (size > this.maxEventBytes) throw new EventTooLargeError(e.type, size, this.maxEventBytes);
