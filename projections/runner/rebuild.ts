@@ -81,6 +81,13 @@ async function replay(
   }
 }
 
+/** How a rebuild runs: events per replayed batch (default 2,000), and a progress callback. */
+export interface RebuildOptions {
+  batchSize?: number;
+  /** Called after each replayed batch with the events it held (for a progress bar). */
+  onProgress?: (events: number) => void;
+}
+
 /**
  * Rebuilds `projection` and swaps it in. Queries see the old tables until the swap commits.
  * @throws RebuildInProgressError when the projection is being rebuilt already.
@@ -89,11 +96,7 @@ export function rebuildProjection(
   db: Database,
   store: PostgresEventStore,
   projection: Projection,
-  opts: {
-    batchSize?: number;
-    /** Called after each replayed batch with the events it held (for a progress bar). */
-    onProgress?: (events: number) => void;
-  } = {},
+  opts: RebuildOptions = {},
 ): Promise<RebuildOutcome> {
   return holdingRebuildLock(db, projection.name, () => rebuildNow(db, store, projection, opts));
 }
@@ -102,11 +105,7 @@ async function rebuildNow(
   db: Database,
   store: PostgresEventStore,
   projection: Projection,
-  opts: {
-    batchSize?: number;
-    /** Called after each replayed batch with the events it held (for a progress bar). */
-    onProgress?: (events: number) => void;
-  } = {},
+  opts: RebuildOptions = {},
 ): Promise<RebuildOutcome> {
   const t0 = Date.now();
   const batchSize = opts.batchSize ?? 2000;
