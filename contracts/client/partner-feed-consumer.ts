@@ -6,17 +6,11 @@
  * restart resumes where it stopped (`cursor`, `onCursor`). Uses only `fetch` (Node.js 20, browsers).
  */
 import { EVENT_SCHEMAS } from "../events";
+import type { FeedEvent as FeedEventSchema } from "../http/feed";
+import type { z } from "../http/zod";
 
-/** One CloudEvent of the feed (JSON structured mode), as the partner sees it. */
-export interface FeedEvent {
-  id: string;
-  type: string;
-  source: string;
-  subject: string;
-  time: string;
-  data: unknown;
-  [extension: string]: unknown;
-}
+/** One CloudEvent of the feed (JSON structured mode), as the feed's contract describes it. */
+export type FeedEvent = z.output<typeof FeedEventSchema>;
 
 /** How to follow a topic. */
 export interface FeedConsumerOptions {

@@ -83,14 +83,21 @@ interface FeedReader {
   page(after: GlobalCheckpoint, limit: number): Promise<{ events: RecordedEvent[]; next: GlobalCheckpoint }>;
 }
 
-function feedReader(db: SqlExecutor, store: EventStore, topic: TopicSpec, who: Principal): FeedReader {
+/** A reader of `topic` for `who`, whose access (`accessTo`) is `all` or `own`. */
+function feedReader(
+  db: SqlExecutor,
+  store: EventStore,
+  topic: TopicSpec,
+  who: Principal,
+  access: "all" | "own",
+): FeedReader {
   const catchAll = topic.categories.includes("*");
   const others = new Set(TOPICS.filter((t) => t !== topic).flatMap((t) => t.categories));
   const onTopic = (e: RecordedEvent) => {
     const c = streamCategory(e.streamId);
     return topic.categories.includes(c) || (catchAll && !others.has(c));
   };
-  const own = accessTo(topic, who) === "own";
+  const own = access === "own";
   const owners = new Map<string, string | null>();
   return {
     async page(after, limit) {
@@ -191,7 +198,8 @@ export const feedRoutes: RouteModule = {
       const q = parseQuery(req, FeedQuery);
       const topic = TOPICS.find((t) => t.name === name)!;
       const who = req.principal!;
-      if (accessTo(topic, who) === "none") {
+      const access = accessTo(topic, who);
+      if (access === "none") {
         throw new ProblemError({
           status: 403,
           slug: "forbidden",
@@ -211,7 +219,7 @@ export const feedRoutes: RouteModule = {
           },
         ]);
       }
-      const reader = feedReader(ctx.db, ctx.store, topic, who);
+      const reader = feedReader(ctx.db, ctx.store, topic, who, access);
       if (live) {
         await tail(req, res, reader, after, ctx.store);
         return;

@@ -41,8 +41,8 @@ function postgresStore(ctx: RouteContext): PostgresEventStore {
   return ctx.store;
 }
 
-/** A parked-item operation, with "no such item" as 404. */
-const orNotFound = async <T>(work: () => Promise<T>): Promise<T> => {
+/** An operation, with "no such item" as 404 and "a rebuild is running" as 409. */
+const asProblem = async <T>(work: () => Promise<T>): Promise<T> => {
   try {
     return await work();
   } catch (err) {
@@ -74,7 +74,7 @@ export function operationsRoutes(opts: { kafkaReady?: () => Promise<boolean> } =
           const { projection } = parseParams(req, ProjectionParams);
           const p = PROJECTIONS.find((x) => x.name === projection)!;
           const store = postgresStore(ctx);
-          const outcome = await orNotFound(() => rebuildProjection(ctx.db, store, p));
+          const outcome = await asProblem(() => rebuildProjection(ctx.db, store, p));
           await recordOperation(store, "ProjectionRebuilt", { projection, ...outcome }, actorOf(req.principal));
           return { status: 200, body: { projection, ...outcome } };
         }),
@@ -84,14 +84,14 @@ export function operationsRoutes(opts: { kafkaReady?: () => Promise<boolean> } =
       });
       router.get("/operations/parked/:parkedId", allow("admin"), async (req, res) => {
         const { parkedId } = parseParams(req, ParkedParams);
-        res.set("Cache-Control", "no-store").json(await orNotFound(() => showParked(ctx.db, parkedId)));
+        res.set("Cache-Control", "no-store").json(await asProblem(() => showParked(ctx.db, parkedId)));
       });
       router.post(
         "/operations/parked/:parkedId/retry",
         allow("admin"),
         commandRoute(ctx.commands, async (req) => {
           const { parkedId } = parseParams(req, ParkedParams);
-          const outcomes = await orNotFound(() =>
+          const outcomes = await asProblem(() =>
             retryParked(ctx.db, postgresStore(ctx), parkedId, { actor: actorOf(req.principal) }),
           );
           return { status: 200, body: outcomes[0] };
@@ -103,7 +103,7 @@ export function operationsRoutes(opts: { kafkaReady?: () => Promise<boolean> } =
         commandRoute(ctx.commands, async (req) => {
           const { parkedId } = parseParams(req, ParkedParams);
           const { reason } = parseBody(req, SkipBody);
-          const item = await orNotFound(() =>
+          const item = await asProblem(() =>
             skipParked(ctx.db, postgresStore(ctx), parkedId, reason, actorOf(req.principal)),
           );
           return { status: 200, body: item };

@@ -13,6 +13,8 @@
  *   an operator skips it (it cannot be re-read: its headers were not kept).
  * - **Skip** deletes one parked item on purpose, with a reason, recorded in the operator log.
  */
+import type { ParkedDetailView, ParkedItemView, RetryView } from "../../contracts/http/operations";
+import type { z } from "../../contracts/http/zod";
 import type { Database } from "../platform/db/database";
 import type { Actor } from "../platform/event-store/types";
 import type { PostgresEventStore } from "../platform/event-store/postgres-event-store";
@@ -21,23 +23,11 @@ import type { Projection } from "../../projections/runner/projection";
 import { rebuildProjection } from "../../projections/runner/rebuild";
 import { recordOperation } from "./operator-log";
 
-/** One parked item. `id` is the event id, or `<topic>/<partition>@<offset>` for a record. */
-export interface ParkedItem {
-  kind: "event" | "record";
-  id: string;
-  projection: string;
-  streamId: string | null;
-  streamVersion: number | null;
-  type: string | null;
-  reason: string;
-  parkedAt: string;
-}
+/** One parked item (the contract's ParkedItem). `id` is the event id, or `<topic>/<partition>@<offset>` for a record. */
+export type ParkedItem = z.output<typeof ParkedItemView>;
 
-/** A parked item with what it held: the stored event, or the record's raw bytes as text. */
-export interface ParkedDetail extends ParkedItem {
-  event: { globalPosition: number; data: unknown; metadata: unknown } | null;
-  payload: string | null;
-}
+/** A parked item with what it held: the stored event, or the record's raw bytes as text (ParkedItemDetail). */
+export type ParkedDetail = z.output<typeof ParkedDetailView>;
 
 /** Thrown when no parked item has the id, or the projection is unknown. */
 export class ParkedNotFoundError extends Error {}
@@ -104,15 +94,8 @@ export async function showParked(db: Database, id: string): Promise<ParkedDetail
   return { ...item, event: null, payload: rows[0]?.payload ? rows[0].payload.toString("utf8") : null };
 }
 
-/** What a retry did for one projection. */
-export interface RetryOutcome {
-  projection: string;
-  eventsBefore: number;
-  eventsApplied: number;
-  stillParked: number;
-  records: number;
-  rebuild: { events: number; ms: number };
-}
+/** What a retry did for one projection (the contract's ParkedRetryOutcome). */
+export type RetryOutcome = z.output<typeof RetryView>;
 
 /**
  * Retries the parked items of `projection` (or of every projection with parked items, for

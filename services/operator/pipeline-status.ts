@@ -4,41 +4,17 @@
  * published, stalled or not) and each projection (position, lag in events and seconds, parked
  * events and records, gaps seen).
  */
+import type { PipelineStatusView } from "../../contracts/http/operations";
+import type { z } from "../../contracts/http/zod";
 import { PROJECTIONS } from "../../projections/registry";
 import { projectionLag } from "../../projections/runner/lag";
 import type { SqlExecutor } from "../platform/db/database";
 import { relayBacklog, relayStallSeconds } from "../relay/relay-backlog";
 
+/** The whole report (the contract's PipelineStatus, as GET /operations/status answers it). `healthy` is false when anything needs an operator. */
+export type PipelineStatus = z.output<typeof PipelineStatusView>;
 /** One projection's figures. */
-export interface ProjectionStatus {
-  name: string;
-  lastGlobalPosition: number;
-  eventsApplied: number;
-  eventsBehind: number;
-  secondsBehind: number;
-  parkedEvents: number;
-  parkedRecords: number;
-  gapsSeen: number;
-}
-
-/** The whole report. `healthy` is false when anything needs an operator. */
-export interface PipelineStatus {
-  healthy: boolean;
-  database: "up";
-  kafka: "up" | "down" | "not configured";
-  relay: {
-    checkpoint: number | null;
-    lastPublishedAt: string | null;
-    eventsBehind: number;
-    oldestUnpublishedSeconds: number;
-    stalled: boolean;
-    stallSeconds: number;
-  };
-  head: number;
-  projections: ProjectionStatus[];
-  /** What needs an operator, in words (empty when healthy). */
-  attention: string[];
-}
+export type ProjectionStatus = PipelineStatus["projections"][number];
 
 /**
  * Reads the status. `kafkaUp` probes Kafka when given (Kafka mode); without it the embedded mode

@@ -116,8 +116,8 @@ export async function verifyPipeline(
   const timeoutMs = opts.timeoutMs ?? 30_000;
   const t0 = Date.now();
   const problems: string[] = [];
-  const { rows: events } = await db.query<{ event_id: string; stream_id: string; p: string }>(
-    "SELECT event_id::text, stream_id, global_position::text AS p FROM events",
+  const { rows: events } = await db.query<{ event_id: string; stream_id: string }>(
+    "SELECT event_id::text, stream_id FROM events",
   );
   const expectedBy = new Map(
     PROJECTIONS.map((p) => {
