@@ -284,7 +284,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Export the list (same filters as the list) with status, progress and overdue flags */
+        /**
+         * Export the list (same filters as the list) with status, progress and overdue flags
+         * @description The columns an import reads, then read-only ones (task_id, status, progress, overdue ...). Headers are Chinese by default, each coded column (codes, as an import reads them) followed by a column of their Chinese names, which an import ignores; `headers=codes` gives the column codes as headers and no name columns. Dates are ISO 8601 (YYYY-MM-DD).
+         */
         get: operations["getReformTasksExport"];
         put?: never;
         post?: never;
@@ -305,7 +308,7 @@ export interface paths {
         put?: never;
         /**
          * Import a year's task list (CSV or XLSX; all or nothing; same file again changes nothing)
-         * @description Columns: year, ref, title_zh, title_en, field, scope, source_batch, source_item, source, core_content, lead_department, cooperating_departments, deadline, implementation_path, assumed, change_reason (title_en, source_item, assumed, change_reason optional; export-only columns are ignored). A changed deadline needs change_reason. Errors name row and column (`errors[].row`, `errors[].column`, pointer `/rows/{row}/{column}`). Idempotency-Key is required unless dryRun=true. At most 5mb.
+         * @description Columns, each headed by its code or its Chinese header (any case): year (年度), ref (编号), title_zh (事项名称), title_en (英文名称), field (领域代码), scope (推广范围代码), source_batch (来源批次), source_item (批次内序号), source (来源依据), core_content (核心内容), lead_department (牵头部门代码), cooperating_departments (配合部门代码), deadline (时间节点), implementation_path (实施路径), assumed (自行拟定项代码), change_reason (变更原因) (title_en, source_item, assumed, change_reason optional; export-only columns, and the name columns a Chinese export writes beside coded ones, are ignored). Coded cells take codes or Chinese names. A changed deadline needs change_reason. Errors name row and column by code (`errors[].row`, `errors[].column`, pointer `/rows/{row}/{column}`). Idempotency-Key is required unless dryRun=true. At most 5mb.
          */
         post: operations["postReformTasksImports"];
         delete?: never;
@@ -4432,6 +4435,8 @@ export interface operations {
                 /** @description Text search in Chinese or English */
                 q?: string;
                 format?: "csv" | "xlsx";
+                /** @description zh (default): Chinese headers, with the Chinese name beside each coded column (牵头部门代码, 牵头部门 ...); codes: the column codes as headers (lead_department ...) and no name columns. An import reads either. */
+                headers?: "zh" | "codes";
             };
             header?: {
                 /** @description A command's Consistency-Token: a read-model query then answers once its read model has applied that command's events, waiting up to Prefer: wait (default 5 s, at most 30 s), else 503 `read-model-behind`. Reads from a stream are consistent already and ignore it */

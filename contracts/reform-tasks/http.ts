@@ -213,7 +213,17 @@ export const TaskListQuery = TaskFilterQuery.extend({
 });
 
 /** GET /reform-tasks/export query. */
-export const TaskExportQuery = TaskFilterQuery.extend({ format: z.enum(["csv", "xlsx"]).default("csv") });
+export const TaskExportQuery = TaskFilterQuery.extend({
+  format: z.enum(["csv", "xlsx"]).default("csv"),
+  headers: z
+    .enum(["zh", "codes"])
+    .default("zh")
+    .openapi({
+      description:
+        "zh (default): Chinese headers, with the Chinese name beside each coded column (牵头部门代码, 牵头部门 ...); " +
+        "codes: the column codes as headers (lead_department ...) and no name columns. An import reads either.",
+    }),
+});
 
 /** One recorded event of a task's stream. */
 export const TaskHistoryEntry = z

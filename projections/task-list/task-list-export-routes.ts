@@ -1,7 +1,9 @@
 /**
  * The task list as a file: `GET /reform-tasks/export?format=csv|xlsx` writes the list (the
  * task-list read model, the list's filters) with status, progress and overdue flags, in the
- * columns an import accepts again (services/reform-tasks/task-list-file.ts).
+ * columns an import accepts again (services/reform-tasks/task-list-file.ts). By default the
+ * headers are Chinese and each coded column has the Chinese names of its codes beside it, from
+ * the reference data; `headers=codes` writes the column codes as headers and no name columns.
  */
 import { problemResponses } from "../../contracts/http/responses";
 import { TaskExportQuery } from "../../contracts/reform-tasks/http";
@@ -11,12 +13,22 @@ import { parseQuery } from "../../services/api/http/validate";
 import type { RouteModule } from "../../services/api/route-module";
 import { chinaToday } from "../../services/platform/china-date";
 import {
-  reformCodeLists,
+  CODED_COLUMNS,
+  type CodedColumn,
+  columnNameZh,
   EXPORT_ONLY_COLUMNS,
+  type FileColumn,
+  HEADERS_ZH,
+  type HeaderStyle,
   IMPORT_COLUMNS,
+  type ImportColumn,
   MEDIA_TYPES,
-  taskListFileContent,
+  type NameColumn,
   type OutputTable,
+  type ReformCodeLists,
+  reformCodeLists,
+  SCOPE_NAMES,
+  taskListFileContent,
   writeCsv,
   writeXlsx,
   filterCodeErrors,
@@ -26,11 +38,24 @@ import { fromReadModel } from "./task-list-routes";
 
 const TAG = "reform-tasks";
 
-const EXPORT_COLUMNS = [...IMPORT_COLUMNS.filter((c) => c !== "change_reason"), ...EXPORT_ONLY_COLUMNS];
+/** The columns of `headers=codes`, in order (the layout before Chinese headers existed). */
+const CODE_COLUMNS = [...IMPORT_COLUMNS.filter((c) => c !== "change_reason"), ...EXPORT_ONLY_COLUMNS];
+type CodeColumn = (typeof CODE_COLUMNS)[number];
 
-/** The export's cells of one task, in EXPORT_COLUMNS order. */
-function exportRow(t: TaskListItem, asOf: string): string[] {
-  const cells: Record<(typeof EXPORT_COLUMNS)[number], string> = {
+const isImportColumn = (c: string): c is ImportColumn => (IMPORT_COLUMNS as readonly string[]).includes(c);
+const isCoded = (c: CodeColumn): c is CodedColumn => (CODED_COLUMNS as readonly string[]).includes(c);
+
+/** The columns of the Chinese layout: the same, each coded column followed by its name column. */
+const ZH_COLUMNS: readonly FileColumn[] = CODE_COLUMNS.flatMap((c) =>
+  isCoded(c) ? [c, `${c}_name` as NameColumn] : [c],
+);
+
+/** Separator of a list cell's items (departments, assumed fields), codes and names alike. */
+const LIST = ";";
+
+/** The code-layout cells of one task. `overdue` is `yes` or `no`. */
+function codeCells(t: TaskListItem, asOf: string): Record<CodeColumn, string> {
+  return {
     ref: t.ref,
     title_zh: t.title.zh,
     title_en: t.title.en ?? "",
@@ -41,10 +66,10 @@ function exportRow(t: TaskListItem, asOf: string): string[] {
     source: t.source.citation,
     core_content: t.coreContent,
     lead_department: t.leadDepartment,
-    cooperating_departments: t.cooperatingDepartments.join(";"),
+    cooperating_departments: t.cooperatingDepartments.join(LIST),
     deadline: t.deadline,
     implementation_path: t.implementationPath,
-    assumed: t.assumed.join(";"),
+    assumed: t.assumed.join(LIST),
     task_id: t.taskId,
     year: String(t.year),
     status: t.status,
@@ -58,7 +83,45 @@ function exportRow(t: TaskListItem, asOf: string): string[] {
     overdue_as_of: asOf,
     version: String(t.version),
   };
-  return EXPORT_COLUMNS.map((c) => cells[c]);
+}
+
+/**
+ * The Chinese names of one task's codes, from the reference data; a code without a name there
+ * gets an empty name (in a list, an empty item). Task statuses have no Chinese names in the
+ * reference data, so `status_name` is empty.
+ */
+function nameCells(t: TaskListItem, lists: ReformCodeLists): Record<NameColumn, string> {
+  const department = (code: string) => lists.departments.get(code)?.nameZh ?? "";
+  return {
+    field_name: lists.fields.get(t.field)?.nameZh ?? "",
+    scope_name: (SCOPE_NAMES as Readonly<Record<string, string>>)[t.scope] ?? "",
+    lead_department_name: department(t.leadDepartment),
+    cooperating_departments_name: t.cooperatingDepartments.map(department).join(LIST),
+    assumed_name: t.assumed.map((a) => (isImportColumn(a) ? columnNameZh(a) : "")).join(LIST),
+    status_name: "",
+  };
+}
+
+/** The export's table: `codes` is the code layout; `zh` adds the names and writes 是/否 for overdue. */
+function exportTable(tasks: TaskListItem[], asOf: string, headers: HeaderStyle): OutputTable {
+  if (headers === "codes") {
+    const rows = tasks.map((t) => {
+      const cells = codeCells(t, asOf);
+      return CODE_COLUMNS.map((c) => cells[c]);
+    });
+    return { columns: CODE_COLUMNS, rows };
+  }
+  const lists = reformCodeLists();
+  const rows = tasks.map((t) => {
+    const cells: Record<FileColumn, string> = {
+      ...codeCells(t, asOf),
+      ...nameCells(t, lists),
+      overdue: t.overdue ? "是" : "否",
+      change_reason: "",
+    };
+    return ZH_COLUMNS.map((c) => cells[c]);
+  });
+  return { columns: ZH_COLUMNS.map((c) => HEADERS_ZH[c]), rows };
 }
 
 /** The export (mounted before `/reform-tasks/{taskId}`). */
@@ -66,12 +129,12 @@ export const taskExportRoutes: RouteModule = {
   name: "reform-tasks-export",
   register(router, ctx) {
     router.get("/reform-tasks/export", allow(...ANY_ROLE), async (req, res) => {
-      const { format, ...filter } = parseQuery(req, TaskExportQuery);
+      const { format, headers, ...filter } = parseQuery(req, TaskExportQuery);
       const errors = filterCodeErrors(filter, reformCodeLists());
       if (errors.length) throw Problems.validationFailed(errors);
       const asOf = filter.asOf ?? chinaToday();
       const tasks = await fromReadModel(() => allTasks(ctx.db, { ...filter, asOf }));
-      const table: OutputTable = { columns: EXPORT_COLUMNS, rows: tasks.map((t) => exportRow(t, asOf)) };
+      const table = exportTable(tasks, asOf, headers);
       const bytes = format === "xlsx" ? await writeXlsx(table) : await writeCsv(table);
       const name = `reform-tasks${filter.year ? `-${filter.year}` : ""}-as-of-${asOf}.${format}`;
       res
@@ -91,6 +154,11 @@ export const taskExportRoutes: RouteModule = {
       path: "/reform-tasks/export",
       tags: [TAG],
       summary: "Export the list (same filters as the list) with status, progress and overdue flags",
+      description:
+        "The columns an import reads, then read-only ones (task_id, status, progress, overdue ...). Headers are " +
+        "Chinese by default, each coded column (codes, as an import reads them) followed by a column of their " +
+        "Chinese names, which an import ignores; `headers=codes` gives the column codes as headers and no name " +
+        "columns. Dates are ISO 8601 (YYYY-MM-DD).",
       request: { query: TaskExportQuery },
       responses: { 200: file("The list as CSV (UTF-8 with BOM) or XLSX"), ...problemResponses(400, 503) },
     });

@@ -6,7 +6,7 @@
  * start-up rather than letting tasks point at nothing.
  */
 import path from "node:path";
-import { RefCode } from "../../contracts/reform-tasks/task-shapes";
+import { RefCode, type TaskScope } from "../../contracts/reform-tasks/task-shapes";
 import { z } from "../../contracts/http/zod";
 import { CodeList, readDataFile } from "../platform/code-list";
 
@@ -61,3 +61,12 @@ export function reformCodeLists(): ReformCodeLists {
   };
   return cached;
 }
+
+/**
+ * The Chinese name of each replication scope, as State Council batches word it (an import also
+ * takes these names, and their short forms, for the codes).
+ */
+export const SCOPE_NAMES: Readonly<Record<z.infer<typeof TaskScope>, string>> = {
+  nationwide: "全国范围内复制推广",
+  "specific-areas": "特定区域复制推广",
+};

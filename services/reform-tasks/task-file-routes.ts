@@ -19,7 +19,7 @@ import { parseQuery } from "../api/http/validate";
 import type { RouteContext, RouteModule } from "../api/route-module";
 import { reformCodeLists } from "./code-lists";
 import { ImportRejectedError, importTaskList } from "./task-list-import";
-import { IMPORT_COLUMNS, MEDIA_TYPES, taskListFileContent } from "./task-list-file";
+import { HEADERS_ZH, IMPORT_COLUMNS, MEDIA_TYPES, taskListFileContent } from "./task-list-file";
 
 /** Largest upload accepted (a year's list is far smaller). */
 export const MAX_UPLOAD = "5mb";
@@ -88,8 +88,10 @@ export const taskFileRoutes = (knownRefs: YearRefs): RouteModule => ({
       tags: [TAG],
       summary: "Import a year's task list (CSV or XLSX; all or nothing; same file again changes nothing)",
       description:
-        `Columns: ${IMPORT_COLUMNS.join(", ")} (title_en, source_item, assumed, change_reason optional; ` +
-        "export-only columns are ignored). A changed deadline needs change_reason. Errors name row and column " +
+        `Columns, each headed by its code or its Chinese header (any case): ${IMPORT_COLUMNS.map((c) => `${c} (${HEADERS_ZH[c]})`).join(", ")} ` +
+        "(title_en, source_item, assumed, change_reason optional; export-only columns, and the name columns a Chinese " +
+        "export writes beside coded ones, are ignored). Coded cells take codes or Chinese names. " +
+        "A changed deadline needs change_reason. Errors name row and column by code " +
         "(`errors[].row`, `errors[].column`, pointer `/rows/{row}/{column}`). Idempotency-Key is required " +
         `unless dryRun=true. At most ${MAX_UPLOAD}.`,
       request: {

@@ -3,11 +3,13 @@
  * with well-kept libraries: `csv-parse` / `csv-stringify` and `exceljs`. This module knows
  * columns and cells only; what a row means is task-list-import.ts's business.
  *
- * Import columns (header row required, any order; names are case-insensitive):
+ * Import columns (header row required, any order; each named by its code or its Chinese header,
+ * `HEADERS_ZH`; case-insensitive, full-width and half-width forms alike):
  *   year (optional; must match the import's year), ref, title_zh, title_en, field, scope, source_batch, source_item, source, core_content,
  *   lead_department, cooperating_departments, deadline, implementation_path, assumed, change_reason
- * An export adds read-only columns (task_id, status, progress, overdue ...) that an import ignores,
- * so an exported file can be edited and imported again.
+ * An export adds read-only columns (task_id, status, progress, overdue ...) and, with Chinese
+ * headers, a name column beside each coded column (`NAME_COLUMNS`); an import ignores both, so an
+ * exported file can be edited and imported again.
  */
 import { z } from "../../contracts/http/zod";
 import { parse } from "csv-parse";
@@ -59,6 +61,97 @@ export const EXPORT_ONLY_COLUMNS = [
   "overdue_as_of",
   "version",
 ] as const;
+export type ExportOnlyColumn = (typeof EXPORT_ONLY_COLUMNS)[number];
+
+/** Columns whose cells are codes: a Chinese export writes their names in a column beside them. */
+export const CODED_COLUMNS = [
+  "field",
+  "scope",
+  "lead_department",
+  "cooperating_departments",
+  "assumed",
+  "status",
+] as const satisfies readonly (ImportColumn | ExportOnlyColumn)[];
+export type CodedColumn = (typeof CODED_COLUMNS)[number];
+
+/** The name column of each coded column (`lead_department` → `lead_department_name`). */
+export const NAME_COLUMNS = CODED_COLUMNS.map((c) => `${c}_name` as const);
+export type NameColumn = `${CodedColumn}_name`;
+
+/** Every column a task-list file may have. */
+export type FileColumn = ImportColumn | ExportOnlyColumn | NameColumn;
+
+/**
+ * The Chinese header of every column. A coded column is headed `<name>代码` and its name column
+ * `<name>`: `lead_department` is 牵头部门代码, `lead_department_name` 牵头部门.
+ */
+export const HEADERS_ZH: Readonly<Record<FileColumn, string>> = {
+  year: "年度",
+  ref: "编号",
+  title_zh: "事项名称",
+  title_en: "英文名称",
+  field: "领域代码",
+  field_name: "领域",
+  scope: "推广范围代码",
+  scope_name: "推广范围",
+  source_batch: "来源批次",
+  source_item: "批次内序号",
+  source: "来源依据",
+  core_content: "核心内容",
+  lead_department: "牵头部门代码",
+  lead_department_name: "牵头部门",
+  cooperating_departments: "配合部门代码",
+  cooperating_departments_name: "配合部门",
+  deadline: "时间节点",
+  implementation_path: "实施路径",
+  assumed: "自行拟定项代码",
+  assumed_name: "自行拟定项",
+  change_reason: "变更原因",
+  task_id: "任务ID",
+  status: "状态代码",
+  status_name: "状态",
+  started_on: "开始日期",
+  progress_percent: "进度（%）",
+  progress_as_of: "进度截至日期",
+  replicated_on: "落地日期",
+  original_deadline: "原定时间节点",
+  reschedules: "调整次数",
+  overdue: "是否逾期",
+  overdue_as_of: "逾期判断日期",
+  version: "版本",
+};
+
+/**
+ * What a column holds, in Chinese: the header of its name column when it has one (牵头部门),
+ * else its header (时间节点). The `assumed` column's names are these.
+ */
+export function columnNameZh(c: ImportColumn | ExportOnlyColumn): string {
+  return (CODED_COLUMNS as readonly string[]).includes(c) ? HEADERS_ZH[`${c as CodedColumn}_name`] : HEADERS_ZH[c];
+}
+
+/** A header as it is compared: Unicode-compatibility folded (`（` is `(`), trimmed, lower case. */
+const headerKey = (h: string) => h.normalize("NFKC").trim().toLowerCase();
+
+/** Each column by its code and by its Chinese header (`headerKey` of each). */
+const COLUMN_BY_HEADER: ReadonlyMap<string, FileColumn> = (() => {
+  const map = new Map<string, FileColumn>();
+  for (const c of Object.keys(HEADERS_ZH) as FileColumn[]) {
+    for (const key of [headerKey(c), headerKey(HEADERS_ZH[c])]) {
+      const other = map.get(key);
+      if (other && other !== c) throw new Error(`task-list header ${key} names both ${other} and ${c}`);
+      map.set(key, c);
+    }
+  }
+  return map;
+})();
+
+/** The column a header names (its code or Chinese header, any case), or `undefined`. */
+export function columnOfHeader(header: string): FileColumn | undefined {
+  return COLUMN_BY_HEADER.get(headerKey(header));
+}
+
+/** Header rows an export can have: Chinese headers with name columns, or the codes alone. */
+export type HeaderStyle = "zh" | "codes";
 
 /** File formats and their media types. */
 export const MEDIA_TYPES = {
@@ -115,23 +208,39 @@ const nonEmpty = (cells: string[]) => cells.some((c) => c.trim() !== "");
 function toRows(table: string[][]): ReadResult {
   const headerIndex = table.findIndex(nonEmpty);
   if (headerIndex < 0) return { ok: false, errors: [{ row: null, column: null, detail: "the file has no rows" }] };
-  const header = table[headerIndex]!.map((h) => h.trim().toLowerCase());
+  const raw = table[headerIndex]!.map((h) => h.trim());
+  const header = raw.map((h) => (h === "" ? undefined : columnOfHeader(h)));
   const errors: FileError[] = [];
-  const known = new Set<string>([...IMPORT_COLUMNS, ...EXPORT_ONLY_COLUMNS]);
-  const seen = new Set<string>();
-  header.forEach((h, i) => {
+  const seen = new Set<FileColumn>();
+  raw.forEach((h, i) => {
     if (h === "") return;
-    if (!known.has(h)) {
-      errors.push({ row: headerIndex + 1, column: h, detail: `unknown column ${JSON.stringify(h)} (column ${i + 1})` });
-    } else if (seen.has(h)) {
-      errors.push({ row: headerIndex + 1, column: h, detail: `column ${JSON.stringify(h)} appears twice` });
+    const column = header[i];
+    if (!column) {
+      const name = h.toLowerCase();
+      errors.push({
+        row: headerIndex + 1,
+        column: name,
+        detail: `unknown column ${JSON.stringify(name)} (column ${i + 1})`,
+      });
+    } else if (seen.has(column)) {
+      const name = h.toLowerCase();
+      const as = name === column ? "" : ` (${column})`;
+      errors.push({ row: headerIndex + 1, column, detail: `column ${JSON.stringify(name)}${as} appears twice` });
     }
-    seen.add(h);
+    if (column) seen.add(column);
   });
   for (const c of IMPORT_COLUMNS) {
-    if (!OPTIONAL_COLUMNS.includes(c) && !seen.has(c)) {
-      errors.push({ row: headerIndex + 1, column: c, detail: `required column ${c} is missing` });
-    }
+    if (OPTIONAL_COLUMNS.includes(c) || seen.has(c)) continue;
+    const nameColumn = (CODED_COLUMNS as readonly string[]).includes(c) ? (`${c}_name` as NameColumn) : undefined;
+    const hint =
+      nameColumn && seen.has(nameColumn)
+        ? `; ${HEADERS_ZH[nameColumn]} is a name column, which an import does not read: put codes or names under ${HEADERS_ZH[c]}`
+        : "";
+    errors.push({
+      row: headerIndex + 1,
+      column: c,
+      detail: `required column ${c} (${HEADERS_ZH[c]}) is missing${hint}`,
+    });
   }
   const dataRows = table.length - headerIndex - 1;
   if (dataRows > MAX_ROWS) {
@@ -143,8 +252,8 @@ function toRows(table: string[][]): ReadResult {
     const values = table[r]!;
     if (!nonEmpty(values)) continue;
     const cells: FileRow["cells"] = {};
-    header.forEach((h, i) => {
-      if ((IMPORT_COLUMNS as readonly string[]).includes(h)) cells[h as ImportColumn] = (values[i] ?? "").trim();
+    header.forEach((c, i) => {
+      if (c && (IMPORT_COLUMNS as readonly string[]).includes(c)) cells[c as ImportColumn] = (values[i] ?? "").trim();
     });
     rows.push({ row: r + 1, cells });
   }

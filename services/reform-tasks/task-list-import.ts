@@ -15,15 +15,16 @@
  */
 import { reformTaskStream } from "../../contracts/reform-tasks/events";
 import { SafeString } from "../../contracts/http/common";
-import { TaskDefinition } from "../../contracts/reform-tasks/task-shapes";
+import { AssumedField, TaskDefinition } from "../../contracts/reform-tasks/task-shapes";
 import { DomainError } from "../platform/decider";
 import type { EventMetadata, EventStore, NewEvent, StreamAppend } from "../platform/event-store/types";
-import type { ReformCodeLists } from "./code-lists";
+import { type ReformCodeLists, SCOPE_NAMES } from "./code-lists";
 import { effectiveChanges, type TaskCommand, type TaskEvent, type TaskState, taskDecider } from "./task-decider";
 import {
   type FileError,
   type FileFormat,
   type FileRow,
+  columnNameZh,
   IMPORT_COLUMNS,
   type ImportColumn,
   readTaskListFile,
@@ -103,11 +104,14 @@ const SCOPES: Record<string, string> = {
   nationwide: "nationwide",
   全国: "nationwide",
   全国范围: "nationwide",
-  全国范围内复制推广: "nationwide",
+  [SCOPE_NAMES.nationwide]: "nationwide",
   "specific-areas": "specific-areas",
   特定区域: "specific-areas",
-  特定区域复制推广: "specific-areas",
+  [SCOPE_NAMES["specific-areas"]]: "specific-areas",
 };
+
+/** An `assumed` item by its code or Chinese name (牵头部门 → lead_department); others are kept (and refused later). */
+const ASSUMED_BY_NAME = new Map<string, string>(AssumedField.options.map((c) => [columnNameZh(c), c]));
 
 /** The `change_reason` cell: empty, or a reschedule reason as the HTTP command takes it. */
 const ChangeReason = SafeString.max(2000);
@@ -131,7 +135,10 @@ interface ParsedRow {
   changeReason: string;
 }
 
-/** One row → a TaskDefinition, or its cell errors. Names of departments and fields resolve to codes. */
+/**
+ * One row → a TaskDefinition, or its cell errors. Names of departments, fields, scopes and
+ * assumed fields resolve to codes.
+ */
 function parseRow(fileRow: FileRow, year: number, ref: ReformCodeLists): ParsedRow | FileError[] {
   const { row } = fileRow;
   const cell = (c: ImportColumn) => unescapeCell(fileRow.cells[c] ?? "").trim();
@@ -157,7 +164,7 @@ function parseRow(fileRow: FileRow, year: number, ref: ReformCodeLists): ParsedR
     ),
     deadline: normaliseDate(cell("deadline")),
     implementationPath: cell("implementation_path"),
-    assumed: splitList(cell("assumed")),
+    assumed: splitList(cell("assumed")).map((a) => ASSUMED_BY_NAME.get(a) ?? a),
   };
   const parsed = TaskDefinition.safeParse(input);
   const add = (column: string | null, detail: string) => {

@@ -6,6 +6,8 @@
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { parse } from "csv-parse";
+import ExcelJS from "exceljs";
 import type { Express } from "express";
 import type request from "supertest";
 import type { ReadSide } from "../../services/api/read-side";
@@ -18,6 +20,55 @@ import { productApp } from "../support/product-app";
 import { taskPlanBody } from "../support/reform-tasks";
 
 const plan = taskPlanBody;
+
+/** The export's columns: code (header with `headers=codes`), Chinese header, name column's header if coded. */
+const COLUMNS: [code: string, zh: string, name?: string][] = [
+  ["year", "年度"],
+  ["ref", "编号"],
+  ["title_zh", "事项名称"],
+  ["title_en", "英文名称"],
+  ["field", "领域代码", "领域"],
+  ["scope", "推广范围代码", "推广范围"],
+  ["source_batch", "来源批次"],
+  ["source_item", "批次内序号"],
+  ["source", "来源依据"],
+  ["core_content", "核心内容"],
+  ["lead_department", "牵头部门代码", "牵头部门"],
+  ["cooperating_departments", "配合部门代码", "配合部门"],
+  ["deadline", "时间节点"],
+  ["implementation_path", "实施路径"],
+  ["assumed", "自行拟定项代码", "自行拟定项"],
+  ["task_id", "任务ID"],
+  ["status", "状态代码", "状态"],
+  ["started_on", "开始日期"],
+  ["progress_percent", "进度（%）"],
+  ["progress_as_of", "进度截至日期"],
+  ["replicated_on", "落地日期"],
+  ["original_deadline", "原定时间节点"],
+  ["reschedules", "调整次数"],
+  ["overdue", "是否逾期"],
+  ["overdue_as_of", "逾期判断日期"],
+  ["version", "版本"],
+];
+/** The default header row: Chinese, each coded column followed by its name column. */
+const ZH_HEADER = COLUMNS.flatMap(([, zh, name]) => (name ? [zh, name] : [zh]));
+/** The header row of `headers=codes`, as the export wrote it before Chinese headers. */
+const CODES_HEADER =
+  "year,ref,title_zh,title_en,field,scope,source_batch,source_item,source,core_content,lead_department," +
+  "cooperating_departments,deadline,implementation_path,assumed,task_id,status,started_on,progress_percent," +
+  "progress_as_of,replicated_on,original_deadline,reschedules,overdue,overdue_as_of,version";
+
+const DEPARTMENTS: { code: string; nameZh: string }[] = JSON.parse(
+  readFileSync(path.join(__dirname, "../../services/reform-tasks/data/departments.json"), "utf8"),
+).departments;
+const departmentName = (code: string) => DEPARTMENTS.find((d) => d.code === code)!.nameZh;
+
+/** A CSV's records (test-side parse, BOM dropped). */
+function csvRecords(text: string): Promise<string[][]> {
+  return new Promise((resolve, reject) => {
+    parse(text.replace(/^\uFEFF/, ""), {}, (err, records: string[][]) => (err ? reject(err) : resolve(records)));
+  });
+}
 
 describe("reform tasks API (PostgreSQL)", () => {
   let t: TestDatabase;
@@ -404,7 +455,40 @@ describe("reform tasks API (PostgreSQL)", () => {
     expect(csv.headers["content-disposition"]).toBe('attachment; filename="reform-tasks-2026-as-of-2026-11-30.csv"');
     const text = csv.text;
     expect(text.charCodeAt(0)).toBe(0xfeff);
-    expect(text.split("\r\n")[0]).toContain("status,started_on,progress_percent");
+    // Chinese headers by default, each coded column followed by its names.
+    const [header, ...lines] = await csvRecords(text);
+    expect(header).toEqual(ZH_HEADER);
+    expect(lines.length).toBe(imported.body.created);
+    const row = Object.fromEntries(header!.map((h, i) => [h, lines.find((l) => l[1] === "2026-002")![i]]));
+    expect(row).toMatchObject({
+      领域代码: "investment-trade-facilitation",
+      领域: "投资贸易便利化",
+      推广范围代码: "nationwide",
+      推广范围: "全国范围内复制推广",
+      牵头部门代码: "customs-korla",
+      牵头部门: departmentName("customs-korla"),
+      配合部门代码: "commerce",
+      配合部门: departmentName("commerce"),
+      自行拟定项代码: "lead_department;cooperating_departments;deadline;implementation_path",
+      自行拟定项: "牵头部门;配合部门;时间节点;实施路径",
+      时间节点: "2026-06-30",
+      状态代码: "planned",
+      状态: "", // no Chinese status names in the reference data
+      是否逾期: "是", // past 2026-06-30 on 2026-11-30, still planned
+      逾期判断日期: "2026-11-30",
+    });
+    const several = lines.find((l) => l[header!.indexOf("配合部门代码")]!.includes(";"))!;
+    const codes = several[header!.indexOf("配合部门代码")]!.split(";");
+    expect(several[header!.indexOf("配合部门")]!.split(";")).toEqual(codes.map(departmentName));
+    // headers=codes: the layout as it was, codes only.
+    const plain = await tf.get("/reform-tasks/export?year=2026&asOf=2026-11-30&headers=codes").buffer(true);
+    expect(plain.status).toBe(200);
+    expect(plain.text.replace(/^\uFEFF/, "").split("\r\n")[0]).toBe(CODES_HEADER);
+    const [, ...plainLines] = await csvRecords(plain.text);
+    const plainLine = plainLines.find((l) => l[1] === "2026-002")!;
+    // The same cells under the code headers, overdue as yes / no.
+    expect(plainLine).toEqual(COLUMNS.map(([code, zh]) => (code === "overdue" ? "yes" : row[zh])));
+    expect((await tf.get("/reform-tasks/export?headers=en")).status).toBe(400);
     const xlsx = await tf
       .get("/reform-tasks/export?format=xlsx")
       .buffer(true)
@@ -414,15 +498,27 @@ describe("reform tasks API (PostgreSQL)", () => {
         res.on("end", () => cb(null, Buffer.concat(chunks)));
       });
     expect(xlsx.headers["content-type"]).toBe(MEDIA_TYPES.xlsx);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(xlsx.body as ExcelJS.Buffer);
+    const sheet = workbook.getWorksheet("tasks")!;
+    expect((sheet.getRow(1).values as unknown[]).slice(1)).toEqual(ZH_HEADER);
     const before = await eventCount(t);
-    // The exported files import again without change.
+    // The exported files, Chinese headers or codes, import again without errors and without change.
     for (const [bytes, type] of [
       [Buffer.from(text, "utf8"), "text/csv"],
       [xlsx.body as Buffer, MEDIA_TYPES.xlsx],
+      [Buffer.from(plain.text, "utf8"), "text/csv"],
     ] as const) {
       const again = await tf.post("/reform-tasks/imports?year=2026&dryRun=true").set("Content-Type", type).send(bytes);
-      expect(again.status).toBe(200);
-      expect(again.body).toMatchObject({ updated: 0, created: 0, unchanged: imported.body.created });
+      expect({ status: again.status, errors: again.body.errors }).toEqual({ status: 200, errors: undefined });
+      expect(again.body).toMatchObject({
+        dryRun: true,
+        updated: 0,
+        created: 0,
+        unchanged: imported.body.created,
+        notInFile: [],
+      });
+      expect(again.body.tasks.every((x: { events: string[] }) => x.events.length === 0)).toBe(true);
     }
     expect(await eventCount(t)).toBe(before);
   });

@@ -271,6 +271,52 @@ describe("task list import (PostgreSQL)", () => {
     expect(err.errors[0]!.detail).toContain("unpacks to more than 64 MiB");
   });
 
+  it("reads Chinese headers as well as codes (any case), ignores name columns, and takes assumed fields by name", async () => {
+    await importFile(SHIPPED);
+    const rows = await csvRows(SHIPPED);
+    const zh: Record<string, string> = {
+      ref: "编号",
+      title_zh: "事项名称",
+      field: "领域代码",
+      lead_department: "牵头部门代码",
+      deadline: "时间节点",
+      assumed: "自行拟定项代码",
+    };
+    // Some columns by Chinese header, one by its code in upper case, plus name columns with stale names.
+    const header = rows[0]!.map((h) => zh[h] ?? (h === "scope" ? "SCOPE" : h));
+    const file = await writeCsv({
+      columns: [...header, "牵头部门", "领域", "进度(%)"],
+      rows: rows.slice(1).map((r) => {
+        const named = [...r];
+        expect(named[rows[0]!.indexOf("assumed")]).toBe(
+          "lead_department;cooperating_departments;deadline;implementation_path",
+        );
+        named[rows[0]!.indexOf("assumed")] = "牵头部门；配合部门；时间节点；实施路径";
+        return [...named, "某个旧名称", "", ""];
+      }),
+    });
+    const outcome = await importFile(file, "csv", { dryRun: true });
+    // The same list: the assumed names are the shipped codes, the stale department names are not read.
+    expect(outcome).toMatchObject({ created: 0, updated: 0, unchanged: rows.length - 1 });
+
+    const noCodes = header.map((h) => (h === "牵头部门代码" ? "牵头部门" : h));
+    const missing = await rejection(importFile(await writeCsv({ columns: noCodes, rows: rows.slice(1) })));
+    expect(missing.errors).toEqual([
+      {
+        row: 1,
+        column: "lead_department",
+        detail:
+          "required column lead_department (牵头部门代码) is missing; 牵头部门 is a name column, which an import does not read: put codes or names under 牵头部门代码",
+      },
+    ]);
+    const twice = await rejection(importFile(await writeCsv({ columns: [...header, "ref"], rows: rows.slice(1) })));
+    expect(twice.errors).toEqual([{ row: 1, column: "ref", detail: 'column "ref" appears twice' }]);
+    const twiceZh = await rejection(
+      importFile(await writeCsv({ columns: [...rows[0]!, "编号"], rows: rows.slice(1) })),
+    );
+    expect(twiceZh.errors).toEqual([{ row: 1, column: "ref", detail: 'column "编号" (ref) appears twice' }]);
+  });
+
   it("a row for an archived task is refused by name of its state", async () => {
     await importFile(SHIPPED);
     const rows = await csvRows(SHIPPED);
