@@ -79,7 +79,7 @@ export const TAGS = [
   {
     name: "clearance-times",
     description:
-      "Stage times of direct-clearance declarations: figures by group, comparison, outliers, one declaration's",
+      "Stage times of direct-clearance declarations: figures by group, the release curve, comparison, outliers, one declaration's",
   },
   {
     name: "negative-list",

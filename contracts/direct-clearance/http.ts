@@ -150,24 +150,42 @@ const GroupBy = z
 
 const LocalDate = z.iso.date();
 
-/** Filters of the clearance-times figures; dates are China dates of lodgement, `to` inclusive. */
-export const ClearanceQuery = z
-  .strictObject({
-    from: LocalDate.optional(),
-    to: LocalDate.optional(),
-    port: PortCode.optional().openapi({
-      description: "A port code of the reference data, e.g. horgos (another → 400)",
-    }),
-    direction: Direction.optional(),
-    clearanceModel: ClearanceModel.optional(),
-    transportMode: TransportMode.optional(),
-    channel: InspectionChannel.optional(),
-    groupBy: GroupBy.optional(),
-  })
-  .refine((q) => !q.from || !q.to || q.from <= q.to, { message: "from is after to", path: ["from"] });
+/** The filters every clearance-times read takes; dates are China dates of lodgement, `to` inclusive. */
+const ClearanceFilterFields = z.strictObject({
+  from: LocalDate.optional(),
+  to: LocalDate.optional(),
+  port: PortCode.optional().openapi({
+    description: "A port code of the reference data, e.g. horgos (another → 400)",
+  }),
+  direction: Direction.optional(),
+  clearanceModel: ClearanceModel.optional(),
+  transportMode: TransportMode.optional(),
+  channel: InspectionChannel.optional(),
+});
+
+/** Whether `from` does not come after `to`; refused otherwise with FROM_AFTER_TO. */
+const fromNotAfterTo = (q: { from?: string; to?: string }) => !q.from || !q.to || q.from <= q.to;
+/** The issue of a `from` after `to` (a 400 naming `/query/from`). */
+const FROM_AFTER_TO = { message: "from is after to", path: ["from"] };
+
+/** Filters and grouping of the clearance-times figures (GET /clearance-times, /comparison). */
+export const ClearanceQuery = ClearanceFilterFields.extend({ groupBy: GroupBy.optional() }).refine(
+  fromNotAfterTo,
+  FROM_AFTER_TO,
+);
 
 /** GET /clearance-times/outliers query. */
 export const OutlierQuery = ClearanceQuery.safeExtend({ limit: QueryIntegerOr(1, 500, 100) });
+
+/**
+ * GET /clearance-times/release-curve query: the figures' filters (no grouping: one curve per
+ * call) and how many whole hours the curve spans.
+ */
+export const ReleaseCurveQuery = ClearanceFilterFields.extend({
+  maxHours: QueryIntegerOr(1, 720, 72).openapi({
+    description: "The curve's last point, whole hours after lodgement (1 to 720, i.e. 30 days)",
+  }),
+}).refine(fromNotAfterTo, FROM_AFTER_TO);
 
 /** A duration labelled in hours and minutes. */
 export const DurationView = z
@@ -178,16 +196,26 @@ export const DurationView = z
   })
   .openapi("Duration");
 
+/**
+ * One stage's figures: the count, the mean and the five-number summary (min, p25, median, p75,
+ * max) of a box plot, with p90 and p95; percentiles exact (`percentile_cont`).
+ */
 const StageFiguresView = z
   .object({
     count: z.number().int(),
     mean: DurationView,
+    min: DurationView,
+    p25: DurationView,
     median: DurationView,
+    p75: DurationView,
     p90: DurationView,
     p95: DurationView,
     max: DurationView,
   })
-  .openapi("StageFigures");
+  .openapi("StageFigures", {
+    description:
+      "One stage's count, mean, min, quartiles (p25, median, p75), p90, p95 and max; percentiles exact (percentile_cont)",
+  });
 
 const GroupKey = z.record(z.string(), z.string().nullable()).openapi({ description: "Dimension → value" });
 
@@ -205,6 +233,43 @@ export const ClearanceFiguresView = z
     ),
   })
   .openapi("ClearanceFigures");
+
+/**
+ * GET /clearance-times/release-curve: of the declarations released in the filter, how many were
+ * released within 1, 2, … `maxHours` whole hours of lodgement (cumulative; a release exactly on
+ * the hour counts in that hour), and how many later. A histogram's bar for hour h is
+ * `points[h-1].releasedWithin − points[h-2].releasedWithin`.
+ */
+export const ReleaseCurveView = z
+  .object({
+    unit: z.literal("hours"),
+    released: z
+      .number()
+      .int()
+      .openapi({ description: "Declarations of the filter with a release (lodgement → release known)" }),
+    points: z.array(
+      z.object({
+        hours: z.number().int().openapi({ description: "1 to maxHours" }),
+        releasedWithin: z.number().int().openapi({ description: "Released at most `hours` hours after lodgement" }),
+        sharePercent: z.number().nullable().openapi({
+          description: "releasedWithin / released × 100, to 1 decimal; null when none was released",
+        }),
+      }),
+    ),
+    beyond: z.number().int().openapi({ description: "Released more than maxHours hours after lodgement" }),
+  })
+  .openapi("ReleaseCurve", {
+    example: {
+      unit: "hours",
+      released: 4,
+      points: [
+        { hours: 1, releasedWithin: 0, sharePercent: 0 },
+        { hours: 2, releasedWithin: 1, sharePercent: 25 },
+        { hours: 3, releasedWithin: 3, sharePercent: 75 },
+      ],
+      beyond: 1,
+    },
+  });
 
 /** GET /clearance-times/comparison. */
 export const ModelComparisonView = z

@@ -191,6 +191,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/auth/sign-in-options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How the web console signs in: development tokens, or OpenID Connect with PKCE against the configured issuer */
+        get: operations["getAuthSignInOptions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/development-tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A development bearer token for a role (8 hours), only while the API verifies with the development key; 404 otherwise */
+        post: operations["postAuthDevelopmentTokens"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/reform-tasks/departments": {
         parameters: {
             query?: never;
@@ -651,8 +685,25 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Stage times (count, mean, median, p90, p95, max, in hours and minutes) by group */
+        /** Stage times (count, mean, min, p25, median, p75, p90, p95, max, in hours and minutes) by group */
         get: operations["getClearanceTimes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/clearance-times/release-curve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Share of released declarations released within 1, 2, … maxHours hours of lodgement (cumulative) */
+        get: operations["getClearanceTimesReleaseCurve"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1161,6 +1212,46 @@ export interface components {
         ParkedSkip: {
             reason: string;
         };
+        SignInOptions: {
+            /**
+             * @description `development`: the API verifies tokens with the local development key and POST /auth/development-tokens mints one; `oidc`: sign in with the OpenID Connect issuer below; `unavailable`: tokens come from AUTH_JWKS_URL but no issuer is configured for the console (CONSOLE_OIDC_ISSUER)
+             * @enum {string}
+             */
+            method: "development" | "oidc" | "unavailable";
+            /** @description The issuer, client and scope of the authorization-code flow with PKCE (null in development) */
+            oidc: {
+                /** @example https://sso.example.gov.cn/realms/ftz */
+                issuer: string;
+                /** @example ftz-console */
+                clientId: string;
+                /** @example openid profile */
+                scope: string;
+            } | null;
+            roles: components["schemas"]["Role"][];
+        };
+        /** @enum {string} */
+        Role: "taskforce" | "enterprise" | "customs" | "partner" | "analyst" | "admin";
+        DevelopmentToken: {
+            access_token: string;
+            /** @enum {string} */
+            token_type: "Bearer";
+            /** @description Seconds */
+            expires_in: number;
+        };
+        /**
+         * @example {
+         *       "role": "enterprise",
+         *       "uscc": "91350200776049653A"
+         *     }
+         */
+        DevelopmentTokenBody: {
+            role: components["schemas"]["Role"];
+            /**
+             * @description Unified social credit code: required for the enterprise role, refused for others
+             * @example 91350200776049653A
+             */
+            uscc?: string;
+        };
         Department: {
             code: string;
             nameZh: string;
@@ -1248,6 +1339,8 @@ export interface components {
             };
             /** @description Past its deadline today (China time) and still open */
             overdue: boolean;
+            /** @description The updates the task's status allows now (POST /reform-tasks/{taskId}/<action>), as the decider's transition table says; the task force role is still required */
+            actions: ("revisions" | "departments" | "start" | "progress-reports" | "reschedules" | "replication" | "not-applicable" | "block" | "unblock" | "reopen" | "evaluations" | "archive")[];
             /** @description Stream revision, from 0 */
             version: number;
             progress: {
@@ -1429,6 +1522,8 @@ export interface components {
             };
             /** @description Past its deadline today (China time) and still open */
             overdue: boolean;
+            /** @description The updates the task's status allows now (POST /reform-tasks/{taskId}/<action>), as the decider's transition table says; the task force role is still required */
+            actions: ("revisions" | "departments" | "start" | "progress-reports" | "reschedules" | "replication" | "not-applicable" | "block" | "unblock" | "reopen" | "evaluations" | "archive")[];
             /** @description Stream revision, from 0 */
             version: number;
         };
@@ -1918,10 +2013,14 @@ export interface components {
                 };
             }[];
         };
+        /** @description One stage's count, mean, min, quartiles (p25, median, p75), p90, p95 and max; percentiles exact (percentile_cont) */
         StageFigures: {
             count: number;
             mean: components["schemas"]["Duration"];
+            min: components["schemas"]["Duration"];
+            p25: components["schemas"]["Duration"];
             median: components["schemas"]["Duration"];
+            p75: components["schemas"]["Duration"];
             p90: components["schemas"]["Duration"];
             p95: components["schemas"]["Duration"];
             max: components["schemas"]["Duration"];
@@ -1933,6 +2032,46 @@ export interface components {
             minutes: number;
             /** @example 32 h 01 min */
             label: string;
+        };
+        /**
+         * @example {
+         *       "unit": "hours",
+         *       "released": 4,
+         *       "points": [
+         *         {
+         *           "hours": 1,
+         *           "releasedWithin": 0,
+         *           "sharePercent": 0
+         *         },
+         *         {
+         *           "hours": 2,
+         *           "releasedWithin": 1,
+         *           "sharePercent": 25
+         *         },
+         *         {
+         *           "hours": 3,
+         *           "releasedWithin": 3,
+         *           "sharePercent": 75
+         *         }
+         *       ],
+         *       "beyond": 1
+         *     }
+         */
+        ReleaseCurve: {
+            /** @enum {string} */
+            unit: "hours";
+            /** @description Declarations of the filter with a release (lodgement → release known) */
+            released: number;
+            points: {
+                /** @description 1 to maxHours */
+                hours: number;
+                /** @description Released at most `hours` hours after lodgement */
+                releasedWithin: number;
+                /** @description releasedWithin / released × 100, to 1 decimal; null when none was released */
+                sharePercent: number | null;
+            }[];
+            /** @description Released more than maxHours hours after lodgement */
+            beyond: number;
         };
         ClearanceModelComparison: {
             groups: {
@@ -3711,6 +3850,155 @@ export interface operations {
             };
             /** @description The database is unavailable (`database-unavailable`); retry after Retry-After seconds */
             503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getAuthSignInOptions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The options */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignInOptions"];
+                };
+            };
+            /** @description Not modified: If-None-Match names the current ETag */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request: an undeclared or invalid query parameter, path parameter or header (field errors in `errors[]`) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this principal (or IP address) in the current minute */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postAuthDevelopmentTokens: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["DevelopmentTokenBody"];
+            };
+        };
+        responses: {
+            /** @description A token (RFC 6749 §5.1 names) */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DevelopmentToken"];
+                };
+            };
+            /** @description Malformed request: an undeclared or invalid query parameter, path parameter or header (field errors in `errors[]`) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large (`limitBytes` says the limit) */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body is not of an accepted media type (application/json unless stated) */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this principal (or IP address) in the current minute */
+            429: {
                 headers: {
                     "Retry-After": components["headers"]["Retry-After"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -8147,6 +8435,121 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ClearanceFigures"];
+                };
+            };
+            /** @description Not modified: If-None-Match names the current ETag */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request or failed validation (field errors in `errors[]`) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No bearer token, or an invalid one (WWW-Authenticate says why) */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's role may not use this operation */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this principal (or IP address) in the current minute */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not ready: the database is unavailable (`database-unavailable`), or, on a command, its stream's lock is held by another writer for too long (`stream-busy`, only that stream); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getClearanceTimesReleaseCurve: {
+        parameters: {
+            query?: {
+                from?: string;
+                to?: string;
+                /** @description A port code of the reference data, e.g. horgos (another → 400) */
+                port?: string;
+                direction?: components["schemas"]["Direction"];
+                clearanceModel?: components["schemas"]["ClearanceModel"];
+                transportMode?: components["schemas"]["TransportMode"];
+                channel?: components["schemas"]["InspectionChannel"];
+                /** @description The curve's last point, whole hours after lodgement (1 to 720, i.e. 30 days) */
+                maxHours?: number;
+            };
+            header?: {
+                /** @description A command's Consistency-Token: a read-model query then answers once its read model has applied that command's events, waiting up to Prefer: wait (default 5 s, at most 30 s), else 503 `read-model-behind`. Reads from a stream are consistent already and ignore it */
+                "consistency-token"?: components["parameters"]["ConsistencyToken"];
+                /** @description `wait=<seconds>` (RFC 7240 §4.3): how long to wait for the read model to reach the Consistency-Token (at most 30) */
+                prefer?: components["parameters"]["Prefer"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Release curve */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReleaseCurve"];
                 };
             };
             /** @description Not modified: If-None-Match names the current ETag */

@@ -1,7 +1,8 @@
 /**
  * HTTP routes of the clearance-times read model: stage figures with filters, a date range and
- * grouping; direct versus conventional; outliers; one declaration's stage times; an enterprise's
- * declaration list. All read the Kafka-fed read model (store-fed in embedded mode).
+ * grouping; the release curve (share released within 1 … N hours); direct versus conventional;
+ * outliers; one declaration's stage times; an enterprise's declaration list. All read the
+ * Kafka-fed read model (store-fed in embedded mode).
  */
 import type { Request } from "express";
 import { problemResponses } from "../../contracts/http/responses";
@@ -15,6 +16,8 @@ import {
   ModelComparisonView,
   OutlierQuery,
   OutliersView,
+  ReleaseCurveQuery,
+  ReleaseCurveView,
 } from "../../contracts/direct-clearance/http";
 import {
   clearanceFigures,
@@ -22,6 +25,7 @@ import {
   compareModels,
   declarationTimes,
   listDeclarations,
+  releaseCurve,
 } from "./clearance-times-queries";
 import { allow, listedEnterprise, ownedBy } from "../../services/api/auth/access";
 import {
@@ -49,7 +53,10 @@ export const PERCENTILE_METHOD =
  * The figures' query, parsed; a `port` no port of the reference data has is a 400 naming it (a
  * filter that can never match is a mistake, not an empty figure).
  */
-function figureQuery<S extends typeof ClearanceQuery | typeof OutlierQuery>(req: Request, schema: S): z.output<S> {
+function figureQuery<S extends typeof ClearanceQuery | typeof OutlierQuery | typeof ReleaseCurveQuery>(
+  req: Request,
+  schema: S,
+): z.output<S> {
   const q = parseQuery(req, schema) as z.output<S>;
   const port = (q as { port?: string }).port;
   const ports = clearanceCodeLists().ports;
@@ -66,6 +73,13 @@ export const clearanceTimesRoutes: RouteModule = {
       const { groupBy, ...filter } = figureQuery(req, ClearanceQuery);
       const groups = await readModel(() => clearanceFigures(ctx.db, filter, groupBy ?? []));
       res.json({ unit: "hours", percentiles: PERCENTILE_METHOD, groups });
+    });
+
+    // An aggregate like the figures: the same readers, no enterprise named.
+    router.get("/clearance-times/release-curve", allow(...CLEARANCE_FIGURE_READERS), async (req, res) => {
+      const { maxHours, ...filter } = figureQuery(req, ReleaseCurveQuery);
+      const curve = await readModel(() => releaseCurve(ctx.db, filter, maxHours));
+      res.json({ unit: "hours", ...curve });
     });
 
     router.get("/clearance-times/comparison", allow(...CLEARANCE_FIGURE_READERS), async (req, res) => {
@@ -107,9 +121,20 @@ export const clearanceTimesRoutes: RouteModule = {
       method: "get",
       path: "/clearance-times",
       tags: [TAG],
-      summary: "Stage times (count, mean, median, p90, p95, max, in hours and minutes) by group",
+      summary: "Stage times (count, mean, min, p25, median, p75, p90, p95, max, in hours and minutes) by group",
       request: { query: ClearanceQuery },
       responses: { 200: { description: "Figures", ...json(ClearanceFiguresView) }, ...problemResponses(400, 503) },
+    });
+    registry.registerPath({
+      method: "get",
+      path: "/clearance-times/release-curve",
+      tags: [TAG],
+      summary: "Share of released declarations released within 1, 2, … maxHours hours of lodgement (cumulative)",
+      request: { query: ReleaseCurveQuery },
+      responses: {
+        200: { description: "Release curve", ...json(ReleaseCurveView) },
+        ...problemResponses(400, 503),
+      },
     });
     registry.registerPath({
       method: "get",

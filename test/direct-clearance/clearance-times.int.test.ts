@@ -1,14 +1,21 @@
 /**
  * Known-answer test of the clearance-times read model on real PostgreSQL: a fixed set of
  * declarations whose medians, percentiles, means, maxima, model comparison and outliers were
- * computed by hand (percentile_cont = linear interpolation between closest ranks).
+ * computed by hand (percentile_cont = linear interpolation between closest ranks: the p-th
+ * percentile of n sorted values sits at rank (n − 1)·p from 0).
  *
- * Direct exports, totals (h): 10, 20, 30, 40, 100 → mean 40, median 30,
+ * Direct exports, totals (h): 10, 20, 30, 40, 100 → mean 40, min 10, median 30,
  *   p90 = x[3] + 0.6·(x[4] − x[3]) = 40 + 0.6·60 = 76, p95 = 40 + 0.8·60 = 88, max 100;
- *   Q1 = 20, Q3 = 40, fence = 40 + 1.5·20 = 70 → 100 h is an outlier.
- * Conventional exports, totals (h): 20, 40, 60, 80 → mean 50, median 50,
- *   p90 = 60 + 0.7·20 = 74, p95 = 60 + 0.85·20 = 77, max 80; Q1 = 35, Q3 = 65, fence 110 → none.
+ *   p25 = Q1 = x[1] = 20, p75 = Q3 = x[3] = 40, fence = 40 + 1.5·20 = 70 → 100 h is an outlier.
+ * Conventional exports, totals (h): 20, 40, 60, 80 → mean 50, min 20, median 50,
+ *   p90 = 60 + 0.7·20 = 74, p95 = 60 + 0.85·20 = 77, max 80;
+ *   p25 = Q1 = x[0] + 0.75·20 = 35, p75 = Q3 = x[2] + 0.25·20 = 65, fence 110 → none.
  * Ratio of medians 30 / 50 = 0.6, reduction 40 %.
+ *
+ * Release curve over all nine released (totals 10, 20, 20, 30, 40, 40, 60, 80, 100; the open
+ * declaration has no release): within 9 h 0; 10 h 1 (a release on the hour counts) = 11.1 %;
+ * 20 h 3 = 33.3 %; 39 h 4 = 44.4 %; 40 h 6 = 66.7 %; 72 h 7 = 77.8 %; beyond 72 h 2 (80, 100).
+ * A second set (totals 0, 0.5, 1.25 and 800 h) checks the first hour and the 720 h maximum.
  */
 import { declarationStream } from "../../contracts/direct-clearance/events";
 import { startStoreFeed } from "../../projections/runner/store-feed";
@@ -18,6 +25,7 @@ import {
   clearanceOutliers,
   compareModels,
   declarationTimes,
+  releaseCurve,
 } from "../../projections/clearance-times/clearance-times-queries";
 import {
   declarationDecider,
@@ -131,6 +139,69 @@ describe("clearance-times read model: known answers (PostgreSQL)", () => {
     });
   });
 
+  it("computes min, p25 and p75 (the box plot's other numbers), exactly", async () => {
+    const groups = await clearanceFigures(t.db, {}, ["clearanceModel"]);
+    const byModel = Object.fromEntries(groups.map((g) => [g.group.clearanceModel, g.stages.total!]));
+    const five = (s: (typeof byModel)[string]) => [s.min, s.p25, s.median, s.p75, s.max].map((d) => d.hours);
+    expect(five(byModel.direct!)).toEqual([10, 20, 30, 40, 100]);
+    expect(five(byModel.conventional!)).toEqual([20, 35, 50, 65, 80]);
+    expect(byModel.conventional!.p25).toEqual({ hours: 35, minutes: 2100, label: "35 h 00 min" });
+    // The quartiles are the outliers' Q1 and Q3: fence = p75 + 1.5 (p75 − p25) = 70 h for direct.
+    const [outlier] = await clearanceOutliers(t.db, { clearanceModel: "direct" }, [], 10);
+    const d = byModel.direct!;
+    expect(outlier!.fence.hours).toBe(d.p75.hours + 1.5 * (d.p75.hours - d.p25.hours));
+    // Acceptance 1 h after lodgement for five, 3 h for the unreleased one: 1, 1, 1, 1, 1, 3.
+    const [all] = await clearanceFigures(t.db, { clearanceModel: "direct" }, []);
+    const acceptance = all!.stages.lodgement_to_acceptance!;
+    expect([acceptance.min, acceptance.p25, acceptance.p75].map((x) => x.hours)).toEqual([1, 1, 1]);
+  });
+
+  it("gives the share released within 1 … maxHours hours, and how many later", async () => {
+    const curve = await releaseCurve(t.db, {}, 72);
+    const [figures] = await clearanceFigures(t.db, {}, []);
+    expect(curve.released).toBe(9);
+    expect(curve.released).toBe(figures!.stages.total!.count);
+    expect(curve.points).toHaveLength(72);
+    expect(curve.points.map((p) => p.hours)).toEqual(Array.from({ length: 72 }, (_, i) => i + 1));
+    const at = (h: number) => curve.points[h - 1]!;
+    expect([9, 10, 19, 20, 39, 40, 72].map((h) => [h, at(h).releasedWithin, at(h).sharePercent])).toEqual([
+      [9, 0, 0],
+      [10, 1, 11.1],
+      [19, 1, 11.1],
+      [20, 3, 33.3],
+      [39, 4, 44.4],
+      [40, 6, 66.7],
+      [72, 7, 77.8],
+    ]);
+    expect(curve.beyond).toBe(2);
+    // Cumulative: never decreasing, and the last point plus those beyond is everything released.
+    expect(curve.points.every((p, i) => i === 0 || p.releasedWithin >= curve.points[i - 1]!.releasedWithin)).toBe(true);
+    expect(at(72).releasedWithin + curve.beyond).toBe(curve.released);
+  });
+
+  it("filters the release curve like the figures", async () => {
+    // Direct only (10, 20, 30, 40, 100), to 30 h: 3 of 5 within, 2 beyond.
+    const direct = await releaseCurve(t.db, { clearanceModel: "direct" }, 30);
+    expect(direct.points).toHaveLength(30);
+    expect([direct.released, direct.points[29], direct.beyond]).toEqual([
+      5,
+      { hours: 30, releasedWithin: 3, sharePercent: 60 },
+      2,
+    ]);
+    // Day 1 (2026-03-03): totals 10, 40, 60, 100; within 50 h: 10 and 40.
+    const day1 = await releaseCurve(t.db, { from: "2026-03-03", to: "2026-03-03" }, 50);
+    expect([day1.released, day1.points[49]!.releasedWithin, day1.points[49]!.sharePercent, day1.beyond]).toEqual([
+      4, 2, 50, 2,
+    ]);
+    // Nothing released in the filter: counts 0, shares null (not 0 %: there is nothing to share).
+    const none = await releaseCurve(t.db, { transportMode: "road" }, 3);
+    expect(none).toEqual({
+      released: 0,
+      points: [1, 2, 3].map((hours) => ({ hours, releasedWithin: 0, sharePercent: null })),
+      beyond: 0,
+    });
+  });
+
   it("filters by date range (China dates) and groups by month and port", async () => {
     // Day 1 (2026-03-03 China date, lodged 08:00 China time) holds n ≡ 1 (mod 3): 10, 40, 100, 61.
     const day1 = await clearanceFigures(t.db, { from: "2026-03-03", to: "2026-03-03" }, []);
@@ -171,5 +242,59 @@ describe("clearance-times read model: known answers (PostgreSQL)", () => {
     const after = await t.db.query("SELECT * FROM clearance_times ORDER BY declaration_number");
     expect(after.rows).toEqual(before.rows);
     expect(before.rows).toHaveLength(10);
+  });
+});
+
+describe("release curve: the first hour and the longest span (PostgreSQL)", () => {
+  // Totals 0 (released at lodgement), 0.5, 1.25 and 800 h; accepted and risk assessed at lodgement.
+  const TOTALS = [0, 0.5, 1.25, 800];
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await serverDatabase();
+    const store = new PostgresEventStore(t.db);
+    for (const [i, total] of TOTALS.entries()) {
+      const data = lodgement(200 + i, "direct", 0);
+      const run = (command: Parameters<typeof declarationDecider.decide>[0]) =>
+        handleCommand(store, declarationStream(data.declarationNumber), declarationDecider, command);
+      await run({ kind: "lodge", lodgement: data, now: "2026-11-30T00:00:00Z" });
+      const milestones: MilestoneInput[] = [
+        { type: "accepted", at: at(0) },
+        { type: "risk_assessed", at: at(0), channel: "none" },
+        { type: "released", at: at(total) },
+      ];
+      for (const milestone of milestones) await run({ kind: "milestone", milestone, now: "2026-11-30T00:00:00Z" });
+    }
+    const feed = startStoreFeed(t.db, store, clearanceTimesProjection);
+    await feed.caughtUp();
+    await feed.stop();
+  });
+  afterAll(() => t.drop());
+
+  it("counts a release at lodgement in the first hour, and 1.25 h in the second", async () => {
+    const curve = await releaseCurve(t.db, {}, 2);
+    expect(curve).toEqual({
+      released: 4,
+      points: [
+        { hours: 1, releasedWithin: 2, sharePercent: 50 },
+        { hours: 2, releasedWithin: 3, sharePercent: 75 },
+      ],
+      beyond: 1,
+    });
+  });
+
+  it("spans up to 720 h; 800 h is beyond it", async () => {
+    const curve = await releaseCurve(t.db, {}, 720);
+    expect(curve.points).toHaveLength(720);
+    expect(curve.points[719]).toEqual({ hours: 720, releasedWithin: 3, sharePercent: 75 });
+    expect(curve.beyond).toBe(1);
+  });
+
+  it("gives min, p25 and p75 between ranks: 0, 0 + 0.75 · 0.5 = 0.375 and 1.25 + 0.25 · 798.75 h", async () => {
+    const [all] = await clearanceFigures(t.db, {}, []);
+    const total = all!.stages.total!;
+    expect(total.min).toEqual({ hours: 0, minutes: 0, label: "0 h 00 min" });
+    expect(total.p25).toEqual({ hours: 0.375, minutes: 22.5, label: "0 h 23 min" });
+    expect(total.p75.hours).toBe(200.938); // 200.9375 to 3 decimals
+    expect(total.max.hours).toBe(800);
   });
 });

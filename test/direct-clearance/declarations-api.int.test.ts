@@ -179,6 +179,43 @@ describe("direct-clearance API (PostgreSQL)", () => {
       declarations: 1,
       stages: { total: { count: 1, median: { label: "22 h 30 min" } } },
     });
+    // The figures' box-plot numbers, and the release curve: one declaration released 22 h 30 min after lodgement.
+    expect(Object.keys(figures.body.groups[0].stages.total)).toEqual([
+      "count",
+      "mean",
+      "min",
+      "p25",
+      "median",
+      "p75",
+      "p90",
+      "p95",
+      "max",
+    ]);
+    const filter = "port=horgos&clearanceModel=direct&from=2026-09-01&to=2026-09-30";
+    const curve = await analyst.get(`/clearance-times/release-curve?${filter}&maxHours=24`);
+    expect(curve.status).toBe(200);
+    expect(curve.body).toMatchObject({ unit: "hours", released: 1, beyond: 0 });
+    expect(curve.body.points).toHaveLength(24);
+    expect(curve.body.points.slice(21, 23)).toEqual([
+      { hours: 22, releasedWithin: 0, sharePercent: 0 },
+      { hours: 23, releasedWithin: 1, sharePercent: 100 },
+    ]);
+    expect((await analyst.get(`/clearance-times/release-curve?${filter}`)).body.points).toHaveLength(72);
+    for (const bad of ["maxHours=0", "maxHours=721", "maxHours=1.5"]) {
+      const res = await analyst.get(`/clearance-times/release-curve?${bad}`);
+      expect({ bad, status: res.status, pointer: res.body.errors?.[0]?.pointer }).toEqual({
+        bad,
+        status: 400,
+        pointer: "/query/maxHours",
+      });
+    }
+    // One curve per call: no grouping; an unknown port is a 400 as on the figures.
+    expect((await analyst.get("/clearance-times/release-curve?groupBy=port")).status).toBe(400);
+    expect((await analyst.get("/clearance-times/release-curve?port=nosuch")).body.errors[0].pointer).toBe(
+      "/query/port",
+    );
+    // An aggregate over every enterprise's declarations: not for an enterprise token.
+    expect((await enterprise.get("/clearance-times/release-curve")).status).toBe(403);
     expect((await analyst.get("/clearance-times?groupBy=colour")).status).toBe(400);
     // A port the reference data does not have is a mistake, not an empty figure.
     const nosuch = await analyst.get("/clearance-times?port=nosuch");

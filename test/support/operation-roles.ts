@@ -29,6 +29,7 @@ export const ALLOWED: Record<string, Role[]> = {
   "POST /declarations/{declarationNumber}/milestones": ["customs"],
   "GET /declarations/{declarationNumber}": READ_DECLARATION,
   "GET /clearance-times": FIGURES,
+  "GET /clearance-times/release-curve": FIGURES,
   "GET /clearance-times/comparison": FIGURES,
   "GET /clearance-times/outliers": ["customs", "analyst", "admin"],
   "GET /clearance-times/declarations/{declarationNumber}": READ_DECLARATION,
