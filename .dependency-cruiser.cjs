@@ -82,11 +82,29 @@ module.exports = {
       },
       to: { path: "^infra/" },
     },
+    {
+      name: "console-imports-only-contracts",
+      severity: "error",
+      comment:
+        "The web console (services/console/) runs in the browser: it talks to the API through the contract's generated types and reads the contract's reference data, nothing else of ours.",
+      from: { path: "^services/console/" },
+      to: { path: "^(services/(?!console/)|projections/|infra/|test/|scripts/|bench/)" },
+    },
+    {
+      name: "nothing-imports-the-console",
+      severity: "error",
+      comment:
+        "Only the browser loads the console's code; the API serves its built files (services/api/console-static.ts).",
+      from: { path: "^(contracts/|services/(?!console/)|projections/|infra/|scripts/|bench/)" },
+      to: { path: "^services/console/" },
+    },
   ],
   options: {
     doNotFollow: { path: "node_modules" },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: "tsconfig.json" },
-    exclude: { path: "^(node_modules|contracts/generated|contracts/client/dist|\\.data|\\.stack)/" },
+    exclude: {
+      path: "^(node_modules|contracts/generated|contracts/client/dist|services/console/dist|\\.data|\\.stack)/",
+    },
   },
 };

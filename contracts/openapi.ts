@@ -98,6 +98,11 @@ export const TAGS = [
     description:
       "The pipeline's status, rebuilding read models, parked events and records (admins; the ftz command line does the same)",
   },
+  {
+    name: "sign-in",
+    description:
+      "How the web console at /console/ signs in: OpenID Connect with PKCE in a deployment, a development token for a chosen role while the development key is in use",
+  },
 ] as const;
 
 /** Probes: never rate limited, never authenticated. */

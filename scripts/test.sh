@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `npm test`: installs dependencies if needed, makes sure a Kafka broker runs (starts the local
+# `npm test`: installs dependencies and builds the web console if needed, makes sure a Kafka broker runs (starts the local
 # one from infra/kafka when KAFKA_BROKERS is unset and Java + Maven are present), then runs every
 # test tier against PostgreSQL (TEST_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test).
 # Without a broker the Kafka suites skip with a notice; KAFKA_REQUIRED=1 (CI) makes that a failure.
@@ -7,6 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-deps.sh
+bash scripts/ensure-console.sh
 if [ -z "${KAFKA_BROKERS:-}" ]; then
   if command -v java >/dev/null && command -v mvn >/dev/null; then
     bash infra/kafka/kafka.sh start || { [ "${KAFKA_REQUIRED:-0}" = 1 ] && exit 1; echo "NOTICE: local Kafka did not start; Kafka suites will skip" >&2; }

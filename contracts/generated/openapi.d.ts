@@ -1339,8 +1339,6 @@ export interface components {
             };
             /** @description Past its deadline today (China time) and still open */
             overdue: boolean;
-            /** @description The updates the task's status allows now (POST /reform-tasks/{taskId}/<action>), as the decider's transition table says; the task force role is still required */
-            actions: ("revisions" | "departments" | "start" | "progress-reports" | "reschedules" | "replication" | "not-applicable" | "block" | "unblock" | "reopen" | "evaluations" | "archive")[];
             /** @description Stream revision, from 0 */
             version: number;
             progress: {

@@ -122,6 +122,24 @@ const Progress = z.object({
   narrative: z.string(),
 });
 
+/** The updates of a task, each `POST /reform-tasks/{taskId}/<action>`, in the document's order. */
+export const TASK_ACTIONS = [
+  "revisions",
+  "departments",
+  "start",
+  "progress-reports",
+  "reschedules",
+  "replication",
+  "not-applicable",
+  "block",
+  "unblock",
+  "reopen",
+  "evaluations",
+  "archive",
+] as const;
+/** One of TASK_ACTIONS. */
+export type TaskAction = (typeof TASK_ACTIONS)[number];
+
 /** A task as its own stream says now (strongly consistent; `version` equals the ETag). */
 export const TaskView = z
   .object({
@@ -147,12 +165,16 @@ export const TaskView = z
     replicatedOn: LocalDate.nullable(),
     evaluations: Evaluations,
     overdue: z.boolean().openapi({ description: "Past its deadline today (China time) and still open" }),
+    actions: z.array(z.enum(TASK_ACTIONS)).openapi({
+      description:
+        "The updates the task's status allows now (POST /reform-tasks/{taskId}/<action>), as the decider's transition table says; the task force role is still required",
+    }),
     version: StreamVersion,
   })
   .openapi("ReformTaskView");
 
 /** A task as the (eventually consistent) list read model shows it. */
-export const TaskListItemView = TaskView.omit({ progress: true })
+export const TaskListItemView = TaskView.omit({ progress: true, actions: true })
   .extend({
     progress: Progress.nullable(),
     daysOverdue: z

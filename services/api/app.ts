@@ -31,6 +31,8 @@ import type { RouteContext, RouteModule } from "./route-module";
 import { apiDocument, productRouteModules } from "./route-modules";
 import { operationsRoutes } from "./operations-routes";
 import { systemRoutes } from "./system-routes";
+import { consoleStatic } from "./console-static";
+import { signInOptions, signInRoutes } from "./sign-in-routes";
 
 /** What the app is built from. */
 export interface ApiDeps {
@@ -59,6 +61,8 @@ export interface ApiDeps {
   readModels?: readonly ReadModelRef[];
   /** Origins allowed by CORS, comma-separated. Default `CORS_ORIGINS`; empty: no CORS headers at all. */
   corsOrigins?: string;
+  /** The built web console served at /console/. Default services/console/dist (console-static.ts). */
+  consoleDir?: string;
 }
 
 /** Headers a browser client must be able to read from a cross-origin answer. */
@@ -151,11 +155,17 @@ export function createApp(deps: ApiDeps): Express {
     }),
   );
   app.use(metrics.record);
+  // The console signing in with OpenID Connect fetches the issuer's metadata and token endpoint.
+  const issuer = signInOptions().oidc?.issuer;
   app.use(
     helmet({
       // The docs UI (swagger-ui) uses inline styles and data: images; nothing else needs more than 'self'.
       contentSecurityPolicy: {
-        directives: { "style-src": ["'self'", "'unsafe-inline'"], "img-src": ["'self'", "data:"] },
+        directives: {
+          "style-src": ["'self'", "'unsafe-inline'"],
+          "img-src": ["'self'", "data:"],
+          "connect-src": ["'self'", ...(issuer ? [new URL(issuer).origin] : [])],
+        },
       },
     }),
   );
@@ -187,6 +197,8 @@ export function createApp(deps: ApiDeps): Express {
   for (const module of [
     systemRoutes({ kafkaReady: deps.kafkaReady, relayStallSeconds: deps.relayStallSeconds }),
     operationsRoutes({ kafkaReady: deps.kafkaReady }),
+    // Development tokens only when the development key is what verifies (no verifier of the caller's own).
+    signInRoutes({ developmentTokens: deps.verifyToken === undefined }),
     ...routes,
   ]) {
     const router = express.Router();
@@ -199,6 +211,7 @@ export function createApp(deps: ApiDeps): Express {
   });
   const uiOptions = { customSiteTitle: document.info.title, swaggerOptions: { validatorUrl: null } };
   app.use("/docs", swaggerUi.serveFiles(document, uiOptions), swaggerUi.setup(document, uiOptions));
+  app.use(consoleStatic(deps.consoleDir));
 
   app.use(notFoundHandler);
   app.use(problemErrorHandler);

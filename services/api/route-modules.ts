@@ -19,6 +19,7 @@ import { feedRoutes } from "./feed-routes";
 import type { RouteModule } from "./route-module";
 import { operationsRoutes } from "./operations-routes";
 import { systemRoutes } from "./system-routes";
+import { signInRoutes } from "./sign-in-routes";
 
 /** Route modules of the bounded contexts (reform-tasks, direct-clearance, investment-filings), in path order. */
 export const productRouteModules: readonly RouteModule[] = [
@@ -39,9 +40,9 @@ export const productRouteModules: readonly RouteModule[] = [
   feedRoutes,
 ];
 
-/** The OpenAPI document of an app serving `routes` (system and operations routes first, then `routes`). */
+/** The OpenAPI document of an app serving `routes` (system, operations and sign-in routes first, then `routes`). */
 export function apiDocument(routes: readonly RouteModule[]): OpenApiDocument {
-  return buildOpenApiDocument([systemRoutes(), operationsRoutes(), ...routes]);
+  return buildOpenApiDocument([systemRoutes(), operationsRoutes(), signInRoutes(), ...routes]);
 }
 
 /** The OpenAPI document of the application as `main.ts` serves it: the committed contract. */

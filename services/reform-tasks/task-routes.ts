@@ -26,6 +26,7 @@ import {
   TaskHistoryView,
   TaskIdParams,
   TaskView,
+  type TaskAction,
   UnblockBody,
 } from "../../contracts/reform-tasks/http";
 import { ANY_ROLE, allow } from "../api/auth/access";
@@ -38,7 +39,7 @@ import type { RouteContext, RouteModule } from "../api/route-module";
 import { chinaDate, chinaToday } from "../platform/china-date";
 import { handleCommand } from "../platform/decider";
 import { type ReformCodeLists, reformCodeLists } from "./code-lists";
-import { isOverdue, type TaskCommand, type TaskState, taskDecider } from "./task-decider";
+import { ALLOWED_IN, isOverdue, type TaskCommand, type TaskState, taskDecider } from "./task-decider";
 import { loadTask, taskIdFor } from "./task-repository";
 import { deadlineError, type FieldError, referenceErrors, type TaskReferences } from "./task-validation";
 
@@ -68,6 +69,7 @@ export function taskView(s: TaskState, version: number): z.output<typeof TaskVie
     replicatedOn: s.replicatedOn,
     evaluations: s.evaluations as z.output<typeof TaskView>["evaluations"],
     overdue: isOverdue(s, chinaToday()),
+    actions: UPDATES.filter((u) => ALLOWED_IN[u.command].some((allowed) => allowed === s.status)).map((u) => u.path),
     version,
   };
 }
@@ -89,7 +91,9 @@ function checkReferences(input: TaskReferences & { year?: number; deadline?: str
 
 /** One update command: its path segment, body schema, and how the body becomes a command. */
 interface UpdateRoute<S extends z.ZodType> {
-  path: string;
+  path: TaskAction;
+  /** The command it decides (its states are the decider's ALLOWED_IN). */
+  command: Exclude<TaskCommand["kind"], "plan">;
   summary: string;
   body: S;
   toCommand(body: z.output<S>, at: string, ref: ReformCodeLists): TaskCommand;
@@ -101,6 +105,7 @@ const route = <S extends z.ZodType>(r: UpdateRoute<S>) => r as unknown as Update
 const UPDATES: UpdateRoute<z.ZodType>[] = [
   route({
     path: "revisions",
+    command: "revise",
     summary: "Revise the task's definition (title, field, scope, source, core content, implementation path)",
     body: ReviseTaskBody,
     toCommand: (b, at, ref) => {
@@ -110,6 +115,7 @@ const UPDATES: UpdateRoute<z.ZodType>[] = [
   }),
   route({
     path: "departments",
+    command: "assignDepartments",
     summary: "Assign or change the lead and cooperating departments",
     body: AssignDepartmentsBody,
     toCommand: (b, at, ref) => {
@@ -119,54 +125,63 @@ const UPDATES: UpdateRoute<z.ZodType>[] = [
   }),
   route({
     path: "start",
+    command: "start",
     summary: "Start work on the task",
     body: StartTaskBody,
     toCommand: (b, at) => ({ kind: "start", on: b.on ?? chinaDate(at), at }),
   }),
   route({
     path: "progress-reports",
+    command: "reportProgress",
     summary: "Report progress (percent, narrative, evidence links, as-of date)",
     body: ProgressReportBody,
     toCommand: (b, at) => ({ kind: "reportProgress", ...b, asOf: b.asOf ?? chinaDate(at), at }),
   }),
   route({
     path: "reschedules",
+    command: "reschedule",
     summary: "Move the deadline (a reason is required; the history keeps every reschedule)",
     body: RescheduleBody,
     toCommand: (b, at) => ({ kind: "reschedule", ...b, at }),
   }),
   route({
     path: "replication",
+    command: "markReplicated",
     summary: "Mark the reform replicated (落地) with evidence and date",
     body: ReplicationBody,
     toCommand: (b, at) => ({ kind: "markReplicated", ...b, on: b.on ?? chinaDate(at), at }),
   }),
   route({
     path: "not-applicable",
+    command: "judgeNotApplicable",
     summary: "Judge the reform not applicable here (reason required)",
     body: ReasonBody,
     toCommand: (b, at) => ({ kind: "judgeNotApplicable", reason: b.reason, at }),
   }),
   route({
     path: "block",
+    command: "block",
     summary: "Mark the task blocked (reason required)",
     body: ReasonBody,
     toCommand: (b, at) => ({ kind: "block", reason: b.reason, at }),
   }),
   route({
     path: "unblock",
+    command: "unblock",
     summary: "Lift a block; the task returns to where it was",
     body: UnblockBody,
     toCommand: (b, at) => ({ kind: "unblock", resolution: b.resolution, at }),
   }),
   route({
     path: "reopen",
+    command: "reopen",
     summary: "Reopen a replicated or not-applicable task (reason required)",
     body: ReasonBody,
     toCommand: (b, at) => ({ kind: "reopen", reason: b.reason, at }),
   }),
   route({
     path: "evaluations",
+    command: "evaluate",
     summary: "Record the mid-term (by end 2027) or final (by end 2030) evaluation",
     body: EvaluationBody,
     toCommand: (b, at) => ({
@@ -180,6 +195,7 @@ const UPDATES: UpdateRoute<z.ZodType>[] = [
   }),
   route({
     path: "archive",
+    command: "archive",
     summary: "Withdraw the task from the list (terminal)",
     body: ReasonBody,
     toCommand: (b, at) => ({ kind: "archive", reason: b.reason, at }),

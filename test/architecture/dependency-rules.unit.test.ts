@@ -72,6 +72,9 @@ describe("dependency rules", () => {
       // Product code importing a test.
       file("test/fixture.ts", "export const fixture = 1;\n");
       file("services/relay/c.ts", 'import { fixture } from "../../test/fixture";\nexport const c = fixture;\n');
+      // The browser console reaching into the server, and the server importing the console.
+      file("services/console/src/page.ts", 'import { db } from "../../platform/db";\nexport const p = db;\n');
+      file("services/api/app.ts", 'import { p } from "../console/src/page";\nexport const app = p;\n');
       // A cycle.
       file("services/relay/a.ts", 'import { b } from "./b";\nexport const a = b;\n');
       file("services/relay/b.ts", 'import { a } from "./a";\nexport const b = () => a;\n');
@@ -86,11 +89,13 @@ describe("dependency rules", () => {
         (rules as unknown as { forbidden: { name: string }[] }).forbidden.map((r) => r.name).sort(),
       );
       expect(rulesBroken).toEqual([
+        "console-imports-only-contracts",
         "contexts-are-entered-through-index",
         "contexts-do-not-import-each-other",
         "contracts-import-nothing-of-ours",
         "no-cycles",
         "nothing-imports-tests",
+        "nothing-imports-the-console",
         "only-processes-know-infra",
         "platform-imports-only-contracts",
         "projection-runner-imports-only-platform",

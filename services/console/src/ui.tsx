@@ -1,0 +1,114 @@
+/**
+ * Small building blocks every page uses: loading data (`useLoad`), showing a problem (with the
+ * fields it names), labelled form fields, and the hash route.
+ */
+import type { ComponentChildren } from "preact";
+import { useCallback, useEffect, useState } from "preact/hooks";
+import { ApiError } from "./api";
+import { t } from "./i18n";
+
+/** The state of one load: data, or the error, and `reload`. */
+export interface Loaded<T> {
+  data: T | undefined;
+  error: unknown;
+  loading: boolean;
+  reload(): void;
+}
+
+/** Runs `load` now and whenever `deps` change; `reload()` runs it again. */
+export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): Loaded<T> {
+  const [state, setState] = useState<{ data?: T; error?: unknown; loading: boolean }>({ loading: true });
+  const [round, setRound] = useState(0);
+  useEffect(() => {
+    let live = true;
+    setState((s) => ({ ...s, loading: true }));
+    load().then(
+      (data) => live && setState({ data, loading: false }),
+      (error) => live && setState({ error, loading: false }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [...deps, round]);
+  const reload = useCallback(() => setRound((r) => r + 1), []);
+  return { data: state.data, error: state.error, loading: state.loading, reload };
+}
+
+/** A problem as a page shows it: its detail and each field it names. */
+export function ProblemBox(props: { error: unknown; onReload?: () => void }) {
+  const e = props.error;
+  if (!e) return null;
+  if (e instanceof ApiError && e.status === 412) {
+    return (
+      <div class="problem conflict" role="alert" data-testid="conflict">
+        <p>{t("conflict")}</p>
+        {props.onReload && (
+          <button type="button" onClick={props.onReload}>
+            {t("reload")}
+          </button>
+        )}
+      </div>
+    );
+  }
+  const p = e instanceof ApiError ? e.problem : { detail: String((e as Error)?.message ?? e), errors: [] };
+  return (
+    <div class="problem" role="alert" data-testid="problem">
+      <p>
+        <strong>{(e instanceof ApiError && e.problem.title) || t("error")}</strong>
+        {p.detail ? `: ${p.detail}` : ""}
+      </p>
+      {p.errors && p.errors.length > 0 && (
+        <ul>
+          {p.errors.map((f) => (
+            <li key={f.pointer}>
+              <code>{f.pointer}</code> {f.detail}
+            </li>
+          ))}
+        </ul>
+      )}
+      {props.onReload && (
+        <button type="button" onClick={props.onReload}>
+          {t("retry")}
+        </button>
+      )}
+    </div>
+  );
+}
+
+/** Shows `children(data)` once loaded, a loading line before, the problem on failure. */
+export function Show<T>(props: { loaded: Loaded<T>; children: (data: T) => ComponentChildren }) {
+  const { data, error, loading, reload } = props.loaded;
+  if (error) return <ProblemBox error={error} onReload={reload} />;
+  if (data === undefined) return <p aria-busy="true">{loading ? t("loading") : ""}</p>;
+  return <>{props.children(data)}</>;
+}
+
+/** A labelled form control. */
+export function Field(props: { label: string; children: ComponentChildren; hint?: string }) {
+  return (
+    // biome-ignore lint/a11y/noLabelWithoutControl: the control is the child, which associates it (HTML label content model)
+    <label class="field">
+      <span>{props.label}</span>
+      {props.children}
+      {props.hint && <small>{props.hint}</small>}
+    </label>
+  );
+}
+
+/** The current hash route's segments: `#/tasks/abc` → ["tasks", "abc"]. */
+export function useRoute(): string[] {
+  const read = () =>
+    location.hash.replace(/^#\/?/, "").split("?")[0]!.split("/").filter(Boolean).map(decodeURIComponent);
+  const [route, setRoute] = useState(read);
+  useEffect(() => {
+    const on = () => setRoute(read());
+    addEventListener("hashchange", on);
+    return () => removeEventListener("hashchange", on);
+  }, []);
+  return route;
+}
+
+/** Goes to a hash route. */
+export const go = (path: string): void => {
+  location.hash = `#/${path}`;
+};
