@@ -7,6 +7,11 @@
  * the same click is applied once). An answer that is not 2xx becomes an `ApiError` holding the
  * RFC 9457 problem, so a page can say what field was wrong or that someone else changed the item
  * (412).
+ *
+ * Read-your-writes: the `Consistency-Token` of the last command that appended events is sent
+ * back on the reads that follow, so a list read right after an action already shows it (the API
+ * waits, at most its default 5 s, for its read model to catch up; a token already reached costs
+ * one quick check).
  */
 import createClient, { type Middleware } from "openapi-fetch";
 import type { paths } from "../../../contracts/generated/openapi";
@@ -32,6 +37,9 @@ export class ApiError extends Error {
   }
 }
 
+/** The consistency token of the latest command. */
+let lastWrite: string | null = null;
+
 const auth: Middleware = {
   onRequest({ request }) {
     const token = currentToken();
@@ -39,13 +47,21 @@ const auth: Middleware = {
     if (request.method === "POST" && !request.headers.has("Idempotency-Key")) {
       request.headers.set("Idempotency-Key", crypto.randomUUID());
     }
+    if (request.method === "GET" && lastWrite) request.headers.set("Consistency-Token", lastWrite);
     return request;
   },
   async onResponse({ response }) {
     // An expired or revoked token: back to sign-in.
     if (response.status === 401) signOut();
+    noteWrite(response);
     return response;
   },
+};
+
+/** Notes the consistency token of a command sent outside the typed client (a file upload). */
+export const noteWrite = (response: Response): void => {
+  const written = response.headers.get("Consistency-Token");
+  if (response.ok && written) lastWrite = written;
 };
 
 /** The typed client. */

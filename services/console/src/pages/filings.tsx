@@ -28,14 +28,19 @@ export function FilingList() {
   );
 }
 
+/** A row of the filings read model (GET /filings, GET /filings/queue). */
 type FilingItem = {
   filingId: string;
   enterprise: string;
+  kind: string;
   status: string;
-  details: { kind: string };
+  country: string | null;
   submittedOn: string;
-  check: { dueDate: string; recommendation: string };
+  dueDate: string;
+  dueDateProvisional: boolean;
+  recommendation: string;
   overdue?: boolean;
+  daysOverdue?: number;
 };
 
 /** A table of filings linking to `#/<base>/<id>`. */
@@ -46,6 +51,7 @@ export function FilingTable(props: { items: FilingItem[]; base: string; today?: 
         <tr>
           <th scope="col">{t("filingKind")}</th>
           <th scope="col">{t("enterprise")}</th>
+          <th scope="col">{t("country")}</th>
           <th scope="col">{t("submittedOn")}</th>
           <th scope="col">{t("dueDate")}</th>
           <th scope="col">{t("status")}</th>
@@ -54,20 +60,21 @@ export function FilingTable(props: { items: FilingItem[]; base: string; today?: 
       </thead>
       <tbody>
         {props.items.map((f) => {
-          const overdue = f.overdue ?? (props.today ? f.check.dueDate < props.today : false);
+          const overdue = f.overdue ?? (props.today ? f.dueDate < props.today : false);
           return (
             <tr key={f.filingId} class={overdue ? "overdue" : undefined}>
               <td>
-                <a href={`#/${props.base}/${f.filingId}`}>{label("filingKind", f.details.kind)}</a>
+                <a href={`#/${props.base}/${f.filingId}`}>{label("filingKind", f.kind)}</a>
               </td>
               <td>{f.enterprise}</td>
+              <td>{f.country ?? "—"}</td>
               <td>{date(f.submittedOn)}</td>
               <td>
-                {date(f.check.dueDate)}
+                {date(f.dueDate)}
                 {overdue && <span class="badge danger">{t("overdue")}</span>}
               </td>
               <td>{label("filingStatus", f.status)}</td>
-              <td>{label("recommendation", f.check.recommendation)}</td>
+              <td>{label("recommendation", f.recommendation)}</td>
             </tr>
           );
         })}

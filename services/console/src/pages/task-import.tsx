@@ -5,7 +5,7 @@
  */
 import { useState } from "preact/hooks";
 import type { components } from "../../../../contracts/generated/openapi";
-import { ApiError, type Problem } from "../api";
+import { ApiError, noteWrite, type Problem } from "../api";
 import { t } from "../i18n";
 import { currentToken } from "../session";
 import { Field, ProblemBox } from "../ui";
@@ -28,6 +28,7 @@ async function upload(file: File, year: number, dryRun: boolean, key: string): P
     headers: { Authorization: `Bearer ${currentToken() ?? ""}`, "Content-Type": type, "Idempotency-Key": key },
     body: file,
   });
+  noteWrite(response);
   const body = await response.json().catch(() => ({}));
   if (!response.ok) throw new ApiError({ ...(body as Problem), status: response.status });
   return body as Outcome;

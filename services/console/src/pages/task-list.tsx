@@ -140,7 +140,7 @@ export function TaskList() {
         </Field>
         <button type="submit">{t("search")}</button>
         <span class="spacer" />
-        <button type="button" onClick={() => exportAs("csv")}>
+        <button type="button" data-testid="export-csv" onClick={() => exportAs("csv")}>
           {t("exportCsv")}
         </button>
         <button type="button" onClick={() => exportAs("xlsx")}>
