@@ -9,8 +9,9 @@
  *    /console/assets/ request while it opens the sign-in page, signs in as analyst (the console's
  *    development sign-in), opens #/tasks, #/clearance (charts drawn) and #/check (the negative-list
  *    check, which loads the industry classification); a file belongs to the first step that
- *    requested it. "wire" is what that request transferred (headers included; the API gzips with
- *    the compression middleware's default level), so it differs from the gzip-9 column.
+ *    requested it. "wire" is what that request transferred, headers included, with the encoding
+ *    the API chose (the compression middleware: br at quality 4 for Chromium), so it is larger
+ *    than the brotli-11 column.
  * 2. Time to first render, from navigation start (performance.now() in the page) to the moment the
  *    page is usable: #/tasks when `[data-testid=task-table] tbody tr` exists; #/clearance when
  *    `[data-testid=stage-table] tbody tr` exists and every `figure.chart > div` has
@@ -531,7 +532,7 @@ async function measure(opts: Options): Promise<void> {
           warmup: opts.warmup,
           sizes: {
             method:
-              "gzip: zlib gzipSync level 9; brotli: brotliCompressSync quality 11 (text mode); wire: bytes the request transferred, headers included, as served by the API (compression middleware, gzip)",
+              "gzip: zlib gzipSync level 9; brotli: brotliCompressSync quality 11 (text mode); wire: bytes the request transferred, headers included, as the API served it (compression middleware; encoding per asset)",
             assets: sizes.map((s) => ({
               ...s,
               loadedAt: where.get(s.file)?.step ?? "never",

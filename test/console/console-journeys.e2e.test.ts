@@ -230,6 +230,19 @@ const waitForCount = (page: Page, selector: string, n: number) =>
     expect(await chartsDrawn(page)).toBe(4);
     await accessible();
     await screenshot(page, "clearance-times");
+    // Times are China Standard Time: the first outlier's lodgement, 8 hours past the API's UTC instant.
+    const lodged = new Date(new Date(outliers.body.outliers[0].lodgedAt).getTime() + 8 * 3_600_000).toISOString();
+    const cst = `${lodged.slice(0, 10)} ${lodged.slice(11, 16)}`;
+    expect(await text(page, "[data-testid=outliers-table] tbody tr td:nth-child(7)")).toBe(cst);
+    // The English switch: English labels, durations read "h min", times marked CST.
+    await page.click("header button.link");
+    await waitForText(page, "h1", "Clearance times");
+    expect(await text(page, "[data-testid=stage-table] tbody tr")).toMatch(/\d+ h \d{2} min/);
+    expect(await text(page, "[data-testid=outliers-table] tbody tr td:nth-child(7)")).toBe(`${cst} CST`);
+    expect(await page.$eval("html", (h) => h.getAttribute("lang"))).toBe("en");
+    await accessible();
+    await page.click("header button.link");
+    await waitForText(page, "h1", "通关时间");
   }, 240_000);
 
   it("enterprise: checks an investment against the negative list, sees its declarations, submits a filing", async () => {

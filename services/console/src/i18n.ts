@@ -289,6 +289,11 @@ const LABELS: Record<string, Record<string, Phrase>> = {
     prohibited: P("禁止", "Prohibited"),
     indeterminate: P("无法确定", "Indeterminate"),
   },
+  measureStatus: {
+    prohibited: P("禁止", "Prohibited"),
+    conditions_not_met: P("限制：条件未满足", "Restricted: conditions not met"),
+    conditions_met: P("限制：条件已满足", "Restricted: conditions met"),
+  },
   confidence: { verified: P("已核对官方文本", "Verified"), unverified: P("未核对官方文本", "Unverified") },
   evaluationKind: { mid_term: P("中期评估", "Mid-term"), final: P("最终评估", "Final") },
   rating: {

@@ -269,9 +269,9 @@ function CheckAnswer(props: { result: Record<string, unknown> & { outcome: strin
         <p>{t("noItems")}</p>
       ) : (
         <ol class="measures">
-          {r.matches.map((m) => (
-            <li key={m.measure} value={m.measure}>
-              <strong>{label("outcome", m.status)}</strong> {m.text}
+          {r.matches.map((m, i) => (
+            <li key={`${m.measure}-${i}`} value={m.measure}>
+              <strong>{label("measureStatus", m.status)}</strong> {m.text}
               <div class="note">
                 {m.textVerified ? "" : `${label("confidence", "unverified")} · `}
                 {m.source}
