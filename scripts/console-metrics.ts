@@ -112,6 +112,17 @@ const sum = (xs: AssetSize[]) => ({
   brotli: xs.reduce((a, x) => a + x.brotli, 0),
 });
 
+/** The build as it is on disk (names, sizes, times): another `console:build` during a run changes it. */
+const buildFingerprint = () =>
+  [DIST, ASSETS]
+    .flatMap((dir) => readdirSync(dir).map((f) => path.join(dir, f)))
+    .map((f) => {
+      const st = statSync(f);
+      return `${path.relative(DIST, f)}:${st.size}:${st.mtimeMs}`;
+    })
+    .sort()
+    .join("\n");
+
 /** Source files changed after the build (another engineer's edits, or no rebuild). */
 function staleSources(): string[] {
   const built = statSync(path.join(DIST, "index.html")).mtimeMs;
@@ -200,6 +211,9 @@ function watchErrors(page: Page, errors: string[]) {
     // Leaving a page aborts what it still had in flight.
     if (r.failure()?.errorText !== "net::ERR_ABORTED")
       errors.push(`request failed: ${r.url()} ${r.failure()?.errorText}`);
+  });
+  page.on("response", (r) => {
+    if (r.status() >= 400) errors.push(`${r.status()} ${r.request().method()} ${r.url()}`);
   });
 }
 
@@ -306,9 +320,18 @@ const instrument = (token: string, condition: string) => `(() => {
   observer.observe(document, { childList: true, subtree: true, attributes: true, attributeFilter: ["data-rendered"] });
 })();`;
 
-async function measuredLoad(page: Page, url: string): Promise<Load> {
+async function measuredLoad(page: Page, url: string, errors: string[]): Promise<Load> {
   await page.goto(url);
-  await page.waitForFunction("window.__consoleReady !== undefined", { timeout: 60_000 });
+  try {
+    await page.waitForFunction("window.__consoleReady !== undefined", { timeout: 60_000 });
+  } catch (err) {
+    const shown = (await page.evaluate(
+      `document.querySelector("main")?.innerText ?? document.body.innerText`,
+    )) as string;
+    throw new Error(
+      `${url} not ready after 60 s (${(err as Error).message}); errors: ${errors.join("; ") || "none"}; page: ${shown.replace(/\s+/g, " ").slice(0, 400)}`,
+    );
+  }
   return (await page.evaluate(`({
     ready: window.__consoleReady,
     domContentLoaded: performance.getEntriesByType("navigation")[0].domContentLoadedEventEnd,
@@ -323,9 +346,9 @@ async function coldAndWarm(browser: Browser, url: string, token: string, conditi
     const errors: string[] = [];
     watchErrors(page, errors);
     await page.evaluateOnNewDocument(instrument(token, condition));
-    const cold = await measuredLoad(page, url);
+    const cold = await measuredLoad(page, url, errors);
     await page.goto("about:blank");
-    const warm = await measuredLoad(page, url);
+    const warm = await measuredLoad(page, url, errors);
     if (errors.length) throw new Error(`loading ${url} failed:\n  ${errors.join("\n  ")}`);
     return { cold, warm };
   } finally {
@@ -376,6 +399,7 @@ async function measure(opts: Options): Promise<void> {
   if (stale.length)
     console.warn(`warning: changed since the build (${stale.length}): ${stale.slice(0, 5).join(", ")} — rebuild first`);
 
+  const built = buildFingerprint();
   const sizes = assetSizes();
   const app = await startTheApp(opts.engine);
   let browser: Browser | undefined;
@@ -410,6 +434,12 @@ async function measure(opts: Options): Promise<void> {
       }
       process.stdout.write(r < opts.warmup ? "  warm-up round done\n" : `  round ${r - opts.warmup + 1} done\n`);
     }
+
+    // The API serves services/console/dist from disk: a rebuild meanwhile mixes two builds.
+    if (buildFingerprint() !== built)
+      throw new Error(
+        "services/console/dist changed during the run (someone ran console:build): nothing written, run again",
+      );
 
     // ----- sizes by step
     const where = new Map(profile.fetched.map((f) => [f.file, f]));

@@ -7,6 +7,7 @@
  */
 import { problemResponses } from "../../contracts/http/responses";
 import { TaskExportQuery } from "../../contracts/reform-tasks/http";
+import { TASK_STATUS_NAMES, type TaskStatus } from "../../contracts/reform-tasks/task-shapes";
 import { ANY_ROLE, allow } from "../../services/api/auth/access";
 import { Problems } from "../../services/api/http/problem";
 import { parseQuery } from "../../services/api/http/validate";
@@ -87,8 +88,8 @@ function codeCells(t: TaskListItem, asOf: string): Record<CodeColumn, string> {
 
 /**
  * The Chinese names of one task's codes, from the reference data; a code without a name there
- * gets an empty name (in a list, an empty item). Task statuses have no Chinese names in the
- * reference data, so `status_name` is empty.
+ * gets an empty name (in a list, an empty item). Statuses are named as the contract names them
+ * (TASK_STATUS_NAMES).
  */
 function nameCells(t: TaskListItem, lists: ReformCodeLists): Record<NameColumn, string> {
   const department = (code: string) => lists.departments.get(code)?.nameZh ?? "";
@@ -98,7 +99,7 @@ function nameCells(t: TaskListItem, lists: ReformCodeLists): Record<NameColumn, 
     lead_department_name: department(t.leadDepartment),
     cooperating_departments_name: t.cooperatingDepartments.map(department).join(LIST),
     assumed_name: t.assumed.map((a) => (isImportColumn(a) ? columnNameZh(a) : "")).join(LIST),
-    status_name: "",
+    status_name: TASK_STATUS_NAMES[t.status as TaskStatus]?.zh ?? "",
   };
 }
 

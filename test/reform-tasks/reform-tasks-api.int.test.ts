@@ -473,7 +473,7 @@ describe("reform tasks API (PostgreSQL)", () => {
       自行拟定项: "牵头部门;配合部门;时间节点;实施路径",
       时间节点: "2026-06-30",
       状态代码: "planned",
-      状态: "", // no Chinese status names in the reference data
+      状态: "未启动",
       是否逾期: "是", // past 2026-06-30 on 2026-11-30, still planned
       逾期判断日期: "2026-11-30",
     });

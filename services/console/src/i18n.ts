@@ -3,6 +3,8 @@
  * up in the language chosen (kept in localStorage); `label(kind, code)` names a code of the API
  * (a status, a stage, an event type ...) and falls back to the code itself when it has no name.
  */
+import { TASK_STATUS_NAMES } from "../../../contracts/reform-tasks/task-shapes";
+
 export type Lang = "zh" | "en";
 
 let current: Lang = (globalThis.localStorage?.getItem("ftz.lang") as Lang | null) ?? "zh";
@@ -218,14 +220,7 @@ export type PhraseKey = keyof typeof PHRASES;
 export const t = (key: PhraseKey): string => PHRASES[key][current];
 
 const LABELS: Record<string, Record<string, Phrase>> = {
-  taskStatus: {
-    planned: P("未启动", "Planned"),
-    in_progress: P("推进中", "In progress"),
-    blocked: P("受阻", "Blocked"),
-    replicated: P("已复制推广", "Replicated"),
-    not_applicable: P("不适用", "Not applicable"),
-    archived: P("已归档", "Archived"),
-  },
+  taskStatus: TASK_STATUS_NAMES,
   stage: {
     total: P("申报至放行（合计）", "Lodgement → release (total)"),
     lodgement_to_acceptance: P("申报 → 受理", "Lodgement → acceptance"),
