@@ -31,7 +31,10 @@
  *    (default 7), in ms.
  *
  * Prints tables and writes bench/results/console-latest.json (commit, whether services/console
- * had uncommitted changes, date, machine, versions, every round).
+ * had uncommitted changes, date, machine, versions, every round). The API serves the build from
+ * disk, so a `console:build` elsewhere during the run would mix two builds: then it waits until
+ * the build has settled and starts over, up to 3 attempts. Exit status 1 on any failure (a page
+ * not ready within 60 s names what it showed and the requests that failed); nothing is written then.
  */
 import { execSync } from "node:child_process";
 import {
@@ -392,24 +395,32 @@ const git = (args: string) => {
   }
 };
 
-async function measure(opts: Options): Promise<void> {
-  if (!existsSync(path.join(DIST, "index.html"))) throw new Error("the console is not built: npm run -s console:build");
-  if (!browserAvailable) throw new Error(`no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_BIN)`);
-  const stale = staleSources();
-  if (stale.length)
-    console.warn(`warning: changed since the build (${stale.length}): ${stale.slice(0, 5).join(", ")} — rebuild first`);
+/** Another `console:build` replaced services/console/dist while this run measured it. */
+class BuildChanged extends Error {}
 
+/** Waits until services/console/dist exists and has stayed the same for 5 s. */
+async function stableBuild(): Promise<string> {
+  const deadline = Date.now() + 300_000;
+  let last = "";
+  for (;;) {
+    const now = existsSync(path.join(DIST, "index.html")) ? buildFingerprint() : "";
+    if (now && now === last) return now;
+    if (Date.now() > deadline) throw new Error("services/console/dist did not settle within 5 minutes");
+    last = now;
+    await new Promise((r) => setTimeout(r, 5_000));
+  }
+}
+
+/** Sizes, what loads when, and the rounds, all on one build (BuildChanged when it changed). */
+async function measureBuild(browser: Browser, app: App, opts: Options) {
   const built = buildFingerprint();
+  const changed = () => buildFingerprint() !== built;
+  // What was measured, as of the start (others commit and edit meanwhile).
+  const commit = git("rev-parse HEAD");
+  const consoleChanges = git("status --porcelain -- services/console/src services/console/index.html");
+  const load = os.loadavg()[0]!;
   const sizes = assetSizes();
-  const app = await startTheApp(opts.engine);
-  let browser: Browser | undefined;
   try {
-    ({ browser } = await launchBrowser());
-    const chromium = await browser.version();
-    console.log(
-      `console:measure: ${os.cpus().length} cores, ${app.database}, ${chromium}, ${opts.rounds} rounds (+${opts.warmup} warm-up)`,
-    );
-
     const profile = await loadProfile(browser, app.base);
     const taskforceToken = await tokenOf(browser, app.base, "taskforce");
     const pages = [
@@ -432,14 +443,57 @@ async function measure(opts: Options): Promise<void> {
         loads[p.page]!.cold.push(cold);
         loads[p.page]!.warm.push(warm);
       }
+      if (changed()) throw new BuildChanged();
       process.stdout.write(r < opts.warmup ? "  warm-up round done\n" : `  round ${r - opts.warmup + 1} done\n`);
     }
+    return {
+      sizes,
+      profile,
+      pages,
+      loads,
+      commit,
+      consoleSourcesChanged: consoleChanges === null ? null : consoleChanges !== "",
+      loadAverage1m: { start: load, end: os.loadavg()[0]! },
+    };
+  } catch (err) {
+    // A page that broke because its files were replaced under it says so.
+    throw changed() ? new BuildChanged() : err;
+  }
+}
 
-    // The API serves services/console/dist from disk: a rebuild meanwhile mixes two builds.
-    if (buildFingerprint() !== built)
-      throw new Error(
-        "services/console/dist changed during the run (someone ran console:build): nothing written, run again",
-      );
+const ATTEMPTS = 3;
+
+async function measure(opts: Options): Promise<void> {
+  if (!existsSync(path.join(DIST, "index.html"))) throw new Error("the console is not built: npm run -s console:build");
+  if (!browserAvailable) throw new Error(`no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_BIN)`);
+
+  const app = await startTheApp(opts.engine);
+  let browser: Browser | undefined;
+  try {
+    ({ browser } = await launchBrowser());
+    const chromium = await browser.version();
+    console.log(
+      `console:measure: ${os.cpus().length} cores, ${app.database}, ${chromium}, ${opts.rounds} rounds (+${opts.warmup} warm-up)`,
+    );
+    let measured: Awaited<ReturnType<typeof measureBuild>> | undefined;
+    let stale: string[] = [];
+    for (let attempt = 1; !measured; attempt++) {
+      stale = staleSources();
+      if (stale.length)
+        console.warn(`  warning: changed since the build (${stale.length}): ${stale.slice(0, 5).join(", ")}`);
+      try {
+        measured = await measureBuild(browser, app, opts);
+      } catch (err) {
+        if (!(err instanceof BuildChanged) || attempt === ATTEMPTS) {
+          throw err instanceof BuildChanged
+            ? new Error(`services/console/dist was rebuilt during each of ${ATTEMPTS} attempts: nothing written`)
+            : err;
+        }
+        console.warn("  services/console/dist was rebuilt during the run (a console:build elsewhere): starting over");
+        await stableBuild();
+      }
+    }
+    const { sizes, profile, pages, loads, commit, consoleSourcesChanged, loadAverage1m } = measured;
 
     // ----- sizes by step
     const where = new Map(profile.fetched.map((f) => [f.file, f]));
@@ -538,9 +592,14 @@ async function measure(opts: Options): Promise<void> {
     console.log(
       `Time to first render on ${app.engine}, ms from navigation start: median (min–max) of ${opts.rounds} rounds\n\n${timeTable}\n`,
     );
-
-    const commit = git("rev-parse HEAD");
-    const consoleChanges = git("status --porcelain -- services/console/src services/console/index.html");
+    const la = (n: number) => n.toFixed(1);
+    console.log(
+      `load average (1 min) ${la(loadAverage1m.start)} at the start, ${la(loadAverage1m.end)} at the end, on ${os.cpus().length} cores` +
+        (loadAverage1m.start > os.cpus().length || loadAverage1m.end > os.cpus().length
+          ? ": other work competed for the CPU, so the times are slower and wider than on a quiet machine"
+          : ""),
+    );
+    if (consoleSourcesChanged) console.log("the console's sources had uncommitted changes (measured as built)");
     mkdirSync(path.dirname(OUT), { recursive: true });
     writeFileSync(
       OUT,
@@ -549,12 +608,13 @@ async function measure(opts: Options): Promise<void> {
           at: new Date().toISOString(),
           commit,
           // Uncommitted changes to the console's sources when measured (others work in the tree).
-          consoleSourcesChanged: consoleChanges === null ? null : consoleChanges !== "",
+          consoleSourcesChanged,
           staleBuild: stale,
           machine: {
             cores: os.cpus().length,
             cpu: os.cpus()[0]?.model,
             memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+            loadAverage1m,
           },
           versions: { node: process.version, chromium, database: app.database },
           engine: app.engine,
