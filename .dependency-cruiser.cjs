@@ -91,6 +91,19 @@ module.exports = {
       to: { path: "^(services/(?!console/)|projections/|infra/|test/|scripts/|bench/)" },
     },
     {
+      name: "console-loads-no-schema-code",
+      severity: "error",
+      comment:
+        "What the console imports from contracts/ at run time is shipped to every browser: only the generated types (type-only), the industry classification and the status names, which carry no zod. Type-only imports are free.",
+      from: { path: "^services/console/" },
+      to: {
+        path: "^contracts/",
+        pathNot:
+          "^contracts/(generated/|identifiers/industry-class\\.ts$|identifiers/data/|reform-tasks/task-status-names\\.ts$)",
+        dependencyTypesNot: ["type-only"],
+      },
+    },
+    {
       name: "nothing-imports-the-console",
       severity: "error",
       comment:

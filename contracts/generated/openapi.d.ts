@@ -217,7 +217,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** A development bearer token for a role (8 hours), only while the API verifies with the development key; 404 otherwise */
+        /** A development bearer token for a role (8 hours): only while the API verifies with the development key (404 otherwise), and only from this machine to localhost (403 otherwise) */
         post: operations["postAuthDevelopmentTokens"];
         delete?: never;
         options?: never;
@@ -3949,6 +3949,18 @@ export interface operations {
             };
             /** @description Malformed request: an undeclared or invalid query parameter, path parameter or header (field errors in `errors[]`) */
             400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     RateLimit: components["headers"]["RateLimit"];

@@ -30,19 +30,6 @@ export const TaskStatus = z
   .openapi("ReformTaskStatus");
 export type TaskStatus = z.infer<typeof TaskStatus>;
 
-/**
- * What each status is called, in Chinese and English: the product's own vocabulary for where a
- * task stands (not a term of a regulation), shared by the console and the export's 状态 column.
- */
-export const TASK_STATUS_NAMES: Readonly<Record<TaskStatus, { zh: string; en: string }>> = {
-  planned: { zh: "未启动", en: "Planned" },
-  in_progress: { zh: "推进中", en: "In progress" },
-  blocked: { zh: "受阻", en: "Blocked" },
-  replicated: { zh: "已复制推广", en: "Replicated" },
-  not_applicable: { zh: "不适用", en: "Not applicable" },
-  archived: { zh: "已归档", en: "Archived" },
-};
-
 /** Replication scope as the State Council batch gives it: 全国范围内复制推广 or 特定区域复制推广. */
 export const TaskScope = z.enum(["nationwide", "specific-areas"]).openapi("ReformTaskScope");
 

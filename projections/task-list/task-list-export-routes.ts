@@ -7,7 +7,8 @@
  */
 import { problemResponses } from "../../contracts/http/responses";
 import { TaskExportQuery } from "../../contracts/reform-tasks/http";
-import { TASK_STATUS_NAMES, type TaskStatus } from "../../contracts/reform-tasks/task-shapes";
+import { TASK_STATUS_NAMES } from "../../contracts/reform-tasks/task-status-names";
+import type { TaskStatus } from "../../contracts/reform-tasks/task-shapes";
 import { ANY_ROLE, allow } from "../../services/api/auth/access";
 import { Problems } from "../../services/api/http/problem";
 import { parseQuery } from "../../services/api/http/validate";

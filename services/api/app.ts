@@ -32,7 +32,7 @@ import { apiDocument, productRouteModules } from "./route-modules";
 import { operationsRoutes } from "./operations-routes";
 import { systemRoutes } from "./system-routes";
 import { consoleStatic } from "./console-static";
-import { signInOptions, signInRoutes } from "./sign-in-routes";
+import { consoleConnectOrigins, signInRoutes } from "./sign-in-routes";
 
 /** What the app is built from. */
 export interface ApiDeps {
@@ -156,7 +156,7 @@ export function createApp(deps: ApiDeps): Express {
   );
   app.use(metrics.record);
   // The console signing in with OpenID Connect fetches the issuer's metadata and token endpoint.
-  const issuer = signInOptions().oidc?.issuer;
+  const connectOrigins = consoleConnectOrigins();
   app.use(
     helmet({
       // The docs UI (swagger-ui) uses inline styles and data: images; nothing else needs more than 'self'.
@@ -164,7 +164,10 @@ export function createApp(deps: ApiDeps): Express {
         directives: {
           "style-src": ["'self'", "'unsafe-inline'"],
           "img-src": ["'self'", "data:"],
-          "connect-src": ["'self'", ...(issuer ? [new URL(issuer).origin] : [])],
+          "connect-src": ["'self'", ...connectOrigins],
+          // Served over plain HTTP (TLS, when any, ends at a proxy): rewriting the console's
+          // scripts to https would leave it blank on http://<address>:3000.
+          "upgrade-insecure-requests": null,
         },
       },
     }),

@@ -73,7 +73,10 @@ describe("dependency rules", () => {
       file("test/fixture.ts", "export const fixture = 1;\n");
       file("services/relay/c.ts", 'import { fixture } from "../../test/fixture";\nexport const c = fixture;\n');
       // The browser console reaching into the server, and the server importing the console.
-      file("services/console/src/page.ts", 'import { db } from "../../platform/db";\nexport const p = db;\n');
+      file(
+        "services/console/src/page.ts",
+        'import { db } from "../../platform/db";\nimport { x } from "../../../contracts/bad";\nexport const p = [db, x];\n',
+      );
       file("services/api/app.ts", 'import { p } from "../console/src/page";\nexport const app = p;\n');
       // A cycle.
       file("services/relay/a.ts", 'import { b } from "./b";\nexport const a = b;\n');
@@ -90,6 +93,7 @@ describe("dependency rules", () => {
       );
       expect(rulesBroken).toEqual([
         "console-imports-only-contracts",
+        "console-loads-no-schema-code",
         "contexts-are-entered-through-index",
         "contexts-do-not-import-each-other",
         "contracts-import-nothing-of-ours",

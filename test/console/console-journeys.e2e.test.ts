@@ -32,6 +32,17 @@ const waitForText = (page: Page, selector: string, expected: string) =>
   page.waitForFunction(
     `document.querySelector(${JSON.stringify(selector)})?.textContent?.includes(${JSON.stringify(expected)})`,
   );
+/** Waits until `selector`'s text is exactly `expected`. */
+const waitForExactText = (page: Page, selector: string, expected: string) =>
+  page.waitForFunction(
+    `document.querySelector(${JSON.stringify(selector)})?.textContent === ${JSON.stringify(expected)}`,
+  );
+/** Sets a number field the way a person does (type, then leave it: its change event). */
+const setNumber = async (page: Page, selector: string, value: number) => {
+  await page.click(selector, { count: 3 });
+  await page.type(selector, String(value));
+  await page.keyboard.press("Tab");
+};
 /** Waits until `selector` matches exactly `n` elements. */
 const waitForCount = (page: Page, selector: string, n: number) =>
   page.waitForFunction(`document.querySelectorAll(${JSON.stringify(selector)}).length === ${n}`);
@@ -42,6 +53,7 @@ const waitForCount = (page: Page, selector: string, n: number) =>
   let downloads: string;
   let page: Page;
   let errors: string[];
+  let expectStatus: (status: number) => void;
 
   const api = async (
     role: Parameters<RunningApp["token"]>[0],
@@ -80,7 +92,7 @@ const waitForCount = (page: Page, selector: string, n: number) =>
     await app?.stop();
   });
   beforeEach(async () => {
-    ({ page, errors } = await openPage(browser));
+    ({ page, errors, expectStatus } = await openPage(browser));
   });
   afterEach(async () => {
     await page.close();
@@ -102,7 +114,12 @@ const waitForCount = (page: Page, selector: string, n: number) =>
     await accessible();
     await screenshot(page, "sign-in");
     await signIn(page, app.base, "taskforce");
-    await visit(page, app.base, "tasks", "[data-testid=task-table] tbody tr");
+    expectStatus(412); // provoked below
+    expectStatus(422); // the bad import below
+    // The seeded list is 2026's (the page opens on this year, China time).
+    await visit(page, app.base, "tasks", "input[name=year]");
+    await setNumber(page, "input[name=year]", 2026);
+    await page.waitForSelector("[data-testid=task-table] tbody tr");
     const listed = await api("taskforce", "GET", "/reform-tasks?year=2026&limit=200");
     expect(await count(page, "[data-testid=task-table] tbody tr")).toBe(Math.min(50, listed.body.items.length));
     await accessible();
@@ -139,7 +156,16 @@ const waitForCount = (page: Page, selector: string, n: number) =>
     await waitForText(page, "[data-testid=task-status]", "推进中");
     expect(await count(page, "[data-testid=conflict]")).toBe(0);
 
-    // Now a progress report from the page succeeds and shows in the list (read-your-writes).
+    // Now a progress report from the page succeeds and shows in the list (read-your-writes: the
+    // list is read with the report's consistency token).
+    const sent: { method: string; url: string; token: string | undefined; answered?: string | null }[] = [];
+    page.on("request", (r) => sent.push({ method: r.method(), url: r.url(), token: r.headers()["consistency-token"] }));
+    page.on("response", (r) => {
+      const entry = sent.find(
+        (x) => x.url === r.url() && x.method === r.request().method() && x.answered === undefined,
+      );
+      if (entry) entry.answered = r.headers()["consistency-token"] ?? null;
+    });
     await page.waitForSelector("details.action[data-action=progress-reports]");
     await page.click("details.action[data-action=progress-reports] summary");
     await page.type("details.action[data-action=progress-reports] input[name=percent]", "40");
@@ -156,11 +182,17 @@ const waitForCount = (page: Page, selector: string, n: number) =>
       version: 2,
     });
     await page.click("a[href='#/tasks']");
+    await setNumber(page, "input[name=year]", 2026);
     await page.waitForSelector("[data-testid=task-table] tbody tr");
     await page.type("input[name=q]", target.ref);
     await page.click(".filters button[type=submit]");
     await waitForCount(page, "[data-testid=task-table] tbody tr", 1);
     expect(await text(page, "[data-testid=task-table] tbody tr")).toContain("40%");
+    const report = sent.find((x) => x.method === "POST" && x.url.endsWith(`/${target.taskId}/progress-reports`))!;
+    expect(report.answered).toMatch(/^1\.\d+\.\d+$/);
+    const listReads = sent.filter((x) => x.method === "GET" && new URL(x.url).pathname === "/reform-tasks");
+    expect(listReads.length).toBeGreaterThan(0);
+    expect(listReads.every((x) => x.token === report.answered)).toBe(true);
 
     // Export: the CSV the page downloads is the API's, with its Chinese headers.
     await page.click("[data-testid=export-csv]");
@@ -183,6 +215,7 @@ const waitForCount = (page: Page, selector: string, n: number) =>
     const badFile = path.join(downloads, "bad-list.csv");
     writeFileSync(badFile, broken.join("\n"));
     await visit(page, app.base, "import", "input[type=file]");
+    await setNumber(page, "input[name=year]", 2026);
     await accessible();
     const input = await page.$("input[type=file]");
     await input!.uploadFile(badFile);
@@ -203,7 +236,10 @@ const waitForCount = (page: Page, selector: string, n: number) =>
     expect(await text(page, "[data-testid=import-outcome]")).toContain("试导入通过");
 
     // Charts: the scoreboard, the rate by field and over time, drawn.
-    await visit(page, app.base, "task-charts", "[data-testid=scoreboard-table] tbody tr");
+    await visit(page, app.base, "task-charts", "input[name=year]");
+    await setNumber(page, "input[name=year]", 2026);
+    await waitForCount(page, "figure.chart", 3);
+    await page.waitForSelector("[data-testid=scoreboard-table] tbody tr");
     expect(await chartsDrawn(page)).toBe(3);
     const board = await api("taskforce", "GET", "/reform-tasks/scoreboard?year=2026");
     expect(await count(page, "[data-testid=scoreboard-table] tbody tr")).toBe(board.body.departments.length);
@@ -221,7 +257,7 @@ const waitForCount = (page: Page, selector: string, n: number) =>
     expect(await text(page, "[data-testid=stage-table] tbody tr")).toMatch(/\d+ 小时 \d{2} 分/);
     await page.select("select[name=direction]", "export");
     const exports = await api("analyst", "GET", "/clearance-times?direction=export");
-    await waitForText(page, "[data-testid=declaration-count]", String(exports.body.groups[0].declarations));
+    await waitForExactText(page, "[data-testid=declaration-count]", String(exports.body.groups[0].declarations));
     const curve = await api("analyst", "GET", "/clearance-times/release-curve?direction=export&maxHours=96");
     const at24 = curve.body.points.find((p: { hours: number }) => p.hours === 24);
     await waitForText(page, "[data-testid=share-within]", `(${at24.releasedWithin} / ${curve.body.released})`);
@@ -303,7 +339,18 @@ const waitForCount = (page: Page, selector: string, n: number) =>
     await page.click("form.stack > button[type=submit]");
     await page.waitForSelector("[data-testid=filing-status]");
     expect(await text(page, "[data-testid=filing-status]")).toBe("已提交");
-    const mine = await api("enterprise", "GET", "/filings", undefined, {}, firm.enterprise);
+    // The console kept the submission's consistency token; with it the read model has the filing.
+    // (kept as "<token> <when>", ms since the epoch)
+    const [written] = ((await page.evaluate('sessionStorage.getItem("ftz.consistency")')) as string).split(" ");
+    expect(written).toMatch(/^1\.\d+\.\d+$/);
+    const mine = await api(
+      "enterprise",
+      "GET",
+      "/filings",
+      undefined,
+      { "Consistency-Token": written! },
+      firm.enterprise,
+    );
     expect(mine.body.items).toHaveLength(1);
     await visit(page, app.base, "filings", "[data-testid=filings-table] tbody tr");
     expect(await count(page, "[data-testid=filings-table] tbody tr")).toBe(1);
@@ -344,6 +391,7 @@ const waitForCount = (page: Page, selector: string, n: number) =>
     });
     expect(queue.status).toBe(200);
     await signIn(page, app.base, "admin");
+    expectStatus(412); // provoked below
     await visit(page, app.base, "queue", "[data-testid=filings-table] tbody tr");
     expect(await count(page, "[data-testid=filings-table] tbody tr")).toBe(queue.body.items.length);
     await accessible();

@@ -221,7 +221,30 @@ describe("reform tasks API (PostgreSQL)", () => {
       if (status === 200) version = res.body.version;
       return res;
     };
+    // The view lists the updates the status allows, and each listed one is accepted in turn.
+    const actionsNow = async () => (await tf.get(`/reform-tasks/${id}`)).body.actions;
+    expect(await actionsNow()).toEqual([
+      "revisions",
+      "departments",
+      "start",
+      "reschedules",
+      "not-applicable",
+      "block",
+      "evaluations",
+      "archive",
+    ]);
     await step("start", { on: "2026-03-01" });
+    expect(await actionsNow()).toEqual([
+      "revisions",
+      "departments",
+      "progress-reports",
+      "reschedules",
+      "replication",
+      "not-applicable",
+      "block",
+      "evaluations",
+      "archive",
+    ]);
     await step("progress-reports", {
       percent: 60,
       narrative: "系统对接完成",
@@ -231,6 +254,8 @@ describe("reform tasks API (PostgreSQL)", () => {
     const early = await step("replication", { on: "2026-02-01" }, 422);
     expect(early.body).toMatchObject({ code: "date_before_start", field: "on" });
     await step("block", { reason: "等待自治区平台" });
+    expect(await actionsNow()).not.toContain("replication");
+    expect(await actionsNow()).toContain("unblock");
     const illegal = await step("replication", { on: "2026-06-01" }, 409);
     expect(illegal.body).toMatchObject({ code: "illegal_transition", state: "blocked", allowedIn: ["in_progress"] });
     expect(illegal.body.detail).toBe("cannot mark as replicated a task that is blocked (allowed when in_progress)");
@@ -240,6 +265,7 @@ describe("reform tasks API (PostgreSQL)", () => {
     await step("evaluations", { kind: "mid_term", rating: "excellent", evaluatedOn: "2026-11-01" });
     await step("evaluations", { kind: "mid_term", rating: "good" }, 409);
     await step("archive", { reason: "并入2027年清单" });
+    expect(await actionsNow()).toEqual([]);
     await step("reopen", { reason: "x" }, 409);
 
     const history = await tf.get(`/reform-tasks/${id}/history`);

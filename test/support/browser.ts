@@ -18,6 +18,9 @@ import puppeteer, { type Browser, type Page } from "puppeteer-core";
 import { mintDevToken } from "../../services/api/auth/dev-key";
 import type { Role } from "../../services/api/auth/principal";
 import { type RunningServer, startServer } from "../../services/api/main";
+import { PROJECTIONS } from "../../projections/registry";
+import { projectionLag } from "../../projections/runner/lag";
+import type { Database } from "../../services/platform/db/database";
 import { TEST_DATABASE_URL } from "./databases";
 
 export const CHROMIUM = process.env.CHROMIUM_BIN ?? "/usr/bin/chromium";
@@ -55,9 +58,11 @@ export async function startApp(): Promise<RunningApp> {
     seed: true,
     logger: pino({ level: "silent" }),
   });
+  const base = `http://127.0.0.1:${server.port}`;
+  await readModelsCaughtUp(server.db);
   return {
     server,
-    base: `http://127.0.0.1:${server.port}`,
+    base,
     token: (role, uscc) => mintDevToken({ role, uscc }),
     async stop() {
       await server.stop();
@@ -67,6 +72,21 @@ export async function startApp(): Promise<RunningApp> {
       await c.end();
     },
   };
+}
+
+/**
+ * Waits (at most 60 s) until every read model has applied the seeded events (nothing behind, as
+ * GET /projections counts it), so what a page shows and what the API answers come from the same
+ * state. Read from the database: in a deployment's configuration no development token works.
+ */
+async function readModelsCaughtUp(db: Database): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const lags = await Promise.all(PROJECTIONS.map((p) => projectionLag(db, p.name, p.categories)));
+    if (lags.every((l) => l.eventsBehind === 0)) return;
+    if (Date.now() > deadline) throw new Error(`read models still behind after 60 s: ${JSON.stringify(lags)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 /** Headless Chromium, offline but for 127.0.0.1, Chinese UI, downloads into `downloads`. */
@@ -94,20 +114,34 @@ export async function launchBrowser(downloads = mkdtempSync(path.join(tmpdir(), 
   return { browser, downloads };
 }
 
-/** A new page that fails the test on any script error or failed request (collected in `errors`). */
-export async function openPage(browser: Browser): Promise<{ page: Page; errors: string[] }> {
+/**
+ * A new page whose script errors, failed requests and error answers are collected in `errors`
+ * (the journey expects none): every 4xx or 5xx answer to the console or the API counts, except
+ * the statuses `expectStatus` allows (a 412 the journey provokes, a 422 of a bad import).
+ */
+export async function openPage(browser: Browser): Promise<{
+  page: Page;
+  errors: string[];
+  expectStatus(status: number): void;
+}> {
   const page = await browser.newPage();
   const errors: string[] = [];
+  const expected = new Set<number>();
   page.on("pageerror", (e) => errors.push(`page error: ${(e as Error).message}`));
   page.on("requestfailed", (r) => {
     // A download's navigation is "aborted" by design.
     if (r.failure()?.errorText !== "net::ERR_ABORTED")
       errors.push(`request failed: ${r.url()} ${r.failure()?.errorText}`);
   });
-  page.on("console", (m) => {
-    if (m.type() === "error" && !/status of (4\d\d)/.test(m.text())) errors.push(`console error: ${m.text()}`);
+  page.on("response", (r) => {
+    if (r.status() >= 400 && !expected.has(r.status())) errors.push(`${r.status()} ${r.request().method()} ${r.url()}`);
   });
-  return { page, errors };
+  page.on("console", (m) => {
+    // An error answer is logged by the browser too; it is counted above, by its status.
+    if (m.type() === "error" && !/the server responded with a status of/.test(m.text()))
+      errors.push(`console error: ${m.text()}`);
+  });
+  return { page, errors, expectStatus: (status) => expected.add(status) };
 }
 
 /** Signs in through the console's development sign-in as `role`. */

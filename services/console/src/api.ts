@@ -3,15 +3,18 @@
  * document (contracts/generated/openapi.d.ts), so every path, parameter and body is checked by the
  * compiler against the contract the server publishes. Same origin: no CORS, no base URL.
  *
- * Every request carries the signed-in bearer token; every command an `Idempotency-Key` (a retry of
- * the same click is applied once). An answer that is not 2xx becomes an `ApiError` holding the
+ * Every request carries the signed-in bearer token; every command an `Idempotency-Key`: a form
+ * passes the one it keeps until its command succeeds, so sending it again (after a lost answer)
+ * applies it once; others get a fresh key. An answer that is not 2xx becomes an `ApiError` holding the
  * RFC 9457 problem, so a page can say what field was wrong or that someone else changed the item
  * (412).
  *
  * Read-your-writes: the `Consistency-Token` of the last command that appended events is sent
  * back on the reads that follow, so a list read right after an action already shows it (the API
  * waits, at most its default 5 s, for its read model to catch up; a token already reached costs
- * one quick check).
+ * one quick check). The token is kept for the tab (a reload keeps it) for a minute: long enough
+ * to open what the action changed, short enough that one stalled read model does not slow every
+ * later page.
  */
 import createClient, { type Middleware } from "openapi-fetch";
 import type { paths } from "../../../contracts/generated/openapi";
@@ -37,8 +40,16 @@ export class ApiError extends Error {
   }
 }
 
-/** The consistency token of the latest command. */
-let lastWrite: string | null = null;
+/** Where the consistency token of the latest command is kept (the tab's session: a reload keeps it). */
+const CONSISTENCY_KEY = "ftz.consistency";
+/** How long a command's consistency token is sent back, ms. */
+const CONSISTENCY_TTL_MS = 60_000;
+
+/** The latest command's consistency token, while it is fresh. */
+function lastWrite(): string | null {
+  const [token, at] = (sessionStorage.getItem(CONSISTENCY_KEY) ?? "").split(" ");
+  return token && Date.now() - Number(at) < CONSISTENCY_TTL_MS ? token : null;
+}
 
 const auth: Middleware = {
   onRequest({ request }) {
@@ -47,7 +58,8 @@ const auth: Middleware = {
     if (request.method === "POST" && !request.headers.has("Idempotency-Key")) {
       request.headers.set("Idempotency-Key", crypto.randomUUID());
     }
-    if (request.method === "GET" && lastWrite) request.headers.set("Consistency-Token", lastWrite);
+    const written = lastWrite();
+    if (request.method === "GET" && written) request.headers.set("Consistency-Token", written);
     return request;
   },
   async onResponse({ response }) {
@@ -61,7 +73,7 @@ const auth: Middleware = {
 /** Notes the consistency token of a command sent outside the typed client (a file upload). */
 export const noteWrite = (response: Response): void => {
   const written = response.headers.get("Consistency-Token");
-  if (response.ok && written) lastWrite = written;
+  if (response.ok && written) sessionStorage.setItem(CONSISTENCY_KEY, `${written} ${Date.now()}`);
 };
 
 /** The typed client. */
@@ -88,7 +100,10 @@ export const ifMatch = (etag: string | null): string =>
  * download named `filename`.
  */
 export async function download(path: string, filename: string): Promise<void> {
-  const response = await fetch(path, { headers: { Authorization: `Bearer ${currentToken() ?? ""}` } });
+  const written = lastWrite();
+  const response = await fetch(path, {
+    headers: { Authorization: `Bearer ${currentToken() ?? ""}`, ...(written ? { "Consistency-Token": written } : {}) },
+  });
   if (!response.ok) throw new ApiError({ status: response.status, ...(await response.json().catch(() => ({}))) });
   const url = URL.createObjectURL(await response.blob());
   const a = document.createElement("a");

@@ -48,3 +48,6 @@ export function chinaToday(now = new Date()): string {
     now,
   );
 }
+
+/** This year in China. */
+export const chinaYear = (now = new Date()): number => Number(chinaToday(now).slice(0, 4));

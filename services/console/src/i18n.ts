@@ -3,7 +3,7 @@
  * up in the language chosen (kept in localStorage); `label(kind, code)` names a code of the API
  * (a status, a stage, an event type ...) and falls back to the code itself when it has no name.
  */
-import { TASK_STATUS_NAMES } from "../../../contracts/reform-tasks/task-shapes";
+import { TASK_STATUS_NAMES } from "../../../contracts/reform-tasks/task-status-names";
 
 export type Lang = "zh" | "en";
 

@@ -7,7 +7,7 @@
  * for a chosen role; in a deployment, OpenID Connect authorization code with PKCE (RFC 7636)
  * through oidc-client-ts, redirecting back to /console/.
  */
-import { UserManager, WebStorageStateStore } from "oidc-client-ts";
+import { InMemoryWebStorage, UserManager, WebStorageStateStore } from "oidc-client-ts";
 
 const KEY = "ftz.token";
 const listeners = new Set<() => void>();
@@ -70,10 +70,11 @@ export function signInWith(token: string): void {
   changed();
 }
 
-/** Forgets the token. */
+/** Forgets the token and what the tab kept for it (the last command's consistency token). */
 export function signOut(): void {
   if (!sessionStorage.getItem(KEY)) return;
   sessionStorage.removeItem(KEY);
+  sessionStorage.removeItem("ftz.consistency");
   changed();
 }
 
@@ -92,7 +93,12 @@ const manager = (o: OidcSettings) =>
     post_logout_redirect_uri: `${location.origin}/console/`,
     response_type: "code",
     scope: o.scope,
-    userStore: new WebStorageStateStore({ store: sessionStorage }),
+    // The library keeps no copy of the tokens (the console keeps the access token itself); the
+    // state and PKCE verifier of a sign-in under way stay in sessionStorage across the redirect.
+    userStore: new WebStorageStateStore({ store: new InMemoryWebStorage() }),
+    stateStore: new WebStorageStateStore({ store: sessionStorage }),
+    // No silent renewal in a hidden frame: a new sign-in when the token expires.
+    automaticSilentRenew: false,
   });
 
 /** Starts the authorization-code flow with PKCE: the browser leaves for the issuer. */
@@ -101,14 +107,22 @@ export async function signInWithOidc(o: OidcSettings): Promise<void> {
 }
 
 /**
- * On the way back from the issuer (`?code=…&state=…`): exchanges the code (with the PKCE verifier
- * kept since the redirect) for tokens and keeps the access token. False when this is no callback.
+ * On the way back from the issuer (`?code=…&state=…`, or `?error=…&state=…`): takes the answer
+ * out of the address bar first (a reload must not replay it), then exchanges the code, with the
+ * PKCE verifier kept since the redirect, for tokens and keeps the access token. False when this
+ * is no callback. @throws Error when the issuer refused, the state is unknown, or the access
+ * token is not a JWT the console can read its role from.
  */
 export async function completeOidcSignIn(o: OidcSettings): Promise<boolean> {
+  const url = location.href;
   const query = new URLSearchParams(location.search);
-  if (!query.has("code") || !query.has("state")) return false;
-  const user = await manager(o).signinRedirectCallback();
+  if (!query.has("state") || !(query.has("code") || query.has("error"))) return false;
   history.replaceState(null, "", `${location.pathname}${location.hash}`);
+  const user = await manager(o).signinRedirectCallback(url);
   signInWith(user.access_token);
+  if (!session()) {
+    sessionStorage.removeItem(KEY);
+    throw new Error("the issuer's access token is not a JWT with a role claim the API reads");
+  }
   return true;
 }

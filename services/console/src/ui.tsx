@@ -112,3 +112,48 @@ export function useRoute(): string[] {
 export const go = (path: string): void => {
   location.hash = `#/${path}`;
 };
+
+/** A column of a `Table`: its heading and what a row shows in it; `rowHeader` cells are `<th scope="row">`. */
+export interface Column<T> {
+  head: string;
+  cell: (row: T) => ComponentChildren;
+  rowHeader?: boolean;
+}
+
+/** A data table with column headings (`scope="col"`), one row per item. */
+export function Table<T>(props: {
+  testId: string;
+  columns: Column<T>[];
+  rows: T[];
+  rowKey: (row: T, index: number) => string;
+  rowClass?: (row: T) => string | undefined;
+}) {
+  return (
+    <table data-testid={props.testId}>
+      <thead>
+        <tr>
+          {props.columns.map((c) => (
+            <th scope="col" key={c.head}>
+              {c.head}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {props.rows.map((row, i) => (
+          <tr key={props.rowKey(row, i)} class={props.rowClass?.(row)}>
+            {props.columns.map((c) =>
+              c.rowHeader ? (
+                <th scope="row" key={c.head}>
+                  {c.cell(row)}
+                </th>
+              ) : (
+                <td key={c.head}>{c.cell(row)}</td>
+              ),
+            )}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

@@ -6,11 +6,12 @@
  * direction, clearance model, transport mode and the lodgement period (China dates).
  */
 import { useState } from "preact/hooks";
+import type { components } from "../../../../contracts/generated/openapi";
 import { api, ok } from "../api";
 import { Chart } from "../chart";
 import { codes, label, t } from "../i18n";
 import { duration, instant, percent } from "../format";
-import { Field, Show, useLoad } from "../ui";
+import { Field, Show, useLoad, Table } from "../ui";
 
 type Filters = {
   port?: string;
@@ -21,8 +22,8 @@ type Filters = {
   to?: string;
 };
 
-type Figures = { count: number; min?: Dur; p25?: Dur; median: Dur; p75?: Dur; p90: Dur; p95: Dur; max: Dur; mean: Dur };
-type Dur = { hours: number };
+/** One stage's figures, as the contract gives them. */
+type Figures = components["schemas"]["StageFigures"];
 
 export function ClearanceTimes() {
   const [filters, setFilters] = useState<Filters>({});
@@ -46,12 +47,7 @@ export function ClearanceTimes() {
     [key],
   );
   const curve = useLoad(
-    () =>
-      ok(
-        api.GET("/clearance-times/release-curve" as "/clearance-times", {
-          params: { query: { ...q, maxHours: 96 } as never },
-        }),
-      ) as unknown as Promise<ReleaseCurve>,
+    () => ok(api.GET("/clearance-times/release-curve", { params: { query: { ...q, maxHours: 96 } as never } })),
     [key],
   );
   const outliers = useLoad(
@@ -121,37 +117,24 @@ export function ClearanceTimes() {
                   series: [
                     {
                       type: "boxplot",
-                      data: stages.map(([, s]) =>
-                        [s.min ?? s.median, s.p25 ?? s.median, s.median, s.p75 ?? s.p90, s.max].map((d) => d.hours),
-                      ),
+                      data: stages.map(([, s]) => [s.min, s.p25, s.median, s.p75, s.max].map((d) => d.hours)),
                     },
                   ],
                 }}
               />
-              <table data-testid="stage-table">
-                <thead>
-                  <tr>
-                    <th scope="col">{t("stage")}</th>
-                    <th scope="col">{t("count")}</th>
-                    <th scope="col">{t("mean")}</th>
-                    <th scope="col">{t("median")}</th>
-                    <th scope="col">P90</th>
-                    <th scope="col">P95</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {stages.map(([name, s]) => (
-                    <tr key={name}>
-                      <th scope="row">{label("stage", name)}</th>
-                      <td>{s.count}</td>
-                      <td>{duration(s.mean.hours)}</td>
-                      <td>{duration(s.median.hours)}</td>
-                      <td>{duration(s.p90.hours)}</td>
-                      <td>{duration(s.p95.hours)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              <Table
+                testId="stage-table"
+                rows={stages}
+                rowKey={([name]) => name}
+                columns={[
+                  { head: t("stage"), rowHeader: true, cell: ([name]) => label("stage", name) },
+                  { head: t("count"), cell: ([, s]) => s.count },
+                  { head: t("mean"), cell: ([, s]) => duration(s.mean.hours) },
+                  { head: t("median"), cell: ([, s]) => duration(s.median.hours) },
+                  { head: "P90", cell: ([, s]) => duration(s.p90.hours) },
+                  { head: "P95", cell: ([, s]) => duration(s.p95.hours) },
+                ]}
+              />
             </>
           );
         }}
@@ -254,45 +237,28 @@ export function ClearanceTimes() {
         {(o) => (
           <>
             <p class="note">{o.rule}</p>
-            <table data-testid="outliers-table">
-              <thead>
-                <tr>
-                  <th scope="col">{t("declarationNumber")}</th>
-                  <th scope="col">{t("port")}</th>
-                  <th scope="col">{t("model")}</th>
-                  <th scope="col">{t("total")}</th>
-                  <th scope="col">{t("fence")}</th>
-                  <th scope="col">{t("groupMedian")}</th>
-                  <th scope="col">{t("lodgedAt")}</th>
-                  <th scope="col">{t("releasedAt")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {o.outliers.map((x) => (
-                  <tr key={x.declarationNumber}>
-                    <td>{x.declarationNumber}</td>
-                    <td>{x.port}</td>
-                    <td>
-                      {label("direction", x.group.direction)} · {label("clearanceModel", x.group.clearanceModel)}
-                    </td>
-                    <td>{duration(x.total.hours)}</td>
-                    <td>{duration(x.fence.hours)}</td>
-                    <td>{duration(x.groupMedian.hours)}</td>
-                    <td>{instant(x.lodgedAt)}</td>
-                    <td>{instant(x.releasedAt)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <Table
+              testId="outliers-table"
+              rows={o.outliers}
+              rowKey={(x) => x.declarationNumber}
+              columns={[
+                { head: t("declarationNumber"), cell: (x) => x.declarationNumber },
+                { head: t("port"), cell: (x) => x.port },
+                {
+                  head: t("model"),
+                  cell: (x) =>
+                    `${label("direction", x.group.direction)} · ${label("clearanceModel", x.group.clearanceModel)}`,
+                },
+                { head: t("total"), cell: (x) => duration(x.total.hours) },
+                { head: t("fence"), cell: (x) => duration(x.fence.hours) },
+                { head: t("groupMedian"), cell: (x) => duration(x.groupMedian.hours) },
+                { head: t("lodgedAt"), cell: (x) => instant(x.lodgedAt) },
+                { head: t("releasedAt"), cell: (x) => instant(x.releasedAt) },
+              ]}
+            />
           </>
         )}
       </Show>
     </section>
   );
-}
-
-interface ReleaseCurve {
-  released: number;
-  beyond: number;
-  points: { hours: number; releasedWithin: number; sharePercent: number }[];
 }

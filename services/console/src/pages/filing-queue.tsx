@@ -7,7 +7,7 @@ import { api, ok } from "../api";
 import { Chart } from "../chart";
 import { codes, label, t } from "../i18n";
 import { chinaToday } from "../format";
-import { Field, Show, useLoad } from "../ui";
+import { Field, Show, useLoad, Table } from "../ui";
 import { FilingTable } from "./filings";
 
 export function FilingQueue() {
@@ -77,30 +77,19 @@ export function FilingStatistics() {
                   })),
                 }}
               />
-              <table data-testid="filing-stats-table">
-                <thead>
-                  <tr>
-                    <th scope="col">{t("outcomes")}</th>
-                    <th scope="col">{t("total")}</th>
-                    {statuses.map((st) => (
-                      <th scope="col" key={st}>
-                        {label("filingStatus", st)}
-                      </th>
-                    ))}
-                  </tr>
-                </thead>
-                <tbody>
-                  {s.groups.map((g, i) => (
-                    <tr key={names[i]}>
-                      <th scope="row">{names[i]}</th>
-                      <td>{g.total}</td>
-                      {statuses.map((st) => (
-                        <td key={st}>{(g.byStatus as Record<string, number>)[st] ?? 0}</td>
-                      ))}
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              <Table
+                testId="filing-stats-table"
+                rows={s.groups.map((g, i) => ({ ...g, name: names[i]! }))}
+                rowKey={(g) => g.name}
+                columns={[
+                  { head: t("outcomes"), rowHeader: true, cell: (g) => g.name },
+                  { head: t("total"), cell: (g) => g.total },
+                  ...statuses.map((st) => ({
+                    head: label("filingStatus", st),
+                    cell: (g: { byStatus: Record<string, number> }) => g.byStatus[st] ?? 0,
+                  })),
+                ]}
+              />
             </>
           );
         }}

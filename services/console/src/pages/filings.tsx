@@ -9,7 +9,7 @@ import { api, ApiError, ifMatch, ok } from "../api";
 import { codes, label, lang, t } from "../i18n";
 import { date } from "../format";
 import { session } from "../session";
-import { Field, go, ProblemBox, Show, useLoad } from "../ui";
+import { Field, go, ProblemBox, Show, useLoad, Table } from "../ui";
 
 export function FilingList() {
   const list = useLoad(() => ok(api.GET("/filings", { params: { query: {} as never } })), []);
@@ -45,41 +45,34 @@ type FilingItem = {
 
 /** A table of filings linking to `#/<base>/<id>`. */
 export function FilingTable(props: { items: FilingItem[]; base: string; today?: string }) {
+  const overdue = (f: FilingItem) => f.overdue ?? (props.today ? f.dueDate < props.today : false);
   return (
-    <table data-testid="filings-table">
-      <thead>
-        <tr>
-          <th scope="col">{t("filingKind")}</th>
-          <th scope="col">{t("enterprise")}</th>
-          <th scope="col">{t("country")}</th>
-          <th scope="col">{t("submittedOn")}</th>
-          <th scope="col">{t("dueDate")}</th>
-          <th scope="col">{t("status")}</th>
-          <th scope="col">{t("recommendation")}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {props.items.map((f) => {
-          const overdue = f.overdue ?? (props.today ? f.dueDate < props.today : false);
-          return (
-            <tr key={f.filingId} class={overdue ? "overdue" : undefined}>
-              <td>
-                <a href={`#/${props.base}/${f.filingId}`}>{label("filingKind", f.kind)}</a>
-              </td>
-              <td>{f.enterprise}</td>
-              <td>{f.country ?? "—"}</td>
-              <td>{date(f.submittedOn)}</td>
-              <td>
-                {date(f.dueDate)}
-                {overdue && <span class="badge danger">{t("overdue")}</span>}
-              </td>
-              <td>{label("filingStatus", f.status)}</td>
-              <td>{label("recommendation", f.recommendation)}</td>
-            </tr>
-          );
-        })}
-      </tbody>
-    </table>
+    <Table
+      testId="filings-table"
+      rows={props.items}
+      rowKey={(f) => f.filingId}
+      rowClass={(f) => (overdue(f) ? "overdue" : undefined)}
+      columns={[
+        {
+          head: t("filingKind"),
+          cell: (f) => <a href={`#/${props.base}/${f.filingId}`}>{label("filingKind", f.kind)}</a>,
+        },
+        { head: t("enterprise"), cell: (f) => f.enterprise },
+        { head: t("country"), cell: (f) => f.country ?? "—" },
+        { head: t("submittedOn"), cell: (f) => date(f.submittedOn) },
+        {
+          head: t("dueDate"),
+          cell: (f) => (
+            <>
+              {date(f.dueDate)}
+              {overdue(f) && <span class="badge danger">{t("overdue")}</span>}
+            </>
+          ),
+        },
+        { head: t("status"), cell: (f) => label("filingStatus", f.status) },
+        { head: t("recommendation"), cell: (f) => label("recommendation", f.recommendation) },
+      ]}
+    />
   );
 }
 
@@ -156,19 +149,30 @@ export function FilingPage(props: { filingId: string }) {
 
 function Decisions(props: { filingId: string; etag: string | null; status: string; onChange: () => void }) {
   const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+  // One key until an answer comes (see ActionForm in task-page.tsx).
+  const [key, setKey] = useState(() => crypto.randomUUID());
   const decide = (path: "acceptance" | "referral" | "rejection", body: object) => async (e: Event) => {
     e.preventDefault();
     setError(undefined);
+    setBusy(true);
     try {
       await ok(
         api.POST(`/filings/{filingId}/${path}` as "/filings/{filingId}/acceptance", {
-          params: { path: { filingId: props.filingId }, header: { "if-match": ifMatch(props.etag) } as never },
+          params: {
+            path: { filingId: props.filingId },
+            header: { "if-match": ifMatch(props.etag), "idempotency-key": key } as never,
+          },
           body: body as never,
         }),
       );
+      setKey(crypto.randomUUID());
       props.onChange();
     } catch (err) {
+      if (err instanceof ApiError) setKey(crypto.randomUUID());
       setError(err);
+    } finally {
+      setBusy(false);
     }
   };
   const [number, setNumber] = useState("");
@@ -181,14 +185,18 @@ function Decisions(props: { filingId: string; etag: string | null; status: strin
         <Field label={t("filingNumber")}>
           <input name="filingNumber" value={number} onInput={(e) => setNumber(e.currentTarget.value)} required />
         </Field>
-        <button type="submit">{t("accept")}</button>
+        <button type="submit" disabled={busy}>
+          {t("accept")}
+        </button>
       </form>
       {props.status === "submitted" && (
         <form onSubmit={decide("referral", { reason: reason.trim() })} class="filters" data-action="refer">
           <Field label={t("reason")}>
             <input name="reason" value={reason} onInput={(e) => setReason(e.currentTarget.value)} required />
           </Field>
-          <button type="submit">{t("refer")}</button>
+          <button type="submit" disabled={busy}>
+            {t("refer")}
+          </button>
         </form>
       )}
       <form
@@ -210,7 +218,9 @@ function Decisions(props: { filingId: string; etag: string | null; status: strin
             required
           />
         </Field>
-        <button type="submit">{t("reject")}</button>
+        <button type="submit" disabled={busy}>
+          {t("reject")}
+        </button>
       </form>
       <ProblemBox
         error={error}
@@ -228,8 +238,12 @@ export function NewFiling() {
   const s = session();
   const [kind, setKind] = useState("outbound_investment");
   const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+  // One key until an answer comes: a second click, or a retry after a lost answer, files once.
+  const [key, setKey] = useState(() => crypto.randomUUID());
   const submit = async (e: Event) => {
     e.preventDefault();
+    if (busy) return;
     setError(undefined);
     const f = new FormData(e.currentTarget as HTMLFormElement);
     const v = (k: string) => String(f.get(k) ?? "").trim();
@@ -238,7 +252,7 @@ export function NewFiling() {
       kind === "outbound_investment"
         ? {
             kind,
-            destinationCountry: v("country"),
+            destinationCountry: v("country").toUpperCase(),
             industryCodes: v("industry")
               .split(/[,，\s]+/)
               .filter(Boolean),
@@ -249,7 +263,7 @@ export function NewFiling() {
         : kind === "overseas_contracting"
           ? {
               kind,
-              country: v("country"),
+              country: v("country").toUpperCase(),
               contractValue: money,
               involvesSeveralCountries: f.get("several") === "on",
               highRisk: f.get("flag") === "on",
@@ -262,23 +276,27 @@ export function NewFiling() {
                 .filter(Boolean),
               foreignSharePercent: Number(v("foreignShare")),
               largestForeignInvestorPercent: Number(v("largestForeign")),
-              legalRepresentativeNationality: v("country"),
+              legalRepresentativeNationality: v("country").toUpperCase(),
               insideFtz: f.get("flag") === "on",
               investorCountries: v("investorCountries")
                 .split(/[,，\s]+/)
                 .filter(Boolean),
               investment: money,
             };
+    setBusy(true);
     try {
       const created = await ok(
         api.POST("/filings", {
-          params: { header: { "idempotency-key": crypto.randomUUID() } },
+          params: { header: { "idempotency-key": key } },
           body: { enterprise: s?.enterprise ?? "", details } as never,
         }),
       );
       go(`filings/${(created as { filingId: string }).filingId}`);
     } catch (err) {
+      if (err instanceof ApiError) setKey(crypto.randomUUID());
       setError(err);
+    } finally {
+      setBusy(false);
     }
   };
   return (
@@ -295,7 +313,7 @@ export function NewFiling() {
           </select>
         </Field>
         <Field label={kind === "inbound_report" ? t("legalRepresentative") : t("country")} hint="ISO 3166-1 (KZ, UZ …)">
-          <input name="country" required maxLength={2} />
+          <input name="country" required maxLength={2} pattern="[A-Za-z]{2}" style={{ textTransform: "uppercase" }} />
         </Field>
         {kind !== "overseas_contracting" && (
           <Field label={t("industry")} hint="GB/T 4754-2017 (1711, 0511 …)">
@@ -339,7 +357,9 @@ export function NewFiling() {
             <textarea name="description" rows={3} required />
           </Field>
         )}
-        <button type="submit">{t("submit")}</button>
+        <button type="submit" disabled={busy}>
+          {t("submit")}
+        </button>
       </form>
       <ProblemBox error={error} />
     </section>

@@ -6,7 +6,7 @@ import { useState } from "preact/hooks";
 import { api, ok } from "../api";
 import { label, t } from "../i18n";
 import { duration, instant } from "../format";
-import { Show, useLoad } from "../ui";
+import { Show, useLoad, Table } from "../ui";
 
 export function MyDeclarations() {
   const [cursor, setCursor] = useState<string | undefined>();
@@ -24,34 +24,20 @@ export function MyDeclarations() {
             <p>{t("noItems")}</p>
           ) : (
             <>
-              <table data-testid="declarations-table">
-                <thead>
-                  <tr>
-                    <th scope="col">{t("declarationNumber")}</th>
-                    <th scope="col">{t("direction")}</th>
-                    <th scope="col">{t("model")}</th>
-                    <th scope="col">{t("port")}</th>
-                    <th scope="col">{t("lodgedAt")}</th>
-                    <th scope="col">{t("status")}</th>
-                    <th scope="col">{t("stageTimes")}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {l.items.map((d) => (
-                    <tr key={d.declarationNumber}>
-                      <td>{d.declarationNumber}</td>
-                      <td>{label("direction", d.direction)}</td>
-                      <td>{label("clearanceModel", d.clearanceModel)}</td>
-                      <td>{d.port}</td>
-                      <td>{instant(d.lodgedAt)}</td>
-                      <td>{label("declarationStatus", d.status)}</td>
-                      <td>
-                        <StageTimes declarationNumber={d.declarationNumber} />
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              <Table
+                testId="declarations-table"
+                rows={l.items}
+                rowKey={(d) => d.declarationNumber}
+                columns={[
+                  { head: t("declarationNumber"), cell: (d) => d.declarationNumber },
+                  { head: t("direction"), cell: (d) => label("direction", d.direction) },
+                  { head: t("model"), cell: (d) => label("clearanceModel", d.clearanceModel) },
+                  { head: t("port"), cell: (d) => d.port },
+                  { head: t("lodgedAt"), cell: (d) => instant(d.lodgedAt) },
+                  { head: t("status"), cell: (d) => label("declarationStatus", d.status) },
+                  { head: t("stageTimes"), cell: (d) => <StageTimes declarationNumber={d.declarationNumber} /> },
+                ]}
+              />
               {l.nextCursor && (
                 <button type="button" onClick={() => setCursor(l.nextCursor ?? undefined)}>
                   {t("more")}

@@ -2,7 +2,7 @@
 import { api, ok } from "../api";
 import { t } from "../i18n";
 import { instant } from "../format";
-import { Show, useLoad } from "../ui";
+import { Show, useLoad, Table } from "../ui";
 
 export function SystemStatus() {
   const status = useLoad(() => ok(api.GET("/operations/status")), []);
@@ -34,26 +34,17 @@ export function SystemStatus() {
               </dd>
             </dl>
             <h2>{t("projections")}</h2>
-            <table data-testid="projections-table">
-              <thead>
-                <tr>
-                  <th scope="col">{t("projections")}</th>
-                  <th scope="col">{t("head")}</th>
-                  <th scope="col">{t("eventsBehind")}</th>
-                  <th scope="col">{t("parked")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {s.projections.map((p) => (
-                  <tr key={p.name}>
-                    <th scope="row">{p.name}</th>
-                    <td>{p.lastGlobalPosition}</td>
-                    <td>{p.eventsBehind}</td>
-                    <td>{p.parkedEvents + p.parkedRecords}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <Table
+              testId="projections-table"
+              rows={s.projections}
+              rowKey={(p) => p.name}
+              columns={[
+                { head: t("projections"), rowHeader: true, cell: (p) => p.name },
+                { head: t("head"), cell: (p) => p.lastGlobalPosition },
+                { head: t("eventsBehind"), cell: (p) => p.eventsBehind },
+                { head: t("parked"), cell: (p) => p.parkedEvents + p.parkedRecords },
+              ]}
+            />
           </>
         )}
       </Show>

@@ -7,9 +7,9 @@ import { useState } from "preact/hooks";
 import { api, ok } from "../api";
 import { Chart } from "../chart";
 import { codes, label, t } from "../i18n";
-import { chinaToday, percent } from "../format";
+import { chinaToday, chinaYear, percent } from "../format";
 import { loadDepartments, loadFields, nameIn } from "../reference";
-import { Field, Show, useLoad } from "../ui";
+import { Field, Show, useLoad, Table } from "../ui";
 
 /** Every task of `year` (pages of 200). */
 async function allTasks(year: number) {
@@ -37,7 +37,7 @@ function monthEnds(year: number, today: string): string[] {
 }
 
 export function TaskCharts() {
-  const [year, setYear] = useState(new Date().getFullYear());
+  const [year, setYear] = useState(chinaYear());
   const departments = useLoad(loadDepartments, []);
   const fields = useLoad(loadFields, []);
   const board = useLoad(
@@ -64,6 +64,7 @@ export function TaskCharts() {
         <Field label={t("year")}>
           <input
             type="number"
+            name="year"
             min={2000}
             max={2100}
             value={year}
@@ -92,26 +93,18 @@ export function TaskCharts() {
                   })),
                 }}
               />
-              <table data-testid="scoreboard-table">
-                <thead>
-                  <tr>
-                    <th scope="col">{t("department")}</th>
-                    <th scope="col">{t("total")}</th>
-                    <th scope="col">{t("overdue")}</th>
-                    <th scope="col">{t("onTimeRate")}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {b.departments.map((d, i) => (
-                    <tr key={d.department} class={d.overdue > 0 ? "overdue" : undefined}>
-                      <td>{names[i]}</td>
-                      <td>{d.total}</td>
-                      <td>{d.overdue}</td>
-                      <td>{percent(d.onTimeRatePercent)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              <Table
+                testId="scoreboard-table"
+                rows={b.departments.map((d, i) => ({ ...d, name: names[i]! }))}
+                rowKey={(d) => d.department}
+                rowClass={(d) => (d.overdue > 0 ? "overdue" : undefined)}
+                columns={[
+                  { head: t("department"), cell: (d) => d.name },
+                  { head: t("total"), cell: (d) => d.total },
+                  { head: t("overdue"), cell: (d) => d.overdue },
+                  { head: t("onTimeRate"), cell: (d) => percent(d.onTimeRatePercent) },
+                ]}
+              />
             </>
           );
         }}

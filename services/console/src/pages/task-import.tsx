@@ -7,8 +7,9 @@ import { useState } from "preact/hooks";
 import type { components } from "../../../../contracts/generated/openapi";
 import { ApiError, noteWrite, type Problem } from "../api";
 import { t } from "../i18n";
+import { chinaYear } from "../format";
 import { currentToken } from "../session";
-import { Field, ProblemBox } from "../ui";
+import { Field, ProblemBox, Table } from "../ui";
 
 const MEDIA = {
   csv: "text/csv",
@@ -36,7 +37,7 @@ async function upload(file: File, year: number, dryRun: boolean, key: string): P
 
 export function TaskImport() {
   const [file, setFile] = useState<File | null>(null);
-  const [year, setYear] = useState(new Date().getFullYear());
+  const [year, setYear] = useState(chinaYear());
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
@@ -76,7 +77,12 @@ export function TaskImport() {
             min={2000}
             max={2100}
             value={year}
-            onChange={(e) => setYear(Number(e.currentTarget.value))}
+            onChange={(e) => {
+              // The year is part of what the key stands for: another year is another import.
+              setYear(Number(e.currentTarget.value));
+              setOutcome(null);
+              setKey(crypto.randomUUID());
+            }}
           />
         </Field>
         <Field label={t("importFile")}>
@@ -102,24 +108,16 @@ export function TaskImport() {
       {rowErrors.length > 0 ? (
         <div role="alert">
           <p>{t("importErrors")}</p>
-          <table data-testid="import-errors">
-            <thead>
-              <tr>
-                <th scope="col">{t("row")}</th>
-                <th scope="col">{t("column")}</th>
-                <th scope="col">{t("detail")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rowErrors.map((r) => (
-                <tr key={r.pointer + r.detail}>
-                  <td>{r.row ?? "—"}</td>
-                  <td>{r.column ?? "—"}</td>
-                  <td>{r.detail}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <Table
+            testId="import-errors"
+            rows={rowErrors}
+            rowKey={(r) => r.pointer + r.detail}
+            columns={[
+              { head: t("row"), cell: (r) => r.row ?? "—" },
+              { head: t("column"), cell: (r) => r.column ?? "—" },
+              { head: t("detail"), cell: (r) => r.detail },
+            ]}
+          />
         </div>
       ) : (
         <ProblemBox error={error} />

@@ -5,9 +5,9 @@
 import { useState } from "preact/hooks";
 import { api, download, ok } from "../api";
 import { codes, label, lang, t } from "../i18n";
-import { date, percent } from "../format";
+import { chinaYear, date, percent } from "../format";
 import { loadDepartments, loadFields, nameIn } from "../reference";
-import { Field, ProblemBox, Show, useLoad } from "../ui";
+import { Field, ProblemBox, Show, useLoad, Table } from "../ui";
 
 type TaskListQuery = {
   year: number;
@@ -19,7 +19,7 @@ type TaskListQuery = {
 };
 
 export function TaskList() {
-  const [query, setQuery] = useState<TaskListQuery>({ year: new Date().getFullYear() });
+  const [query, setQuery] = useState<TaskListQuery>({ year: chinaYear() });
   const [search, setSearch] = useState("");
   const [pages, setPages] = useState<string[]>([]);
   const departments = useLoad(loadDepartments, []);
@@ -154,30 +154,27 @@ export function TaskList() {
             <p class="note">
               {l.items.length} {t("tasksShown")} · {t("asOf")} {l.asOf}
             </p>
-            <table data-testid="task-table">
-              <thead>
-                <tr>
-                  <th scope="col">{t("ref")}</th>
-                  <th scope="col">{t("title")}</th>
-                  <th scope="col">{t("field")}</th>
-                  <th scope="col">{t("department")}</th>
-                  <th scope="col">{t("deadline")}</th>
-                  <th scope="col">{t("status")}</th>
-                  <th scope="col">{t("progress")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {l.items.map((task) => (
-                  <tr key={task.taskId} class={task.overdue ? "overdue" : undefined}>
-                    <td>{task.ref}</td>
-                    <td>
-                      <a href={`#/tasks/${task.taskId}`}>
-                        {lang() === "zh" ? task.title.zh : (task.title.en ?? task.title.zh)}
-                      </a>
-                    </td>
-                    <td>{nameIn(fields.data, task.field)}</td>
-                    <td>{nameIn(departments.data, task.leadDepartment)}</td>
-                    <td>
+            <Table
+              testId="task-table"
+              rows={l.items}
+              rowKey={(task) => task.taskId}
+              rowClass={(task) => (task.overdue ? "overdue" : undefined)}
+              columns={[
+                { head: t("ref"), cell: (task) => task.ref },
+                {
+                  head: t("title"),
+                  cell: (task) => (
+                    <a href={`#/tasks/${task.taskId}`}>
+                      {lang() === "zh" ? task.title.zh : (task.title.en ?? task.title.zh)}
+                    </a>
+                  ),
+                },
+                { head: t("field"), cell: (task) => nameIn(fields.data, task.field) },
+                { head: t("department"), cell: (task) => nameIn(departments.data, task.leadDepartment) },
+                {
+                  head: t("deadline"),
+                  cell: (task) => (
+                    <>
                       {date(task.deadline)}
                       {task.overdue && (
                         <span class="badge danger">
@@ -185,13 +182,13 @@ export function TaskList() {
                           {lang() === "zh" ? " 天" : " d"}
                         </span>
                       )}
-                    </td>
-                    <td>{label("taskStatus", task.status)}</td>
-                    <td>{task.progress ? percent(task.progress.percent) : "—"}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+                    </>
+                  ),
+                },
+                { head: t("status"), cell: (task) => label("taskStatus", task.status) },
+                { head: t("progress"), cell: (task) => (task.progress ? percent(task.progress.percent) : "—") },
+              ]}
+            />
             {l.next && (
               <button type="button" onClick={() => setPages((p) => [...p, l.next!])}>
                 {t("more")}

@@ -259,6 +259,9 @@ function ActionForm(props: {
 }) {
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
+  // One key until an answer comes: sending again after a lost answer applies the command once;
+  // after any answer (success or a problem) the next try is a new request.
+  const [key, setKey] = useState(() => crypto.randomUUID());
   const submit = async (e: Event) => {
     e.preventDefault();
     setBusy(true);
@@ -267,12 +270,18 @@ function ActionForm(props: {
       const form = new FormData(e.currentTarget as HTMLFormElement);
       await ok(
         api.POST(`/reform-tasks/{taskId}/${props.action}` as "/reform-tasks/{taskId}/start", {
-          params: { path: { taskId: props.taskId }, header: { "if-match": ifMatch(props.etag) } as never },
+          params: {
+            path: { taskId: props.taskId },
+            header: { "if-match": ifMatch(props.etag), "idempotency-key": key } as never,
+          },
           body: bodyOf(props.action, form) as never,
         }),
       );
+      setKey(crypto.randomUUID());
+      (e.target as HTMLFormElement).reset();
       props.onDone();
     } catch (err) {
+      if (err instanceof ApiError) setKey(crypto.randomUUID());
       setError(err);
     } finally {
       setBusy(false);
