@@ -2499,6 +2499,45 @@ export interface components {
                 explanation: string;
             }[];
         };
+        FilingRow: {
+            /**
+             * Format: uuid
+             * @example 3f2b8c1e-8a4e-4d0b-9a51-2f0c5b7d9e10
+             */
+            filingId: string;
+            enterprise: string;
+            /** @enum {string} */
+            kind: "inbound_report" | "outbound_investment" | "overseas_contracting";
+            route: components["schemas"]["FilingRoute"];
+            routes: components["schemas"]["FilingRoute"][];
+            /** @enum {string|null} */
+            recommendation: "accept" | "refer_for_approval" | "reject" | null;
+            status: components["schemas"]["FilingStatus"];
+            /** @description Destination, project country or (inbound) the legal representative's nationality */
+            country: string;
+            industryCodes: string[];
+            amountUsd: number;
+            /** Format: date */
+            submittedOn: string;
+            /** Format: date */
+            dueDate: string | null;
+            dueDateProvisional: boolean;
+            /** Format: date */
+            decidedOn: string | null;
+            filingNumber: string | null;
+            /** Format: date */
+            certificateValidUntil: string | null;
+            /** @description Stream revision, from 0 */
+            version: number;
+        };
+        /** @enum {string|null} */
+        FilingRoute: "mofcom_information_report" | "mofcom_filing" | "mofcom_approval" | "ndrc_national_filing" | "ndrc_provincial_filing" | "ndrc_approval" | "contracting_filing" | "contracting_initiation" | null;
+        /** @enum {string} */
+        FilingStatus: "submitted" | "referred" | "accepted" | "rejected" | "withdrawn" | "certified" | "used" | "lapsed";
+        FilingQueueRow: components["schemas"]["FilingRow"] & {
+            overdue: boolean;
+            daysOverdue: number;
+        };
         FilingView: {
             /**
              * Format: uuid
@@ -2528,8 +2567,6 @@ export interface components {
             /** @description Stream revision, from 0 */
             version: number;
         };
-        /** @enum {string} */
-        FilingStatus: "submitted" | "referred" | "accepted" | "rejected" | "withdrawn" | "certified" | "used" | "lapsed";
         FilingDetails: {
             /** @enum {string} */
             kind: "inbound_report";
@@ -2614,8 +2651,6 @@ export interface components {
             dueWorkingDays: number;
             dueDateProvisional: boolean;
         };
-        /** @enum {string} */
-        FilingRoute: "mofcom_information_report" | "mofcom_filing" | "mofcom_approval" | "ndrc_national_filing" | "ndrc_provincial_filing" | "ndrc_approval" | "contracting_filing" | "contracting_initiation";
         /**
          * @example {
          *       "enterprise": "91350200776049653A",
@@ -9788,9 +9823,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: {
-                            [key: string]: unknown;
-                        }[];
+                        items: components["schemas"]["FilingRow"][];
                     };
                 };
             };
@@ -10058,9 +10091,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         asOf: string;
-                        items: {
-                            [key: string]: unknown;
-                        }[];
+                        items: components["schemas"]["FilingQueueRow"][];
                     };
                 };
             };

@@ -5,7 +5,7 @@
 import { QueryIntegerOr, SafeString, StreamVersion, Uuid } from "../http/common";
 import { dimensionListPattern } from "../direct-clearance/http";
 import { z } from "../http/zod";
-import { AutomatedCheck, FilingDetails, FilingEnterprise, FilingStatus } from "./filing-shapes";
+import { AutomatedCheck, FilingDetails, FilingEnterprise, FilingRoute, FilingStatus } from "./filing-shapes";
 
 const Reason = SafeString.max(2000).trim().min(1);
 const LocalDate = z.iso.date();
@@ -82,6 +82,37 @@ export const FilingView = z
     version: StreamVersion,
   })
   .openapi("FilingView");
+
+/** A filing as the filings read model lists it (GET /filings). */
+export const FilingRowView = z
+  .object({
+    filingId: Uuid,
+    enterprise: z.string(),
+    kind: z.enum(["inbound_report", "outbound_investment", "overseas_contracting"]),
+    route: FilingRoute.nullable(),
+    routes: z.array(FilingRoute),
+    recommendation: z.enum(["accept", "refer_for_approval", "reject"]).nullable(),
+    status: FilingStatus,
+    country: z
+      .string()
+      .openapi({ description: "Destination, project country or (inbound) the legal representative's nationality" }),
+    industryCodes: z.array(z.string()),
+    amountUsd: z.number(),
+    submittedOn: LocalDate,
+    dueDate: LocalDate.nullable(),
+    dueDateProvisional: z.boolean(),
+    decidedOn: LocalDate.nullable(),
+    filingNumber: z.string().nullable(),
+    certificateValidUntil: LocalDate.nullable(),
+    version: StreamVersion,
+  })
+  .openapi("FilingRow");
+
+/** A filing in the bureau's queue (GET /filings/queue): overdue on the as-of date, and by how many days. */
+export const FilingQueueRowView = FilingRowView.extend({
+  overdue: z.boolean(),
+  daysOverdue: z.number().int().min(0),
+}).openapi("FilingQueueRow");
 
 /** GET /filings query: an enterprise's own filings. */
 export const FilingListQuery = z.strictObject({

@@ -6,7 +6,13 @@
  */
 import { problemResponses } from "../../contracts/http/responses";
 import { z } from "../../contracts/http/zod";
-import { FilingListQuery, FilingQueueQuery, FilingStatisticsQuery } from "../../contracts/investment-filings/http";
+import {
+  FilingListQuery,
+  FilingQueueQuery,
+  FilingQueueRowView,
+  FilingRowView,
+  FilingStatisticsQuery,
+} from "../../contracts/investment-filings/http";
 import { allow, listedEnterprise } from "../../services/api/auth/access";
 import { FILING_READERS } from "../../services/api/auth/data-sharing";
 import { fromReadModelOf } from "../../services/api/http/read-model";
@@ -40,7 +46,6 @@ export const filingQueryRoutes: RouteModule = {
   },
 
   openapi(registry) {
-    const Row = z.record(z.string(), z.unknown());
     registry.registerPath({
       method: "get",
       path: "/filings",
@@ -48,7 +53,7 @@ export const filingQueryRoutes: RouteModule = {
       summary: "An enterprise's filings (read model), newest first; an enterprise token lists its own",
       request: { query: FilingListQuery },
       responses: {
-        200: { description: "Filings", ...json(z.object({ items: z.array(Row) })) },
+        200: { description: "Filings", ...json(z.object({ items: z.array(FilingRowView) })) },
         ...problemResponses(400, 404, 503),
       },
     });
@@ -59,7 +64,7 @@ export const filingQueryRoutes: RouteModule = {
       summary: "The bureau's queue: pending filings by due date (working days), overdue flagged",
       request: { query: FilingQueueQuery },
       responses: {
-        200: { description: "Queue", ...json(z.object({ asOf: z.string(), items: z.array(Row) })) },
+        200: { description: "Queue", ...json(z.object({ asOf: z.string(), items: z.array(FilingQueueRowView) })) },
         ...problemResponses(400, 503),
       },
     });

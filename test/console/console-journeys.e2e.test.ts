@@ -6,7 +6,7 @@
  * axe-core finds no serious or critical WCAG 2.1 A/AA violation on any page. Each main page is
  * saved as a screenshot (test/support/browser.ts). Skips without Chromium unless BROWSER_REQUIRED=1.
  */
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { Browser, Page } from "puppeteer-core";
 import { CLEARANCE_TABLE } from "../../projections/clearance-times/clearance-times-projection";
@@ -90,6 +90,7 @@ const waitForCount = (page: Page, selector: string, n: number) =>
   afterAll(async () => {
     await browser?.close();
     await app?.stop();
+    rmSync(downloads, { recursive: true, force: true });
   });
   beforeEach(async () => {
     ({ page, errors, expectStatus } = await openPage(browser));
@@ -133,7 +134,7 @@ const waitForCount = (page: Page, selector: string, n: number) =>
     await waitForCount(page, "[data-testid=task-table] tbody tr", overdue.length);
     await page.click("input[name=overdue]");
 
-    // Search by a word of a title.
+    // Search (title, ref or content): by the ref of a planned task.
     const target = listed.body.items.find((t: { status: string }) => t.status === "planned");
     await page.type("input[name=q]", target.ref);
     await page.click(".filters button[type=submit]");

@@ -63,7 +63,12 @@ const freePort = () =>
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
-    issuerProcess?.kill();
+    if (issuerProcess && issuerProcess.exitCode === null) {
+      issuerProcess.removeAllListeners("exit");
+      const exited = new Promise((resolve) => issuerProcess.once("exit", resolve));
+      issuerProcess.kill();
+      await exited;
+    }
     await app?.stop();
     for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
     Object.assign(process.env, saved);

@@ -51,13 +51,25 @@ export async function startApp(): Promise<RunningApp> {
   await admin.end();
   const url = new URL(TEST_DATABASE_URL);
   url.searchParams.set("options", `-c search_path=${schema}`);
-  const server = await startServer({
-    port: 0,
-    host: "127.0.0.1",
-    databaseUrl: url.toString(),
-    seed: true,
-    logger: pino({ level: "silent" }),
-  });
+  const dropSchema = async () => {
+    const c = new Client({ connectionString: TEST_DATABASE_URL });
+    await c.connect();
+    await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await c.end();
+  };
+  let server: RunningServer;
+  try {
+    server = await startServer({
+      port: 0,
+      host: "127.0.0.1",
+      databaseUrl: url.toString(),
+      seed: true,
+      logger: pino({ level: "silent" }),
+    });
+  } catch (err) {
+    await dropSchema();
+    throw err;
+  }
   const base = `http://127.0.0.1:${server.port}`;
   await readModelsCaughtUp(server.db);
   return {
@@ -66,10 +78,7 @@ export async function startApp(): Promise<RunningApp> {
     token: (role, uscc) => mintDevToken({ role, uscc }),
     async stop() {
       await server.stop();
-      const c = new Client({ connectionString: TEST_DATABASE_URL });
-      await c.connect();
-      await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      await c.end();
+      await dropSchema();
     },
   };
 }

@@ -91,7 +91,10 @@ export async function ok<T>(call: Promise<{ data?: T; error?: unknown; response:
   throw new ApiError({ ...problem, status: response.status });
 }
 
-/** The stream version in an `ETag` (`"3"` or `"3.overdue"`), as the `If-Match` the API wants. */
+/**
+ * The stream version in an `ETag` (`"3"` or `"3.overdue"`), as the `If-Match` the API wants. A page
+ * always has the ETag of what it shows (every stream read answers one).
+ */
 export const ifMatch = (etag: string | null): string =>
   `"${(etag ?? "").replace(/^W\//, "").replace(/"/g, "").split(".")[0]}"`;
 

@@ -62,7 +62,9 @@ function App() {
   useEffect(() => onSessionChange(() => rerender((n) => n + 1)), []);
   const route = useRoute();
   const s = session();
-  document.title = t("appTitle");
+  useEffect(() => {
+    document.title = t("appTitle");
+  });
   const mine = s ? PAGES.filter((p) => p.roles.includes(s.role)) : [];
   const page = mine.find((p) => p.path === route[0]);
   useEffect(() => {

@@ -15,15 +15,27 @@ export interface Named {
 let departments: Promise<Named[]> | undefined;
 let fields: Promise<Named[]> | undefined;
 
-/** The departments of the task list (GET /reform-tasks/departments). */
+/** The departments of the task list (GET /reform-tasks/departments); a failed load is tried again next time. */
 export const loadDepartments = (): Promise<Named[]> => {
-  departments ??= ok(api.GET("/reform-tasks/departments")).then((d) => d.departments);
+  departments ??= ok(api.GET("/reform-tasks/departments")).then(
+    (d) => d.departments,
+    (err) => {
+      departments = undefined;
+      throw err;
+    },
+  );
   return departments;
 };
 
-/** The reform fields (GET /reform-tasks/fields). */
+/** The reform fields (GET /reform-tasks/fields); a failed load is tried again next time. */
 export const loadFields = (): Promise<Named[]> => {
-  fields ??= ok(api.GET("/reform-tasks/fields")).then((d) => d.fields);
+  fields ??= ok(api.GET("/reform-tasks/fields")).then(
+    (d) => d.fields,
+    (err) => {
+      fields = undefined;
+      throw err;
+    },
+  );
   return fields;
 };
 

@@ -157,3 +157,48 @@ export function Table<T>(props: {
     </table>
   );
 }
+
+/** A list read page by page: what has been loaded so far, and the cursor of the next page. */
+export interface Paged<T> {
+  items: T[];
+  next: string | null;
+  /** The list as of the first page (its `asOf`, when the API gives one). */
+  asOf?: string;
+}
+
+/**
+ * Reads the first page now and whenever `deps` change; `more()` appends the next page (the API's
+ * cursor), without reading again what is already shown.
+ */
+export function usePages<T>(
+  page: (cursor: string | undefined) => Promise<{ items: T[]; nextCursor?: string | null; asOf?: string }>,
+  deps: unknown[],
+): Loaded<Paged<T>> & { more(): void } {
+  const first = useLoad(async () => {
+    const p = await page(undefined);
+    return { items: p.items, next: p.nextCursor ?? null, asOf: p.asOf };
+  }, deps);
+  const [extra, setExtra] = useState<{ key: unknown; items: T[]; next: string | null } | null>(null);
+  const current = extra && extra.key === first.data ? extra : null;
+  const [error, setError] = useState<unknown>();
+  const more = () => {
+    const cursor = current ? current.next : first.data?.next;
+    if (!cursor || !first.data) return;
+    const key = first.data;
+    page(cursor).then(
+      (p) =>
+        setExtra((e) => ({
+          key,
+          items: [...(e && e.key === key ? e.items : []), ...p.items],
+          next: p.nextCursor ?? null,
+        })),
+      setError,
+    );
+  };
+  const data = first.data && {
+    asOf: first.data.asOf,
+    items: [...first.data.items, ...(current?.items ?? [])],
+    next: current ? current.next : first.data.next,
+  };
+  return { ...first, data, error: first.error ?? error, more };
+}

@@ -24,7 +24,7 @@ export function FilingQueue() {
               <p class="note">
                 {t("asOf")} {q.asOf}
               </p>
-              <FilingTable items={q.items as never} base="queue" today={q.asOf ?? chinaToday()} />
+              <FilingTable items={q.items} base="queue" today={q.asOf ?? chinaToday()} />
             </>
           )
         }

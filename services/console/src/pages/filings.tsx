@@ -5,6 +5,7 @@
  * in the meantime answers 412 and the page offers a reload.
  */
 import { useState } from "preact/hooks";
+import type { components } from "../../../../contracts/generated/openapi";
 import { api, ApiError, ifMatch, ok } from "../api";
 import { codes, label, lang, t } from "../i18n";
 import { date } from "../format";
@@ -20,32 +21,19 @@ export function FilingList() {
         <a href="#/filings/new">{t("navNewFiling")}</a>
       </p>
       <Show loaded={list}>
-        {(l) =>
-          l.items.length === 0 ? <p>{t("noItems")}</p> : <FilingTable items={l.items as never} base="filings" />
-        }
+        {(l) => (l.items.length === 0 ? <p>{t("noItems")}</p> : <FilingTable items={l.items} base="filings" />)}
       </Show>
     </section>
   );
 }
 
-/** A row of the filings read model (GET /filings, GET /filings/queue). */
-type FilingItem = {
-  filingId: string;
-  enterprise: string;
-  kind: string;
-  status: string;
-  country: string | null;
-  submittedOn: string;
-  dueDate: string;
-  dueDateProvisional: boolean;
-  recommendation: string;
-  overdue?: boolean;
-  daysOverdue?: number;
-};
+/** A row of the filings read model (GET /filings), with the queue's overdue flags where it has them. */
+type FilingItem = components["schemas"]["FilingRow"] &
+  Partial<Pick<components["schemas"]["FilingQueueRow"], "overdue" | "daysOverdue">>;
 
 /** A table of filings linking to `#/<base>/<id>`. */
 export function FilingTable(props: { items: FilingItem[]; base: string; today?: string }) {
-  const overdue = (f: FilingItem) => f.overdue ?? (props.today ? f.dueDate < props.today : false);
+  const overdue = (f: FilingItem) => f.overdue ?? (props.today && f.dueDate ? f.dueDate < props.today : false);
   return (
     <Table
       testId="filings-table"

@@ -6,13 +6,13 @@ import { useState } from "preact/hooks";
 import { api, ok } from "../api";
 import { label, t } from "../i18n";
 import { duration, instant } from "../format";
-import { Show, useLoad, Table } from "../ui";
+import { Show, Table, useLoad, usePages } from "../ui";
 
 export function MyDeclarations() {
-  const [cursor, setCursor] = useState<string | undefined>();
-  const list = useLoad(
-    () => ok(api.GET("/declarations", { params: { query: { limit: 50, ...(cursor ? { cursor } : {}) } as never } })),
-    [cursor],
+  const list = usePages(
+    (cursor) =>
+      ok(api.GET("/declarations", { params: { query: { limit: 50, ...(cursor ? { cursor } : {}) } as never } })),
+    [],
   );
   return (
     <section aria-labelledby="decl-title">
@@ -38,8 +38,8 @@ export function MyDeclarations() {
                   { head: t("stageTimes"), cell: (d) => <StageTimes declarationNumber={d.declarationNumber} /> },
                 ]}
               />
-              {l.nextCursor && (
-                <button type="button" onClick={() => setCursor(l.nextCursor ?? undefined)}>
+              {l.next && (
+                <button type="button" onClick={list.more}>
                   {t("more")}
                 </button>
               )}

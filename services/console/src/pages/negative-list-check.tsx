@@ -36,9 +36,15 @@ export function NegativeListCheck() {
   });
   const [result, setResult] = useState<Awaited<ReturnType<typeof check>> | null>(null);
   const [error, setError] = useState<unknown>();
+  // The activities of the edition in force on the date asked about, inside the FTZ or not.
   const known = useLoad(
-    () => ok(api.GET("/negative-list/activities", { params: { query: { insideFtz: String(insideFtz) } as never } })),
-    [insideFtz],
+    () =>
+      ok(
+        api.GET("/negative-list/activities", {
+          params: { query: { insideFtz: String(insideFtz), ...(form.date ? { date: form.date } : {}) } as never },
+        }),
+      ),
+    [insideFtz, form.date],
   );
   const matches = useMemo(() => {
     const s = search.trim().toLowerCase();

@@ -7,7 +7,7 @@ import { api, download, ok } from "../api";
 import { codes, label, lang, t } from "../i18n";
 import { chinaYear, date, percent } from "../format";
 import { loadDepartments, loadFields, nameIn } from "../reference";
-import { Field, ProblemBox, Show, useLoad, Table } from "../ui";
+import { Field, ProblemBox, Show, Table, useLoad, usePages } from "../ui";
 
 type TaskListQuery = {
   year: number;
@@ -21,27 +21,20 @@ type TaskListQuery = {
 export function TaskList() {
   const [query, setQuery] = useState<TaskListQuery>({ year: chinaYear() });
   const [search, setSearch] = useState("");
-  const [pages, setPages] = useState<string[]>([]);
   const departments = useLoad(loadDepartments, []);
   const fields = useLoad(loadFields, []);
-  const list = useLoad(async () => {
-    const first = await ok(api.GET("/reform-tasks", { params: { query: { ...query, limit: 50 } as never } }));
-    const items = [...first.items];
-    let next = first.nextCursor;
-    for (const _ of pages) {
-      if (!next) break;
-      const page = await ok(
-        api.GET("/reform-tasks", { params: { query: { ...query, limit: 50, cursor: next } as never } }),
-      );
-      items.push(...page.items);
-      next = page.nextCursor;
-    }
-    return { asOf: first.asOf, items, next };
-  }, [JSON.stringify(query), pages.length]);
+  const list = usePages(
+    (cursor) =>
+      ok(
+        api.GET("/reform-tasks", {
+          params: { query: { ...query, limit: 50, ...(cursor ? { cursor } : {}) } as never },
+        }),
+      ),
+    [JSON.stringify(query)],
+  );
   const [exportError, setExportError] = useState<unknown>();
 
   const set = (patch: Partial<TaskListQuery>) => {
-    setPages([]);
     setQuery((q) => {
       const n = { ...q, ...patch };
       for (const k of Object.keys(n) as (keyof TaskListQuery)[]) if (n[k] === "" || n[k] === undefined) delete n[k];
@@ -190,7 +183,7 @@ export function TaskList() {
               ]}
             />
             {l.next && (
-              <button type="button" onClick={() => setPages((p) => [...p, l.next!])}>
+              <button type="button" onClick={list.more}>
                 {t("more")}
               </button>
             )}
