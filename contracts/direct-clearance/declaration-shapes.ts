@@ -60,6 +60,19 @@ export type ClearanceModel = z.infer<typeof ClearanceModel>;
 /** Mode of transport across the border (WCO TRS segments by it). */
 export const TransportMode = z.enum(["rail", "road", "air", "sea", "multimodal"]).openapi("TransportMode");
 
+/**
+ * The enterprise's customs credit standing as the declaration states it: `aeo`, an Authorised
+ * Economic Operator (in China 高级认证企业, the advanced-certified enterprise that AEO mutual
+ * recognition covers); `non_aeo`, any other; `unknown`, not stated. Finer Chinese categories are
+ * not distinguished: no code list of ours lists them. The WCO TRS segments release times by such
+ * facilitation programmes.
+ */
+export const CreditRating = z.enum(["aeo", "non_aeo", "unknown"]).openapi("CreditRating", {
+  description:
+    "aeo: Authorised Economic Operator (高级认证企业); non_aeo: any other rating; unknown: not stated (the default)",
+});
+export type CreditRating = z.infer<typeof CreditRating>;
+
 /** Risk assessment outcome (inspection channel): no inspection, documentary check, physical inspection. */
 export const InspectionChannel = z.enum(["none", "documentary", "physical"]).openapi("InspectionChannel");
 export type InspectionChannel = z.infer<typeof InspectionChannel>;

@@ -10,6 +10,7 @@ import { z } from "../http/zod";
 import {
   BusinessTime,
   ClearanceModel,
+  CreditRating,
   CustomsOfficeCode,
   DeclarationNumber,
   Direction,
@@ -26,7 +27,11 @@ const ExceptionReason = SafeString.max(2000).trim().min(1).optional().openapi({
   description: "Why the port inspects again although the local inspection was recognised (监管互认 exception)",
 });
 
-/** The enterprise lodged the declaration at its local customs office. */
+/**
+ * The enterprise lodged the declaration at its local customs office. `creditRating` and
+ * `otherAgencies` are optional facts for the Time Release Study's segments; lodgements recorded
+ * before they existed leave them out, and readers take them as `unknown` and not stated (null).
+ */
 export const DeclarationLodged = z
   .strictObject({
     declarationNumber: DeclarationNumber,
@@ -38,6 +43,11 @@ export const DeclarationLodged = z
     transportMode: TransportMode,
     goods: GoodsLines,
     lodgedAt: BusinessTime,
+    creditRating: CreditRating.optional(),
+    otherAgencies: z.boolean().optional().openapi({
+      description:
+        "Whether agencies other than customs take part in this declaration's clearance (permits, licences, their own checks); left out: not stated",
+    }),
   })
   .openapi("DeclarationLodged");
 
@@ -65,6 +75,15 @@ export const MILESTONES = {
   released: { event: "DeclarationReleased", fields: {} },
   goods_exited: { event: "GoodsExited", fields: {} },
   goods_arrived: { event: "GoodsArrived", fields: {} },
+  /**
+   * The goods arrived at the place where they are presented for clearance (the border port, or
+   * the inland site for direct-clearance imports): the start of the WCO Time Release Study's
+   * measure, "from the time of arrival until the physical release of cargo". Unlike every other
+   * milestone it may come before the lodgement (pre-arrival lodgement is normal); it may not come
+   * after the release. Not `goods_arrived`, which is an import's arrival at its destination after
+   * the release.
+   */
+  arrived_for_clearance: { event: "GoodsArrivedForClearance", fields: {} },
 } as const;
 
 /** A milestone type as customs posts it. */
@@ -128,6 +147,7 @@ export const DECLARATION_EVENTS = {
   DeclarationReleased: z.strictObject({ ...at }).openapi("DeclarationReleased"),
   GoodsExited: z.strictObject({ ...at }).openapi("GoodsExited"),
   GoodsArrived: z.strictObject({ ...at }).openapi("GoodsArrived"),
+  GoodsArrivedForClearance: z.strictObject({ ...at }).openapi("GoodsArrivedForClearance"),
   DeclarationAmended,
   DeclarationWithdrawn,
 } as const;

@@ -12,9 +12,12 @@
  * lift may arrive before the hold: they pair by business time.
  *
  * Invariants (a violation is a 409 naming the invariant and the milestone it conflicts with):
- * - no stage earlier than lodgement, none in the future (422);
+ * - no stage earlier than lodgement, none in the future (422), except the arrival for clearance
+ *   (`arrived_for_clearance`), which may precede the lodgement: pre-arrival lodgement is normal;
  * - pipeline order: accepted ≤ risk assessed ≤ inspection scheduled ≤ completed ≤ recognised ≤
- *   released ≤ goods exited/arrived, for the stages recorded;
+ *   released ≤ goods exited/arrived, and arrived for clearance ≤ released (the WCO Time Release
+ *   Study measures "from the time of arrival until the physical release of cargo"), for the
+ *   stages recorded;
  * - no release without acceptance and risk assessment; every inspection scheduled before the
  *   release completed as conforming at its place; under the physical channel a conforming
  *   inspection or a recognition before the release; no release after a nonconforming result
@@ -105,6 +108,7 @@ const ONCE: ReadonlySet<DeclarationEventType> = new Set<DeclarationEventType>([
   "DeclarationReleased",
   "GoodsExited",
   "GoodsArrived",
+  "GoodsArrivedForClearance",
 ]);
 
 const ms = (iso: string) => Date.parse(iso);
@@ -191,6 +195,8 @@ interface Stages {
   released?: TimelineEntry;
   recognised?: TimelineEntry;
   exit?: TimelineEntry;
+  /** Arrival at the place of clearance (may precede the lodgement). */
+  arrival?: TimelineEntry;
   rejected?: TimelineEntry;
   scheduled(place: string): TimelineEntry | undefined;
   completed(place: string): TimelineEntry | undefined;
@@ -202,6 +208,7 @@ const stagesOf = (tl: readonly TimelineEntry[]): Stages => ({
   released: first(tl, "DeclarationReleased"),
   recognised: first(tl, "InspectionRecognised"),
   exit: first(tl, "GoodsExited") ?? first(tl, "GoodsArrived"),
+  arrival: first(tl, "GoodsArrivedForClearance"),
   rejected: first(tl, "DeclarationRejected"),
   scheduled: (place) => first(tl, "InspectionScheduled", (e) => e.data.place === place),
   completed: (place) => first(tl, "InspectionCompleted", (e) => e.data.place === place),
@@ -231,10 +238,10 @@ function violation(s: DeclarationState, tl: readonly TimelineEntry[], added?: Ti
   );
 }
 
-/** A milestone whose business time is before the lodgement. */
+/** A milestone whose business time is before the lodgement (the arrival for clearance may be). */
 function beforeLodgement(s: DeclarationState, tl: readonly TimelineEntry[]): DomainError | null {
   const lodged = ms(s.lodgement!.lodgedAt);
-  const early = tl.find((e) => e.ms < lodged);
+  const early = tl.find((e) => e.ms < lodged && e.type !== "GoodsArrivedForClearance");
   if (!early) return null;
   return new DomainError(
     "stage_before_lodgement",
@@ -246,7 +253,7 @@ function beforeLodgement(s: DeclarationState, tl: readonly TimelineEntry[]): Dom
 
 /** Pipeline order by business time, for the stages that are known. */
 function outOfSequence(s: DeclarationState, st: Stages): DomainError | null {
-  const { accepted, risk, recognised, released, exit, scheduled, completed } = st;
+  const { accepted, risk, recognised, released, exit, arrival, scheduled, completed } = st;
   const chain: [TimelineEntry | undefined, TimelineEntry | undefined][] = [
     [accepted, risk],
     [risk, scheduled("local")],
@@ -262,6 +269,8 @@ function outOfSequence(s: DeclarationState, st: Stages): DomainError | null {
     [completed("port"), released],
     [recognised, released],
     [released, exit],
+    [arrival, released],
+    [arrival, exit],
   ];
   for (const [before, after] of chain) {
     if (before && after && after.ms < before.ms) {

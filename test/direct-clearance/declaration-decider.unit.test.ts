@@ -310,6 +310,46 @@ describe("declaration decider: invariants", () => {
     );
   });
 
+  it("records the arrival for clearance before or after the lodgement, never after the release", () => {
+    // Pre-arrival lodgement: the goods arrive 2 h after it (and after the acceptance).
+    const after = post(lodged(), accepted, { type: "arrived_for_clearance", at: T(2) });
+    expect(after.timeline.map((e) => e.type)).toEqual(["DeclarationAccepted", "GoodsArrivedForClearance"]);
+    expect(statusOf(after)).toBe("accepted"); // the arrival is not a status
+    // Arrival before the lodgement: the one milestone that may precede it.
+    const before = decide(lodged(), {
+      kind: "milestone",
+      milestone: { type: "arrived_for_clearance", at: T(-5) },
+      now: NOW,
+    });
+    expect(before.events).toEqual([{ type: "GoodsArrivedForClearance", data: { at: T(-5) }, occurredAt: T(-5) }]);
+    expect(refusedMilestone(lodged(), { type: "accepted", at: T(-1) }).code).toBe("stage_before_lodgement");
+    // Once; the same arrival again records nothing; another instant is a conflict.
+    expect(
+      decide(before.state, { kind: "milestone", milestone: { type: "arrived_for_clearance", at: T(-5) }, now: NOW })
+        .events,
+    ).toEqual([]);
+    expect(refusedMilestone(before.state, { type: "arrived_for_clearance", at: T(-4) }).code).toBe(
+      "milestone_already_recorded",
+    );
+    // Not after the release, whichever is posted first.
+    const s = post(lodged(), accepted, physical, localDone, recognised, released);
+    expect(refusedMilestone(s, { type: "arrived_for_clearance", at: T(32) })).toMatchObject({
+      code: "out_of_sequence",
+      message: `DeclarationReleased at ${T(31)} cannot precede GoodsArrivedForClearance at ${T(32)}`,
+    });
+    const early = post(lodged(), accepted, physical, localDone, { type: "arrived_for_clearance", at: T(31.5) });
+    expect(refusedMilestone(post(early, recognised), released).code).toBe("out_of_sequence");
+    // Imports too (an import's arrival at its destination after release is goods_arrived, another milestone).
+    const imp = lodged({ declarationNumber: "949920261000000001", direction: "import" });
+    expect(post(imp, { type: "arrived_for_clearance", at: T(-1) }).timeline).toHaveLength(1);
+  });
+
+  it("keeps a lodgement's credit rating and other agencies' involvement; both optional", () => {
+    const s = lodged({ creditRating: "aeo", otherAgencies: true });
+    expect(s.lodgement).toMatchObject({ creditRating: "aeo", otherAgencies: true });
+    expect(lodged().lodgement).not.toHaveProperty("creditRating");
+  });
+
   it("amends and withdraws only before release; nothing after rejection or withdrawal", () => {
     const s = post(lodged(), accepted);
     const amended = decide(s, { kind: "amend", changes: { port: "alashankou" }, reason: "route changed", at: NOW });
