@@ -8,6 +8,7 @@ import { z } from "../http/zod";
 import {
   BusinessTime,
   ClearanceModel,
+  CreditRating,
   DeclarationNumber,
   Direction,
   GoodsLine,
@@ -98,6 +99,8 @@ export const DeclarationView = z
     transportMode: TransportMode,
     goods: z.array(GoodsLine),
     lodgedAt: z.string(),
+    creditRating: CreditRating.openapi({ description: "As lodged; unknown when not stated" }),
+    otherAgencies: z.boolean().nullable().openapi({ description: "As lodged; null when not stated" }),
     status: DeclarationStatus,
     timeline: z.array(TimelineEntryView),
     amendments: z.number().int(),
@@ -115,7 +118,17 @@ export const DeclarationListQuery = z.strictObject({
   cursor: DeclarationNumber.optional().openapi({ description: "The last declarationNumber of the previous page" }),
 });
 
-const DIMENSION_NAMES = ["port", "direction", "clearanceModel", "transportMode", "channel", "month"] as const;
+const DIMENSION_NAMES = [
+  "port",
+  "direction",
+  "clearanceModel",
+  "transportMode",
+  "channel",
+  "month",
+  "creditRating",
+  "otherAgencies",
+  "preArrivalLodgement",
+] as const;
 
 /** The pattern of a comma-separated list of `names` as the server reads it (spaces and empty parts ignored). */
 export const dimensionListPattern = (names: readonly string[]): string => {
@@ -144,7 +157,9 @@ const GroupBy = z
   .openapi({
     type: "string",
     pattern: dimensionListPattern(DIMENSION_NAMES),
-    description: `Comma-separated, each at most once counted: ${DIMENSION_NAMES.join(", ")}`,
+    description:
+      `Comma-separated, each at most once counted: ${DIMENSION_NAMES.join(", ")}. ` +
+      "otherAgencies and preArrivalLodgement group as true, false or null (not stated; no arrival recorded)",
     example: "port,direction",
   });
 
@@ -177,15 +192,31 @@ export const ClearanceQuery = ClearanceFilterFields.extend({ groupBy: GroupBy.op
 /** GET /clearance-times/outliers query. */
 export const OutlierQuery = ClearanceQuery.safeExtend({ limit: QueryIntegerOr(1, 500, 100) });
 
+/** Where a release curve's hours start. */
+export const CurveStart = z.enum(["lodgement", "arrival"]).openapi("CurveStart", {
+  description:
+    "lodgement: hours from lodgement to release (the default, as before arrival was recorded); arrival: from arrival for clearance to release, the WCO Time Release Study's measure (declarations with an arrival recorded)",
+});
+
 /**
  * GET /clearance-times/release-curve query: the figures' filters (no grouping: one curve per
- * call) and how many whole hours the curve spans.
+ * call), where the hours start (`start`; `from` is the date filter) and how many whole hours
+ * the curve spans.
  */
 export const ReleaseCurveQuery = ClearanceFilterFields.extend({
+  start: CurveStart.default("lodgement"),
   maxHours: QueryIntegerOr(1, 720, 72).openapi({
-    description: "The curve's last point, whole hours after lodgement (1 to 720, i.e. 30 days)",
+    description: "The curve's last point, whole hours after the start (1 to 720, i.e. 30 days)",
   }),
 }).refine(fromNotAfterTo, FROM_AFTER_TO);
+
+/** GET /clearance-times/release-pattern query: the figures' filters. */
+export const ReleasePatternQuery = ClearanceFilterFields.refine(fromNotAfterTo, FROM_AFTER_TO);
+
+/** GET /clearance-times/trs-workbook query: the period, China dates of lodgement, `to` inclusive. */
+export const TrsWorkbookQuery = z
+  .strictObject({ from: LocalDate.optional(), to: LocalDate.optional() })
+  .refine(fromNotAfterTo, FROM_AFTER_TO);
 
 /** A duration labelled in hours and minutes. */
 export const DurationView = z
@@ -236,31 +267,32 @@ export const ClearanceFiguresView = z
 
 /**
  * GET /clearance-times/release-curve: of the declarations released in the filter, how many were
- * released within 1, 2, … `maxHours` whole hours of lodgement (cumulative; a release exactly on
- * the hour counts in that hour), and how many later. A histogram's bar for hour h is
- * `points[h-1].releasedWithin − points[h-2].releasedWithin`.
+ * released within 1, 2, … `maxHours` whole hours of the start (lodgement, or arrival; cumulative;
+ * a release exactly on the hour counts in that hour), and how many later. A histogram's bar for
+ * hour h is `points[h-1].releasedWithin − points[h-2].releasedWithin`.
  */
 export const ReleaseCurveView = z
   .object({
     unit: z.literal("hours"),
-    released: z
-      .number()
-      .int()
-      .openapi({ description: "Declarations of the filter with a release (lodgement → release known)" }),
+    start: CurveStart,
+    released: z.number().int().openapi({
+      description: "Declarations of the filter with a release and the start recorded (start → release known)",
+    }),
     points: z.array(
       z.object({
         hours: z.number().int().openapi({ description: "1 to maxHours" }),
-        releasedWithin: z.number().int().openapi({ description: "Released at most `hours` hours after lodgement" }),
+        releasedWithin: z.number().int().openapi({ description: "Released at most `hours` hours after the start" }),
         sharePercent: z.number().nullable().openapi({
           description: "releasedWithin / released × 100, to 1 decimal; null when none was released",
         }),
       }),
     ),
-    beyond: z.number().int().openapi({ description: "Released more than maxHours hours after lodgement" }),
+    beyond: z.number().int().openapi({ description: "Released more than maxHours hours after the start" }),
   })
   .openapi("ReleaseCurve", {
     example: {
       unit: "hours",
+      start: "lodgement",
       released: 4,
       points: [
         { hours: 1, releasedWithin: 0, sharePercent: 0 },
@@ -270,6 +302,31 @@ export const ReleaseCurveView = z
       beyond: 1,
     },
   });
+
+const PatternCount = {
+  released: z.number().int(),
+  sharePercent: z.number().nullable().openapi({ description: "released / all released × 100, 1 decimal; null: none" }),
+};
+
+/**
+ * GET /clearance-times/release-pattern: when releases happen, by hour of day (0–23) and ISO
+ * weekday (1 Monday … 7 Sunday) of the release time in China Standard Time (UTC+8); every hour
+ * and day listed, zeros included.
+ */
+export const ReleasePatternView = z
+  .object({
+    timeZone: z.literal("UTC+08:00"),
+    released: z.number().int().openapi({ description: "Declarations of the filter with a release" }),
+    byHour: z.array(z.object({ hour: z.number().int().min(0).max(23), ...PatternCount })),
+    byWeekday: z.array(
+      z.object({
+        weekday: z.number().int().min(1).max(7),
+        name: z.enum(["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]),
+        ...PatternCount,
+      }),
+    ),
+  })
+  .openapi("ReleasePattern");
 
 /** GET /clearance-times/comparison. */
 export const ModelComparisonView = z

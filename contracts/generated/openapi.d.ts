@@ -702,8 +702,45 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Share of released declarations released within 1, 2, … maxHours hours of lodgement (cumulative) */
+        /** Share of released declarations released within 1, 2, … maxHours hours of lodgement or (start=arrival) of arrival (cumulative) */
         get: operations["getClearanceTimesReleaseCurve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/clearance-times/release-pattern": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Releases by hour of day and by weekday, China Standard Time (UTC+8) */
+        get: operations["getClearanceTimesReleasePattern"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/clearance-times/trs-workbook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * WCO Time Release Study workbook (XLSX) for a period of lodgement dates
+         * @description Sheets: Headline, Stages, Segments, Release pattern, Definitions. Headline: arrival → release count, mean, median, p90 (hours) and the share released within 24, 48 and 72 h of arrival; Stages in process order, then the totals; Segments by credit rating, other agencies, pre-arrival lodgement, clearance model and transport mode; Release pattern by hour of day and weekday (China time); Definitions of every figure. The layout is this product's: the TRS Guide's own result tables were not read.
+         */
+        get: operations["getClearanceTimesTrsWorkbook"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1085,6 +1122,23 @@ export interface paths {
         get: operations["getFeedTopic"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/personal-data/subjects/{subjectId}/erasure": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Erase a data subject (admin): its key is deleted, so its personal fields everywhere show as erased; recorded with the legal basis on the operator log */
+        post: operations["postPersonalDataSubjectsSubjectIdErasure"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1762,6 +1816,9 @@ export interface components {
             transportMode: components["schemas"]["TransportMode"];
             goods: components["schemas"]["GoodsLine"][];
             lodgedAt: string;
+            creditRating: components["schemas"]["CreditRating"];
+            /** @description As lodged; null when not stated */
+            otherAgencies: boolean | null;
             status: components["schemas"]["DeclarationStatus"];
             timeline: components["schemas"]["DeclarationTimelineEntry"][];
             amendments: number;
@@ -1803,6 +1860,11 @@ export interface components {
              */
             country: "AD" | "AE" | "AF" | "AG" | "AI" | "AL" | "AM" | "AO" | "AQ" | "AR" | "AS" | "AT" | "AU" | "AW" | "AX" | "AZ" | "BA" | "BB" | "BD" | "BE" | "BF" | "BG" | "BH" | "BI" | "BJ" | "BL" | "BM" | "BN" | "BO" | "BQ" | "BR" | "BS" | "BT" | "BV" | "BW" | "BY" | "BZ" | "CA" | "CC" | "CD" | "CF" | "CG" | "CH" | "CI" | "CK" | "CL" | "CM" | "CN" | "CO" | "CR" | "CU" | "CV" | "CW" | "CX" | "CY" | "CZ" | "DE" | "DJ" | "DK" | "DM" | "DO" | "DZ" | "EC" | "EE" | "EG" | "EH" | "ER" | "ES" | "ET" | "FI" | "FJ" | "FK" | "FM" | "FO" | "FR" | "GA" | "GB" | "GD" | "GE" | "GF" | "GG" | "GH" | "GI" | "GL" | "GM" | "GN" | "GP" | "GQ" | "GR" | "GS" | "GT" | "GU" | "GW" | "GY" | "HK" | "HM" | "HN" | "HR" | "HT" | "HU" | "ID" | "IE" | "IL" | "IM" | "IN" | "IO" | "IQ" | "IR" | "IS" | "IT" | "JE" | "JM" | "JO" | "JP" | "KE" | "KG" | "KH" | "KI" | "KM" | "KN" | "KP" | "KR" | "KW" | "KY" | "KZ" | "LA" | "LB" | "LC" | "LI" | "LK" | "LR" | "LS" | "LT" | "LU" | "LV" | "LY" | "MA" | "MC" | "MD" | "ME" | "MF" | "MG" | "MH" | "MK" | "ML" | "MM" | "MN" | "MO" | "MP" | "MQ" | "MR" | "MS" | "MT" | "MU" | "MV" | "MW" | "MX" | "MY" | "MZ" | "NA" | "NC" | "NE" | "NF" | "NG" | "NI" | "NL" | "NO" | "NP" | "NR" | "NU" | "NZ" | "OM" | "PA" | "PE" | "PF" | "PG" | "PH" | "PK" | "PL" | "PM" | "PN" | "PR" | "PS" | "PT" | "PW" | "PY" | "QA" | "RE" | "RO" | "RS" | "RU" | "RW" | "SA" | "SB" | "SC" | "SD" | "SE" | "SG" | "SH" | "SI" | "SJ" | "SK" | "SL" | "SM" | "SN" | "SO" | "SR" | "SS" | "ST" | "SV" | "SX" | "SY" | "SZ" | "TC" | "TD" | "TF" | "TG" | "TH" | "TJ" | "TK" | "TL" | "TM" | "TN" | "TO" | "TR" | "TT" | "TV" | "TW" | "TZ" | "UA" | "UG" | "UM" | "US" | "UY" | "UZ" | "VA" | "VC" | "VE" | "VG" | "VI" | "VN" | "VU" | "WF" | "WS" | "XK" | "YE" | "YT" | "ZA" | "ZM" | "ZW";
         };
+        /**
+         * @description As lodged; unknown when not stated
+         * @enum {string}
+         */
+        CreditRating: "aeo" | "non_aeo" | "unknown";
         /** @enum {string} */
         DeclarationStatus: "lodged" | "accepted" | "risk_assessed" | "inspection_scheduled" | "inspected" | "recognised" | "held" | "released" | "exited" | "arrived" | "rejected" | "withdrawn";
         DeclarationTimelineEntry: {
@@ -1857,6 +1919,9 @@ export interface components {
              * @example 2026-03-01T09:30:00+08:00
              */
             lodgedAt?: string;
+            creditRating?: components["schemas"]["CreditRating"] & unknown;
+            /** @description Whether agencies other than customs take part in this declaration's clearance (permits, licences, their own checks); left out: not stated */
+            otherAgencies?: boolean;
         };
         /**
          * @example {
@@ -1991,6 +2056,14 @@ export interface components {
              * @example 2026-03-01T09:30:00+08:00
              */
             at: string;
+        } | {
+            /** @enum {string} */
+            type: "arrived_for_clearance";
+            /**
+             * Format: date-time
+             * @example 2026-03-01T09:30:00+08:00
+             */
+            at: string;
         };
         /** @enum {string} */
         InspectionChannel: "none" | "documentary" | "physical";
@@ -2034,6 +2107,7 @@ export interface components {
         /**
          * @example {
          *       "unit": "hours",
+         *       "start": "lodgement",
          *       "released": 4,
          *       "points": [
          *         {
@@ -2058,18 +2132,44 @@ export interface components {
         ReleaseCurve: {
             /** @enum {string} */
             unit: "hours";
-            /** @description Declarations of the filter with a release (lodgement → release known) */
+            start: components["schemas"]["CurveStart"];
+            /** @description Declarations of the filter with a release and the start recorded (start → release known) */
             released: number;
             points: {
                 /** @description 1 to maxHours */
                 hours: number;
-                /** @description Released at most `hours` hours after lodgement */
+                /** @description Released at most `hours` hours after the start */
                 releasedWithin: number;
                 /** @description releasedWithin / released × 100, to 1 decimal; null when none was released */
                 sharePercent: number | null;
             }[];
-            /** @description Released more than maxHours hours after lodgement */
+            /** @description Released more than maxHours hours after the start */
             beyond: number;
+        };
+        /**
+         * @description lodgement: hours from lodgement to release (the default, as before arrival was recorded); arrival: from arrival for clearance to release, the WCO Time Release Study's measure (declarations with an arrival recorded)
+         * @enum {string}
+         */
+        CurveStart: "lodgement" | "arrival";
+        ReleasePattern: {
+            /** @enum {string} */
+            timeZone: "UTC+08:00";
+            /** @description Declarations of the filter with a release */
+            released: number;
+            byHour: {
+                hour: number;
+                released: number;
+                /** @description released / all released × 100, 1 decimal; null: none */
+                sharePercent: number | null;
+            }[];
+            byWeekday: {
+                weekday: number;
+                /** @enum {string} */
+                name: "Monday" | "Tuesday" | "Wednesday" | "Thursday" | "Friday" | "Saturday" | "Sunday";
+                released: number;
+                /** @description released / all released × 100, 1 decimal; null: none */
+                sharePercent: number | null;
+            }[];
         };
         ClearanceModelComparison: {
             groups: {
@@ -2547,6 +2647,8 @@ export interface components {
             enterprise: string;
             status: components["schemas"]["FilingStatus"];
             details: components["schemas"]["FilingDetails"];
+            /** @description The natural persons, opened for the filing's enterprise and the bureau (admin) on a read of the filing; other roles, and a command's answer, get an empty list */
+            persons: components["schemas"]["NaturalPersonView"][];
             check: components["schemas"]["FilingAutomatedCheck"];
             /** Format: date */
             submittedOn: string;
@@ -2630,6 +2732,43 @@ export interface components {
             /** @description USD equivalent used for the thresholds */
             usd: number;
         };
+        NaturalPersonView: {
+            /**
+             * Format: uuid
+             * @example 3f2b8c1e-8a4e-4d0b-9a51-2f0c5b7d9e10
+             */
+            subjectId: string;
+            role: components["schemas"]["NaturalPersonRole"];
+            /**
+             * @description An ISO 3166-1 alpha-2 country code
+             * @example KZ
+             * @enum {string}
+             */
+            nationality: "AD" | "AE" | "AF" | "AG" | "AI" | "AL" | "AM" | "AO" | "AQ" | "AR" | "AS" | "AT" | "AU" | "AW" | "AX" | "AZ" | "BA" | "BB" | "BD" | "BE" | "BF" | "BG" | "BH" | "BI" | "BJ" | "BL" | "BM" | "BN" | "BO" | "BQ" | "BR" | "BS" | "BT" | "BV" | "BW" | "BY" | "BZ" | "CA" | "CC" | "CD" | "CF" | "CG" | "CH" | "CI" | "CK" | "CL" | "CM" | "CN" | "CO" | "CR" | "CU" | "CV" | "CW" | "CX" | "CY" | "CZ" | "DE" | "DJ" | "DK" | "DM" | "DO" | "DZ" | "EC" | "EE" | "EG" | "EH" | "ER" | "ES" | "ET" | "FI" | "FJ" | "FK" | "FM" | "FO" | "FR" | "GA" | "GB" | "GD" | "GE" | "GF" | "GG" | "GH" | "GI" | "GL" | "GM" | "GN" | "GP" | "GQ" | "GR" | "GS" | "GT" | "GU" | "GW" | "GY" | "HK" | "HM" | "HN" | "HR" | "HT" | "HU" | "ID" | "IE" | "IL" | "IM" | "IN" | "IO" | "IQ" | "IR" | "IS" | "IT" | "JE" | "JM" | "JO" | "JP" | "KE" | "KG" | "KH" | "KI" | "KM" | "KN" | "KP" | "KR" | "KW" | "KY" | "KZ" | "LA" | "LB" | "LC" | "LI" | "LK" | "LR" | "LS" | "LT" | "LU" | "LV" | "LY" | "MA" | "MC" | "MD" | "ME" | "MF" | "MG" | "MH" | "MK" | "ML" | "MM" | "MN" | "MO" | "MP" | "MQ" | "MR" | "MS" | "MT" | "MU" | "MV" | "MW" | "MX" | "MY" | "MZ" | "NA" | "NC" | "NE" | "NF" | "NG" | "NI" | "NL" | "NO" | "NP" | "NR" | "NU" | "NZ" | "OM" | "PA" | "PE" | "PF" | "PG" | "PH" | "PK" | "PL" | "PM" | "PN" | "PR" | "PS" | "PT" | "PW" | "PY" | "QA" | "RE" | "RO" | "RS" | "RU" | "RW" | "SA" | "SB" | "SC" | "SD" | "SE" | "SG" | "SH" | "SI" | "SJ" | "SK" | "SL" | "SM" | "SN" | "SO" | "SR" | "SS" | "ST" | "SV" | "SX" | "SY" | "SZ" | "TC" | "TD" | "TF" | "TG" | "TH" | "TJ" | "TK" | "TL" | "TM" | "TN" | "TO" | "TR" | "TT" | "TV" | "TW" | "TZ" | "UA" | "UG" | "UM" | "US" | "UY" | "UZ" | "VA" | "VC" | "VE" | "VG" | "VI" | "VN" | "VU" | "WF" | "WS" | "XK" | "YE" | "YT" | "ZA" | "ZM" | "ZW";
+            name: string | {
+                /** @enum {boolean} */
+                erased: true;
+            };
+            idDocument?: {
+                type: components["schemas"]["IdDocumentType"];
+                number: string | {
+                    /** @enum {boolean} */
+                    erased: true;
+                };
+            };
+            phone?: string | {
+                /** @enum {boolean} */
+                erased: true;
+            };
+            email?: string | {
+                /** @enum {boolean} */
+                erased: true;
+            };
+        };
+        /** @enum {string} */
+        NaturalPersonRole: "investor" | "actual_controller" | "legal_representative" | "contact";
+        /** @enum {string} */
+        IdDocumentType: "resident_id_card" | "passport" | "other";
         FilingAutomatedCheck: {
             route: components["schemas"]["FilingRoute"];
             routes: components["schemas"]["FilingRoute"][];
@@ -2677,6 +2816,34 @@ export interface components {
              */
             enterprise: string;
             details: components["schemas"]["FilingDetails"];
+            /**
+             * @description Natural persons the filing names (personal information: sealed with each person's key before it is stored; never in clear in events, Kafka or read models)
+             * @default []
+             */
+            persons: components["schemas"]["NaturalPersonInput"][];
+        };
+        NaturalPersonInput: {
+            /**
+             * Format: uuid
+             * @description The person's data-subject id from an earlier answer; new persons get one
+             * @example 3f2b8c1e-8a4e-4d0b-9a51-2f0c5b7d9e10
+             */
+            subjectId?: string;
+            role: components["schemas"]["NaturalPersonRole"];
+            name: string;
+            /**
+             * @description An ISO 3166-1 alpha-2 country code
+             * @example KZ
+             * @enum {string}
+             */
+            nationality: "AD" | "AE" | "AF" | "AG" | "AI" | "AL" | "AM" | "AO" | "AQ" | "AR" | "AS" | "AT" | "AU" | "AW" | "AX" | "AZ" | "BA" | "BB" | "BD" | "BE" | "BF" | "BG" | "BH" | "BI" | "BJ" | "BL" | "BM" | "BN" | "BO" | "BQ" | "BR" | "BS" | "BT" | "BV" | "BW" | "BY" | "BZ" | "CA" | "CC" | "CD" | "CF" | "CG" | "CH" | "CI" | "CK" | "CL" | "CM" | "CN" | "CO" | "CR" | "CU" | "CV" | "CW" | "CX" | "CY" | "CZ" | "DE" | "DJ" | "DK" | "DM" | "DO" | "DZ" | "EC" | "EE" | "EG" | "EH" | "ER" | "ES" | "ET" | "FI" | "FJ" | "FK" | "FM" | "FO" | "FR" | "GA" | "GB" | "GD" | "GE" | "GF" | "GG" | "GH" | "GI" | "GL" | "GM" | "GN" | "GP" | "GQ" | "GR" | "GS" | "GT" | "GU" | "GW" | "GY" | "HK" | "HM" | "HN" | "HR" | "HT" | "HU" | "ID" | "IE" | "IL" | "IM" | "IN" | "IO" | "IQ" | "IR" | "IS" | "IT" | "JE" | "JM" | "JO" | "JP" | "KE" | "KG" | "KH" | "KI" | "KM" | "KN" | "KP" | "KR" | "KW" | "KY" | "KZ" | "LA" | "LB" | "LC" | "LI" | "LK" | "LR" | "LS" | "LT" | "LU" | "LV" | "LY" | "MA" | "MC" | "MD" | "ME" | "MF" | "MG" | "MH" | "MK" | "ML" | "MM" | "MN" | "MO" | "MP" | "MQ" | "MR" | "MS" | "MT" | "MU" | "MV" | "MW" | "MX" | "MY" | "MZ" | "NA" | "NC" | "NE" | "NF" | "NG" | "NI" | "NL" | "NO" | "NP" | "NR" | "NU" | "NZ" | "OM" | "PA" | "PE" | "PF" | "PG" | "PH" | "PK" | "PL" | "PM" | "PN" | "PR" | "PS" | "PT" | "PW" | "PY" | "QA" | "RE" | "RO" | "RS" | "RU" | "RW" | "SA" | "SB" | "SC" | "SD" | "SE" | "SG" | "SH" | "SI" | "SJ" | "SK" | "SL" | "SM" | "SN" | "SO" | "SR" | "SS" | "ST" | "SV" | "SX" | "SY" | "SZ" | "TC" | "TD" | "TF" | "TG" | "TH" | "TJ" | "TK" | "TL" | "TM" | "TN" | "TO" | "TR" | "TT" | "TV" | "TW" | "TZ" | "UA" | "UG" | "UM" | "US" | "UY" | "UZ" | "VA" | "VC" | "VE" | "VG" | "VI" | "VN" | "VU" | "WF" | "WS" | "XK" | "YE" | "YT" | "ZA" | "ZM" | "ZW";
+            idDocument?: {
+                type: components["schemas"]["IdDocumentType"];
+                number: string;
+            };
+            phone?: string;
+            /** Format: email */
+            email?: string;
         };
         /**
          * @example {
@@ -2700,6 +2867,8 @@ export interface components {
         AmendFilingBody: {
             details: components["schemas"]["FilingDetails"];
             reason: string;
+            /** @description The persons as amended (each filed person by its subjectId); absent: unchanged */
+            persons?: components["schemas"]["NaturalPersonInput"][];
         };
         /**
          * @example {
@@ -2786,6 +2955,28 @@ export interface components {
             actorenterprise?: string;
         } & {
             [key: string]: unknown;
+        };
+        Erasure: {
+            /**
+             * Format: uuid
+             * @example 3f2b8c1e-8a4e-4d0b-9a51-2f0c5b7d9e10
+             */
+            subjectId: string;
+            erasedAt: string;
+            /** @description The subject had been erased before: nothing changed */
+            alreadyErased: boolean;
+        };
+        /**
+         * @example {
+         *       "legalBasis": "个人信息保护法第四十七条第一款第（三）项",
+         *       "note": "本人申请删除，已核验身份"
+         *     }
+         */
+        ErasureBody: {
+            /** @description The legal basis, e.g. 个人信息保护法第四十七条第一款第（三）项（个人撤回同意） */
+            legalBasis: string;
+            /** @default  */
+            note: string;
         };
     };
     responses: never;
@@ -8454,7 +8645,7 @@ export interface operations {
                 clearanceModel?: components["schemas"]["ClearanceModel"];
                 transportMode?: components["schemas"]["TransportMode"];
                 channel?: components["schemas"]["InspectionChannel"];
-                /** @description Comma-separated, each at most once counted: port, direction, clearanceModel, transportMode, channel, month */
+                /** @description Comma-separated, each at most once counted: port, direction, clearanceModel, transportMode, channel, month, creditRating, otherAgencies, preArrivalLodgement. otherAgencies and preArrivalLodgement group as true, false or null (not stated; no arrival recorded) */
                 groupBy?: string;
             };
             header?: {
@@ -8569,7 +8760,9 @@ export interface operations {
                 clearanceModel?: components["schemas"]["ClearanceModel"];
                 transportMode?: components["schemas"]["TransportMode"];
                 channel?: components["schemas"]["InspectionChannel"];
-                /** @description The curve's last point, whole hours after lodgement (1 to 720, i.e. 30 days) */
+                /** @description lodgement: hours from lodgement to release (the default, as before arrival was recorded); arrival: from arrival for clearance to release, the WCO Time Release Study's measure (declarations with an arrival recorded) */
+                start?: components["schemas"]["CurveStart"];
+                /** @description The curve's last point, whole hours after the start (1 to 720, i.e. 30 days) */
                 maxHours?: number;
             };
             header?: {
@@ -8673,6 +8866,226 @@ export interface operations {
             };
         };
     };
+    getClearanceTimesReleasePattern: {
+        parameters: {
+            query?: {
+                from?: string;
+                to?: string;
+                /** @description A port code of the reference data, e.g. horgos (another → 400) */
+                port?: string;
+                direction?: components["schemas"]["Direction"];
+                clearanceModel?: components["schemas"]["ClearanceModel"];
+                transportMode?: components["schemas"]["TransportMode"];
+                channel?: components["schemas"]["InspectionChannel"];
+            };
+            header?: {
+                /** @description A command's Consistency-Token: a read-model query then answers once its read model has applied that command's events, waiting up to Prefer: wait (default 5 s, at most 30 s), else 503 `read-model-behind`. Reads from a stream are consistent already and ignore it */
+                "consistency-token"?: components["parameters"]["ConsistencyToken"];
+                /** @description `wait=<seconds>` (RFC 7240 §4.3): how long to wait for the read model to reach the Consistency-Token (at most 30) */
+                prefer?: components["parameters"]["Prefer"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Release pattern */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReleasePattern"];
+                };
+            };
+            /** @description Not modified: If-None-Match names the current ETag */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request or failed validation (field errors in `errors[]`) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No bearer token, or an invalid one (WWW-Authenticate says why) */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's role may not use this operation */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this principal (or IP address) in the current minute */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not ready: the database is unavailable (`database-unavailable`), or, on a command, its stream's lock is held by another writer for too long (`stream-busy`, only that stream); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getClearanceTimesTrsWorkbook: {
+        parameters: {
+            query?: {
+                from?: string;
+                to?: string;
+            };
+            header?: {
+                /** @description A command's Consistency-Token: a read-model query then answers once its read model has applied that command's events, waiting up to Prefer: wait (default 5 s, at most 30 s), else 503 `read-model-behind`. Reads from a stream are consistent already and ignore it */
+                "consistency-token"?: components["parameters"]["ConsistencyToken"];
+                /** @description `wait=<seconds>` (RFC 7240 §4.3): how long to wait for the read model to reach the Consistency-Token (at most 30) */
+                prefer?: components["parameters"]["Prefer"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The workbook */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description Not modified: If-None-Match names the current ETag */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request or failed validation (field errors in `errors[]`) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No bearer token, or an invalid one (WWW-Authenticate says why) */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's role may not use this operation */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this principal (or IP address) in the current minute */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not ready: the database is unavailable (`database-unavailable`), or, on a command, its stream's lock is held by another writer for too long (`stream-busy`, only that stream); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getClearanceTimesComparison: {
         parameters: {
             query?: {
@@ -8684,7 +9097,7 @@ export interface operations {
                 clearanceModel?: components["schemas"]["ClearanceModel"];
                 transportMode?: components["schemas"]["TransportMode"];
                 channel?: components["schemas"]["InspectionChannel"];
-                /** @description Comma-separated, each at most once counted: port, direction, clearanceModel, transportMode, channel, month */
+                /** @description Comma-separated, each at most once counted: port, direction, clearanceModel, transportMode, channel, month, creditRating, otherAgencies, preArrivalLodgement. otherAgencies and preArrivalLodgement group as true, false or null (not stated; no arrival recorded) */
                 groupBy?: string;
             };
             header?: {
@@ -8799,7 +9212,7 @@ export interface operations {
                 clearanceModel?: components["schemas"]["ClearanceModel"];
                 transportMode?: components["schemas"]["TransportMode"];
                 channel?: components["schemas"]["InspectionChannel"];
-                /** @description Comma-separated, each at most once counted: port, direction, clearanceModel, transportMode, channel, month */
+                /** @description Comma-separated, each at most once counted: port, direction, clearanceModel, transportMode, channel, month, creditRating, otherAgencies, preArrivalLodgement. otherAgencies and preArrivalLodgement group as true, false or null (not stated; no arrival recorded) */
                 groupBy?: string;
                 limit?: number;
             };
@@ -12109,6 +12522,139 @@ export interface operations {
                 };
             };
             /** @description The database is unavailable (`database-unavailable`), a read model is not built yet (`not-ready`), or it has not reached the Consistency-Token in time (`read-model-behind`); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postPersonalDataSubjectsSubjectIdErasure: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a POST safe to retry: the same key and payload return the stored response (with Idempotent-Replayed: true); a different payload with the same key is refused (422); a concurrent duplicate gets 409. 1–255 printable ASCII characters, quoted (a structured-field string) or bare; malformed → 400. */
+                "idempotency-key"?: string;
+            };
+            path: {
+                subjectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ErasureBody"];
+            };
+        };
+        responses: {
+            /** @description Erased */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "Consistency-Token": components["headers"]["Consistency-Token"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Erasure"];
+                };
+            };
+            /** @description Malformed request: an undeclared or invalid query parameter, path parameter or header (field errors in `errors[]`) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No bearer token, or an invalid one (WWW-Authenticate says why) */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's role may not use this operation */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large (`limitBytes` says the limit) */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body is not of an accepted media type (application/json unless stated) */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this principal (or IP address) in the current minute */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable (`database-unavailable`); retry after Retry-After seconds */
             503: {
                 headers: {
                     "Retry-After": components["headers"]["Retry-After"];

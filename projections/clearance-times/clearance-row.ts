@@ -13,7 +13,10 @@ import type { Column, RowOf } from "../runner/row-fold";
  * The clearance-times table's columns (types and nullability) in table order. Instants are ISO
  * 8601 strings, `lodged_month` the `YYYY-MM` of the lodgement in China time, `held_ms` ms,
  * `hs_chapters` the sorted two-digit HS chapters of the goods lines, `version` the stream
- * revision of the last event folded in.
+ * revision of the last event folded in. `arrived_at` is the arrival for clearance (the Time
+ * Release Study's start; may precede `lodged_at`), `credit_rating` and `other_agencies` the
+ * lodgement's optional facts (`unknown` and null when it left them out). The last three were
+ * added after the table first shipped: the projection's setup adds them to an older table.
  */
 export const CLEARANCE_COLUMNS = {
   declaration_number: { type: "text" },
@@ -43,6 +46,9 @@ export const CLEARANCE_COLUMNS = {
   hs_chapters: { type: "text[]" },
   amendments: { type: "integer" },
   version: { type: "integer" },
+  arrived_at: { type: "timestamptz", nullable: true },
+  credit_rating: { type: "text" },
+  other_agencies: { type: "boolean", nullable: true },
 } as const satisfies Record<string, Column>;
 
 /** A clearance-times row as plain JSON. */
@@ -65,6 +71,7 @@ const TIME_COLUMN: Partial<Record<DeclarationEventType, keyof ClearanceRow>> = {
   DeclarationReleased: "released_at",
   GoodsExited: "exited_at",
   GoodsArrived: "exited_at",
+  GoodsArrivedForClearance: "arrived_at",
 };
 
 /**
@@ -106,6 +113,9 @@ export function evolveClearanceRow(row: ClearanceRow | undefined, e: ProjectionE
       hs_chapters: chapters(d.goods),
       amendments: 0,
       version: e.streamVersion,
+      arrived_at: null,
+      credit_rating: d.creditRating ?? "unknown",
+      other_agencies: d.otherAgencies ?? null,
     };
   }
   if (!row) return undefined;

@@ -29,7 +29,14 @@ export const clearanceTimesProjection: Projection = {
   categories: ["Declaration"],
   async setup(tx, t) {
     const table = t(CLEARANCE_TABLE);
-    if (await tableExists(tx, table)) return;
+    if (await tableExists(tx, table)) {
+      // Tables created before the Time Release Study columns: the defaults are what the fold gives
+      // a declaration without them (no arrival, rating unknown, agencies not stated), so no rebuild is needed.
+      await tx.query(`ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS arrived_at timestamptz,
+        ADD COLUMN IF NOT EXISTS credit_rating text NOT NULL DEFAULT 'unknown',
+        ADD COLUMN IF NOT EXISTS other_agencies boolean`);
+      return;
+    }
     await tx.query(createTableSql(CLEARANCE_FOLD, table));
     await tx.query(`CREATE INDEX ON ${table} (lodged_at)`);
     await tx.query(`CREATE INDEX ON ${table} (enterprise)`);

@@ -1,9 +1,12 @@
 /**
- * Clearance-time figures over the read model, the way the WCO Time Release Study reports them
- * (README, customs direct clearance): per stage, count, mean, min, p25, median, p75, p90, p95
- * and max (a box plot's five numbers among them), segmented by port, direction, clearance model,
- * transport mode, inspection channel and month; the share released within 1, 2, … N hours;
- * direct versus conventional; outliers listed.
+ * Clearance-time figures over the read model, the way the WCO Time Release Study (TRS) measures
+ * them, "from the time of arrival until the physical release of cargo" (WCO, Time Release Study,
+ * https://www.wcoomd.org/en/topics/facilitation/instrument-and-tools/tools/time-release-study.aspx;
+ * README, customs direct clearance): per stage, count, mean, min, p25, median, p75, p90, p95 and
+ * max (a box plot's five numbers among them), segmented by port, direction, clearance model,
+ * transport mode, inspection channel, month, credit rating, other agencies' involvement and
+ * pre-arrival lodgement; the share released within 1, 2, … N hours of arrival or of lodgement;
+ * releases by hour of day and weekday (China time); direct versus conventional; outliers listed.
  *
  * Percentiles are exact over the rows behind them, computed by PostgreSQL's `percentile_cont`:
  * linear interpolation between the two nearest ranks (Hyndman & Fan type 7, as Excel's
@@ -15,10 +18,18 @@ import { chinaMidnight } from "../../services/platform/china-date";
 import type { SqlExecutor } from "../../services/platform/db/database";
 import { CLEARANCE_TABLE } from "./clearance-times-projection";
 
-/** Stages measured, each as SQL for its duration in hours (NULL when a milestone is missing). */
+/**
+ * Stages measured, each as SQL for its duration (NULL when a milestone is missing), in the order
+ * they are reported: the two totals, arrival → release first (the TRS headline), then the
+ * process stages in process order (PROCESS_STAGES).
+ */
 export const STAGES = {
-  /** Lodgement → release: the clearance time. */
+  /** Arrival for clearance → release: the TRS headline (WTO TFA Art. 7.6.1's "release time"). */
+  arrival_to_release: "released_at - arrived_at",
+  /** Lodgement → release: the clearance time as measured before arrival was recorded. */
   total: "released_at - lodged_at",
+  /** Arrival → lodgement: negative for a declaration lodged before the goods arrived. */
+  arrival_to_lodgement: "lodged_at - arrived_at",
   lodgement_to_acceptance: "accepted_at - lodged_at",
   acceptance_to_risk_assessment: "risk_assessed_at - accepted_at",
   /** Risk assessment → the first completed inspection (local or port). */
@@ -33,8 +44,16 @@ export const STAGES = {
 } as const;
 export type Stage = keyof typeof STAGES;
 export const STAGE_NAMES = Object.keys(STAGES) as Stage[];
+/** The totals, headline first. */
+export const TOTAL_STAGES = ["arrival_to_release", "total"] as const satisfies readonly Stage[];
+/** Every other stage, in process order: arrival → lodgement … release → exit or arrival at destination. */
+export const PROCESS_STAGES = STAGE_NAMES.filter((s) => !(TOTAL_STAGES as readonly Stage[]).includes(s));
 
-/** Dimensions figures can be grouped by, and their columns. */
+/**
+ * Dimensions figures can be grouped by, and their SQL (a column or an expression over one row).
+ * `otherAgencies` and `preArrivalLodgement` are `true`, `false` or null (not stated; no arrival
+ * recorded); a lodgement at the very instant of arrival is not a pre-arrival one.
+ */
 export const DIMENSIONS = {
   port: "port",
   direction: "direction",
@@ -42,6 +61,9 @@ export const DIMENSIONS = {
   transportMode: "transport_mode",
   channel: "channel",
   month: "lodged_month",
+  creditRating: "credit_rating",
+  otherAgencies: "other_agencies::text",
+  preArrivalLodgement: "CASE WHEN arrived_at IS NULL THEN NULL ELSE (lodged_at < arrived_at)::text END",
 } as const;
 export type Dimension = keyof typeof DIMENSIONS;
 
@@ -79,15 +101,19 @@ export interface StageFigures {
   max: Duration;
 }
 
-/** `hours` → a labelled duration (hours to 3 decimals, minutes to 1 decimal). */
+/**
+ * `hours` → a labelled duration (hours to 3 decimals, minutes to 1 decimal). A negative one (an
+ * arrival after the lodgement's) is labelled with a leading minus: −1.5 h is `-1 h 30 min`.
+ */
 export function duration(hours: number): Duration {
-  const totalMinutes = Math.round(hours * 60);
+  const totalMinutes = Math.round(Math.abs(hours) * 60);
   const h = Math.floor(totalMinutes / 60);
   const m = totalMinutes - h * 60;
+  const sign = hours < 0 && totalMinutes > 0 ? "-" : "";
   return {
-    hours: Math.round(hours * 1000) / 1000,
-    minutes: Math.round(hours * 600) / 10,
-    label: `${h} h ${String(m).padStart(2, "0")} min`,
+    hours: Math.round(hours * 1000) / 1000 || 0,
+    minutes: Math.round(hours * 600) / 10 || 0,
+    label: `${sign}${h} h ${String(m).padStart(2, "0")} min`,
   };
 }
 
@@ -200,33 +226,49 @@ export async function clearanceFigures(
 /** One point of the release curve: how many were released within `hours` whole hours, and their share. */
 export interface ReleaseCurvePoint {
   hours: number;
-  /** Released at most `hours` hours after lodgement. */
+  /** Released at most `hours` hours after the curve's start (lodgement or arrival). */
   releasedWithin: number;
   /** releasedWithin / released × 100, to 1 decimal (half away from zero); null when none was released. */
   sharePercent: number | null;
 }
 
-/** The cumulative distribution of clearance times (lodgement → release) over whole hours. */
+/** Where a release curve's hours start: the lodgement (`total`) or the arrival (`arrival_to_release`). */
+export type CurveStart = "lodgement" | "arrival";
+/** The stage each curve start measures. */
+export const CURVE_STAGE = { lodgement: "total", arrival: "arrival_to_release" } as const satisfies Record<
+  CurveStart,
+  Stage
+>;
+
+/** The cumulative distribution of release times (from lodgement or arrival) over whole hours. */
 export interface ReleaseCurve {
-  /** Declarations matching the filter that were released. */
+  /** Declarations matching the filter that were released (and, from arrival, whose arrival is recorded). */
   released: number;
   /** Hours 1, 2, … maxHours, cumulative. */
   points: ReleaseCurvePoint[];
-  /** Released more than maxHours hours after lodgement (released − the last point's releasedWithin). */
+  /** Released more than maxHours hours after the start (released − the last point's releasedWithin). */
   beyond: number;
 }
 
 /**
- * The share of the declarations matching `f` (released ones only: the `total` stage) released
- * within 1, 2, … `maxHours` hours of lodgement. A release exactly on the hour counts in that hour
- * (hour h holds the totals in (h − 1, h], hour 1 also a total of 0); computed in PostgreSQL: each
- * total's hour bucket, counted and summed cumulatively over `generate_series(1, maxHours)`.
+ * The share of the declarations matching `f` released within 1, 2, … `maxHours` hours of
+ * lodgement (`start` lodgement, the default: the `total` stage's rows) or of arrival (`arrival`:
+ * the `arrival_to_release` stage's rows, the TRS measure). A release exactly on the hour counts in
+ * that hour (hour h holds the times in (h − 1, h], hour 1 also a time of 0); computed in
+ * PostgreSQL: each time's hour bucket, counted and summed cumulatively over
+ * `generate_series(1, maxHours)`.
  */
-export async function releaseCurve(db: SqlExecutor, f: ClearanceFilter, maxHours: number): Promise<ReleaseCurve> {
+export async function releaseCurve(
+  db: SqlExecutor,
+  f: ClearanceFilter,
+  maxHours: number,
+  start: CurveStart = "lodgement",
+): Promise<ReleaseCurve> {
   const w = where(f);
   w.params.push(maxHours);
   const max = `$${w.params.length}::int`;
-  // The total stage's rows: released ones (lodged_at is never NULL).
+  const stage = STAGES[CURVE_STAGE[start]];
+  // The stage's rows: released ones with the start recorded (lodged_at is never NULL).
   const { rows } = await db.query<{
     hours: number;
     within: number;
@@ -234,8 +276,8 @@ export async function releaseCurve(db: SqlExecutor, f: ClearanceFilter, maxHours
     released: number;
     beyond: number;
   }>(
-    `WITH t AS (SELECT ${HOURS(STAGES.total)} AS hours FROM ${CLEARANCE_TABLE}
-                ${w.sql ? `${w.sql} AND` : "WHERE"} released_at IS NOT NULL),
+    `WITH t AS (SELECT ${HOURS(stage)} AS hours FROM ${CLEARANCE_TABLE}
+                ${w.sql ? `${w.sql} AND` : "WHERE"} (${stage}) IS NOT NULL),
      totals AS (SELECT count(*)::int AS released, (count(*) FILTER (WHERE hours > ${max}))::int AS beyond FROM t),
      buckets AS (SELECT GREATEST(ceil(hours), 1)::int AS h, count(*) AS n FROM t WHERE hours <= ${max} GROUP BY 1),
      curve AS (SELECT s.h, (sum(COALESCE(b.n, 0)) OVER (ORDER BY s.h))::int AS within
@@ -249,6 +291,64 @@ export async function releaseCurve(db: SqlExecutor, f: ClearanceFilter, maxHours
     released: rows[0]?.released ?? 0,
     points: rows.map((r) => ({ hours: r.hours, releasedWithin: r.within, sharePercent: r.share })),
     beyond: rows[0]?.beyond ?? 0,
+  };
+}
+
+/** ISO weekday numbers (1 Monday … 7 Sunday) and their English names. */
+export const WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"] as const;
+
+/** How many releases fell in one hour of the day or on one weekday, and their share of all. */
+export interface PatternCount {
+  released: number;
+  /** released / all released × 100, to 1 decimal; null when none was released. */
+  sharePercent: number | null;
+}
+
+/** When releases happen, in China Standard Time (UTC+8, no daylight saving). */
+export interface ReleasePattern {
+  timeZone: "UTC+08:00";
+  /** Declarations of the filter with a release. */
+  released: number;
+  /** Hours 0–23 (a release at 09:59:59 is in hour 9), every hour listed. */
+  byHour: (PatternCount & { hour: number })[];
+  /** ISO weekdays 1 (Monday) to 7 (Sunday), every day listed. */
+  byWeekday: (PatternCount & { weekday: number; name: (typeof WEEKDAYS)[number] })[];
+}
+
+/** China local time of an instant column, as a timestamp without zone (fixed UTC+8: no DST since 1991). */
+const CHINA_LOCAL = (column: string) => `((${column}) AT TIME ZONE 'UTC' + interval '8 hours')`;
+
+/**
+ * Releases of the declarations matching `f` by hour of day and by ISO weekday of the release in
+ * China time, counted in PostgreSQL (`EXTRACT(HOUR …)`, `EXTRACT(ISODOW …)`), with every hour and
+ * day present (zeros included).
+ */
+export async function releasePattern(db: SqlExecutor, f: ClearanceFilter): Promise<ReleasePattern> {
+  const w = where(f);
+  const local = CHINA_LOCAL("released_at");
+  const base = `SELECT ${local} AS t FROM ${CLEARANCE_TABLE} ${w.sql ? `${w.sql} AND` : "WHERE"} released_at IS NOT NULL`;
+  const share = "CASE WHEN all_n > 0 THEN round(100.0 * n / all_n, 1)::float8 END";
+  const { rows } = await db.query<{ kind: string; k: number; n: number; all_n: number; share: number | null }>(
+    `WITH r AS (${base}), total AS (SELECT count(*)::int AS all_n FROM r),
+     h AS (SELECT 'hour' AS kind, s.k, count(r.t)::int AS n
+           FROM generate_series(0, 23) AS s(k) LEFT JOIN r ON EXTRACT(HOUR FROM r.t)::int = s.k GROUP BY s.k),
+     d AS (SELECT 'weekday' AS kind, s.k, count(r.t)::int AS n
+           FROM generate_series(1, 7) AS s(k) LEFT JOIN r ON EXTRACT(ISODOW FROM r.t)::int = s.k GROUP BY s.k)
+     SELECT x.kind, x.k, x.n, total.all_n, ${share} AS share
+     FROM (SELECT * FROM h UNION ALL SELECT * FROM d) x CROSS JOIN total ORDER BY x.kind, x.k`,
+    w.params,
+  );
+  const of = (kind: string) => rows.filter((r) => r.kind === kind);
+  return {
+    timeZone: "UTC+08:00",
+    released: rows[0]?.all_n ?? 0,
+    byHour: of("hour").map((r) => ({ hour: r.k, released: r.n, sharePercent: r.share })),
+    byWeekday: of("weekday").map((r) => ({
+      weekday: r.k,
+      name: WEEKDAYS[r.k - 1]!,
+      released: r.n,
+      sharePercent: r.share,
+    })),
   };
 }
 
@@ -325,17 +425,20 @@ export async function clearanceOutliers(
 ): Promise<Outlier[]> {
   const cols = groupBy.map((d) => DIMENSIONS[d]);
   const w = where(f);
-  const base = `SELECT *, ${HOURS(STAGES.total)} AS total_hours FROM ${CLEARANCE_TABLE} ${w.sql}`;
-  const join = cols.length ? cols.map((c) => `b.${c} IS NOT DISTINCT FROM q.${c}`).join(" AND ") : "true";
+  // Group values computed in `base` (a dimension may be an expression), joined by name.
+  const g = cols.map((_, i) => `g${i}`);
+  const base = `SELECT *, ${cols.map((c, i) => `${c} AS g${i},`).join(" ")} ${HOURS(STAGES.total)} AS total_hours
+                FROM ${CLEARANCE_TABLE} ${w.sql}`;
+  const join = g.length ? g.map((x) => `b.${x} IS NOT DISTINCT FROM q.${x}`).join(" AND ") : "true";
   w.params.push(limit);
   const { rows } = await db.query<Record<string, unknown>>(
     `WITH base AS (${base}),
-     q AS (SELECT ${cols.map((c) => `${c},`).join(" ")}
+     q AS (SELECT ${g.map((x) => `${x},`).join(" ")}
              percentile_cont(0.25) WITHIN GROUP (ORDER BY total_hours)::float8 AS q1,
              percentile_cont(0.5) WITHIN GROUP (ORDER BY total_hours)::float8 AS median,
              percentile_cont(0.75) WITHIN GROUP (ORDER BY total_hours)::float8 AS q3
-           FROM base WHERE total_hours IS NOT NULL ${cols.length ? `GROUP BY ${cols.join(", ")}` : ""})
-     SELECT b.declaration_number, ${cols.map((c, i) => `b.${c} AS g${i},`).join(" ")} b.total_hours::float8 AS total_hours,
+           FROM base WHERE total_hours IS NOT NULL ${g.length ? `GROUP BY ${g.join(", ")}` : ""})
+     SELECT b.declaration_number, ${g.map((x) => `b.${x},`).join(" ")} b.total_hours::float8 AS total_hours,
        (q.q3 + 1.5 * (q.q3 - q.q1))::float8 AS fence, q.median, b.port, b.lodged_at, b.released_at, b.channel
      FROM base b JOIN q ON ${join}
      WHERE b.total_hours > q.q3 + 1.5 * (q.q3 - q.q1)

@@ -1,8 +1,9 @@
 /**
  * HTTP routes of the clearance-times read model: stage figures with filters, a date range and
- * grouping; the release curve (share released within 1 … N hours); direct versus conventional;
- * outliers; one declaration's stage times; an enterprise's declaration list. All read the
- * Kafka-fed read model (store-fed in embedded mode).
+ * grouping; the release curve (share released within 1 … N hours of lodgement or arrival); the
+ * release pattern (hour of day, weekday); the Time Release Study workbook (XLSX); direct versus
+ * conventional; outliers; one declaration's stage times; an enterprise's declaration list. All
+ * read the Kafka-fed read model (store-fed in embedded mode).
  */
 import type { Request } from "express";
 import { problemResponses } from "../../contracts/http/responses";
@@ -18,6 +19,9 @@ import {
   OutliersView,
   ReleaseCurveQuery,
   ReleaseCurveView,
+  ReleasePatternQuery,
+  ReleasePatternView,
+  TrsWorkbookQuery,
 } from "../../contracts/direct-clearance/http";
 import {
   clearanceFigures,
@@ -26,7 +30,9 @@ import {
   declarationTimes,
   listDeclarations,
   releaseCurve,
+  releasePattern,
 } from "./clearance-times-queries";
+import { TRS_SHEETS, trsWorkbook } from "./trs-workbook";
 import { allow, listedEnterprise, ownedBy } from "../../services/api/auth/access";
 import {
   CLEARANCE_FIGURE_READERS,
@@ -44,6 +50,9 @@ const TAG = "clearance-times";
 /** Who may read the aggregate figures. */
 const readModel = <T>(q: () => Promise<T>) => fromReadModelOf("clearance_times", q);
 
+/** The workbook's media type (Office Open XML spreadsheet). */
+const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
 /** How percentiles are computed, stated in every figures response. */
 export const PERCENTILE_METHOD =
   "exact over the rows behind each figure; linear interpolation between closest ranks (PostgreSQL percentile_cont, Hyndman-Fan type 7)";
@@ -53,10 +62,9 @@ export const PERCENTILE_METHOD =
  * The figures' query, parsed; a `port` no port of the reference data has is a 400 naming it (a
  * filter that can never match is a mistake, not an empty figure).
  */
-function figureQuery<S extends typeof ClearanceQuery | typeof OutlierQuery | typeof ReleaseCurveQuery>(
-  req: Request,
-  schema: S,
-): z.output<S> {
+function figureQuery<
+  S extends typeof ClearanceQuery | typeof OutlierQuery | typeof ReleaseCurveQuery | typeof ReleasePatternQuery,
+>(req: Request, schema: S): z.output<S> {
   const q = parseQuery(req, schema) as z.output<S>;
   const port = (q as { port?: string }).port;
   const ports = clearanceCodeLists().ports;
@@ -77,9 +85,25 @@ export const clearanceTimesRoutes: RouteModule = {
 
     // An aggregate like the figures: the same readers, no enterprise named.
     router.get("/clearance-times/release-curve", allow(...CLEARANCE_FIGURE_READERS), async (req, res) => {
-      const { maxHours, ...filter } = figureQuery(req, ReleaseCurveQuery);
-      const curve = await readModel(() => releaseCurve(ctx.db, filter, maxHours));
-      res.json({ unit: "hours", ...curve });
+      const { maxHours, start, ...filter } = figureQuery(req, ReleaseCurveQuery);
+      const curve = await readModel(() => releaseCurve(ctx.db, filter, maxHours, start));
+      res.json({ unit: "hours", start, ...curve });
+    });
+
+    router.get("/clearance-times/release-pattern", allow(...CLEARANCE_FIGURE_READERS), async (req, res) => {
+      const filter = figureQuery(req, ReleasePatternQuery);
+      res.json(await readModel(() => releasePattern(ctx.db, filter)));
+    });
+
+    // The TRS workbook: aggregates only (no declaration named), so the figures' readers.
+    router.get("/clearance-times/trs-workbook", allow(...CLEARANCE_FIGURE_READERS), async (req, res) => {
+      const period = parseQuery(req, TrsWorkbookQuery);
+      const { bytes } = await readModel(() => trsWorkbook(ctx.db, period));
+      const name = `trs-workbook-${period.from ?? "start"}-to-${period.to ?? "end"}.xlsx`;
+      res
+        .status(200)
+        .set({ "Content-Type": XLSX, "Content-Disposition": `attachment; filename="${name}"` })
+        .send(bytes);
     });
 
     router.get("/clearance-times/comparison", allow(...CLEARANCE_FIGURE_READERS), async (req, res) => {
@@ -129,10 +153,42 @@ export const clearanceTimesRoutes: RouteModule = {
       method: "get",
       path: "/clearance-times/release-curve",
       tags: [TAG],
-      summary: "Share of released declarations released within 1, 2, … maxHours hours of lodgement (cumulative)",
+      summary:
+        "Share of released declarations released within 1, 2, … maxHours hours of lodgement or (start=arrival) of arrival (cumulative)",
       request: { query: ReleaseCurveQuery },
       responses: {
         200: { description: "Release curve", ...json(ReleaseCurveView) },
+        ...problemResponses(400, 503),
+      },
+    });
+    registry.registerPath({
+      method: "get",
+      path: "/clearance-times/release-pattern",
+      tags: [TAG],
+      summary: "Releases by hour of day and by weekday, China Standard Time (UTC+8)",
+      request: { query: ReleasePatternQuery },
+      responses: {
+        200: { description: "Release pattern", ...json(ReleasePatternView) },
+        ...problemResponses(400, 503),
+      },
+    });
+    registry.registerPath({
+      method: "get",
+      path: "/clearance-times/trs-workbook",
+      tags: [TAG],
+      summary: "WCO Time Release Study workbook (XLSX) for a period of lodgement dates",
+      description:
+        `Sheets: ${TRS_SHEETS.join(", ")}. Headline: arrival → release count, mean, median, p90 (hours) and the share ` +
+        "released within 24, 48 and 72 h of arrival; Stages in process order, then the totals; Segments by credit " +
+        "rating, other agencies, pre-arrival lodgement, clearance model and transport mode; Release pattern by hour " +
+        "of day and weekday (China time); Definitions of every figure. The layout is this product's: the TRS " +
+        "Guide's own result tables were not read.",
+      request: { query: TrsWorkbookQuery },
+      responses: {
+        200: {
+          description: "The workbook",
+          content: { [XLSX]: { schema: z.string().openapi({ format: "binary" }) } },
+        },
         ...problemResponses(400, 503),
       },
     });

@@ -29,6 +29,8 @@ export function declarationView(s: DeclarationState, version: number): z.output<
     transportMode: l.transportMode,
     goods: l.goods,
     lodgedAt: l.lodgedAt,
+    creditRating: l.creditRating ?? "unknown",
+    otherAgencies: l.otherAgencies ?? null,
     status: statusOf(s) as z.output<typeof DeclarationView>["status"],
     timeline: s.timeline.map((e) => ({ ...e.data, type: e.type, at: e.at })),
     amendments: s.amendments,

@@ -30,6 +30,8 @@ export const ALLOWED: Record<string, Role[]> = {
   "GET /declarations/{declarationNumber}": READ_DECLARATION,
   "GET /clearance-times": FIGURES,
   "GET /clearance-times/release-curve": FIGURES,
+  "GET /clearance-times/release-pattern": FIGURES,
+  "GET /clearance-times/trs-workbook": FIGURES,
   "GET /clearance-times/comparison": FIGURES,
   "GET /clearance-times/outliers": ["customs", "analyst", "admin"],
   "GET /clearance-times/declarations/{declarationNumber}": READ_DECLARATION,
@@ -62,6 +64,7 @@ export const ALLOWED: Record<string, Role[]> = {
   "GET /operations/parked/{parkedId}": ["admin"],
   "POST /operations/parked/{parkedId}/retry": ["admin"],
   "POST /operations/parked/{parkedId}/skip": ["admin"],
+  "POST /personal-data/subjects/{subjectId}/erasure": ["admin"],
 };
 for (const cmd of [
   "revisions",
