@@ -2,7 +2,9 @@
  * Synthetic declarations and customs milestones for the prefecture's flows (no real declaration
  * data is public). Deterministic: the same seed, count and window give the same declarations,
  * numbers, times and delivery order. The assumptions (products, routes, channel mix, lognormal
- * stage times, late and duplicate deliveries) are data in `data/sample-flows.json`.
+ * stage times, late and duplicate deliveries; for the Time Release Study the arrival for
+ * clearance, pre-arrival lodgements, credit ratings and other agencies' involvement) are data in
+ * `data/sample-flows.json`, each block marked as assumed (not measured).
  *
  * `loadSampleDeclarations` feeds them through the declaration decider as customs systems would
  * deliver them: in arrival order, some late (out of business-time order) and some twice; a
@@ -14,6 +16,7 @@ import prand from "pure-rand";
 import { z } from "../../contracts/http/zod";
 import { formatDeclarationNumber } from "../../contracts/identifiers/declaration-number";
 import { USCC_ALPHABET, usccCheckCharacter } from "../../contracts/identifiers/uscc";
+import { CreditRating } from "../../contracts/direct-clearance/declaration-shapes";
 import { declarationStream } from "../../contracts/direct-clearance/events";
 import { DomainError } from "../platform/decider";
 import type { EventMetadata, EventStore } from "../platform/event-store/types";
@@ -71,6 +74,14 @@ const Flows = z.object({
     outlier: z.object({ probability: z.number().min(0).max(1), factor: z.number().min(1) }),
   }),
   delivery: z.object({ lateProbability: z.number().min(0).max(1), duplicateProbability: z.number().min(0).max(1) }),
+  timeReleaseStudy: z.object({
+    confidence: z.literal("assumed"),
+    creditRatings: z.record(CreditRating, z.number().min(0)),
+    aeoPhysicalInspectionFactor: z.number().min(0),
+    otherAgencies: z.object({ probability: z.number().min(0).max(1), waitBeforeRelease: Lognormal }),
+    importPreArrival: z.object({ probability: z.number().min(0).max(1), leadBeforeArrival: Lognormal }),
+    importLodgementAfterArrival: Lognormal,
+  }),
 });
 type Flows = z.infer<typeof Flows>;
 
@@ -131,6 +142,13 @@ function enterprises(r: Random, prefix: string, count: number): string[] {
   });
 }
 
+/** Draws of the Time Release Study assumptions, from their own stream (the others' draws are unchanged). */
+interface TrsDraws {
+  r: Random;
+  /** Each enterprise's credit rating, by credit code. */
+  ratings: Map<string, CreditRating>;
+}
+
 /**
  * Generates `count` declarations lodged between the window's start and `daysBeforeNow` before
  * `now`, deterministically for `seed`.
@@ -140,6 +158,12 @@ export function generateDeclarations(opts: { seed: number; count: number; now: D
   const r = new Random(opts.seed);
   const ref = clearanceCodeLists();
   const firms = enterprises(r, f.enterprisePrefix, f.enterprises);
+  const tr = new Random(opts.seed + 0x5452); // "TR": the Time Release Study's own stream
+  const ratingWeights = Object.entries(f.timeReleaseStudy.creditRatings) as [CreditRating, number][];
+  const trs: TrsDraws = {
+    r: tr,
+    ratings: new Map(firms.map((firm) => [firm, tr.weighted(ratingWeights, ([, w]) => w)[0]])),
+  };
   const from = Date.parse(`${f.window.from}T00:00:00+08:00`);
   const to = opts.now.getTime() - f.window.daysBeforeNow * 24 * HOUR;
   const sequences = new Map<string, number>();
@@ -183,14 +207,21 @@ export function generateDeclarations(opts: { seed: number; count: number; now: D
       ],
       lodgedAt,
     };
-    out.push({ lodgement, milestones: deliveryOrder(r, f, milestonesFor(r, f, lodgement, t0, route.transit)) });
+    lodgement.creditRating = trs.ratings.get(lodgement.enterprise)!;
+    lodgement.otherAgencies = tr.chance(f.timeReleaseStudy.otherAgencies.probability);
+    out.push({ lodgement, milestones: deliveryOrder(r, f, milestonesFor(r, trs, f, lodgement, t0, route.transit)) });
   }
   return out;
 }
 
-/** The milestones of one declaration in business-time order. */
+/**
+ * The milestones of one declaration in business-time order, with its arrival for clearance: an
+ * export's at the border port after transit, an import's where it is lodged, before or after the
+ * lodgement (an import's controls start once both the risk assessment and the arrival are in).
+ */
 function milestonesFor(
   r: Random,
+  trs: TrsDraws,
   f: Flows,
   l: LodgementData,
   t0: number,
@@ -202,10 +233,12 @@ function milestonesFor(
   const m: MilestoneInput[] = [];
   const accepted = after(t0, s.lodgementToAcceptance);
   const risk = after(accepted, s.acceptanceToRisk);
-  const channel = r.weighted(Object.entries(f.channels[l.clearanceModel]!), ([, p]) => p)[0] as
-    | "none"
-    | "documentary"
-    | "physical";
+  const t = f.timeReleaseStudy;
+  // AEO enterprises are sent to physical inspection less often (assumed factor); one draw either way.
+  const aeo = l.creditRating === "aeo";
+  const channel = r.weighted(Object.entries(f.channels[l.clearanceModel]!), ([c, p]) =>
+    aeo && c === "physical" ? p * t.aeoPhysicalInspectionFactor : p,
+  )[0] as "none" | "documentary" | "physical";
   m.push({ type: "accepted", at: iso(accepted) }, { type: "risk_assessed", at: iso(risk), channel });
   let control: number;
   const local = l.clearanceModel === "direct";
@@ -222,6 +255,7 @@ function milestonesFor(
       depart = done;
     }
     const arrival = depart + transitHours;
+    m.push({ type: "arrived_for_clearance", at: iso(arrival) });
     if (local && channel === "physical") {
       control = after(arrival, s.recognitionAfterArrival);
       m.push({ type: "inspection_recognised", at: iso(control), port: l.port });
@@ -241,8 +275,12 @@ function milestonesFor(
   } else {
     // Imports are lodged where the goods are: direct ones at Korla after travelling there under
     // seal (inspected at the local site), conventional ones at the port on arrival (inspected
-    // there, then carried to Korla after release).
-    const atSite = risk;
+    // there, then carried to Korla after release). Some are lodged before the goods arrive.
+    const arrival = trs.r.chance(t.importPreArrival.probability)
+      ? t0 + trs.r.lognormal(t.importPreArrival.leadBeforeArrival) * HOUR
+      : t0 - trs.r.lognormal(t.importLodgementAfterArrival) * HOUR;
+    m.push({ type: "arrived_for_clearance", at: iso(arrival) });
+    const atSite = Math.max(risk, arrival);
     if (channel === "physical") {
       const scheduled = after(atSite, local ? s.riskToInspectionScheduled : s.portQueueBeforeInspection);
       control = after(scheduled, local ? s.localInspection : s.portInspection);
@@ -256,6 +294,7 @@ function milestonesFor(
     }
   }
   let release = after(control, s.releaseAfterControl);
+  if (l.otherAgencies) release += trs.r.lognormal(t.otherAgencies.waitBeforeRelease) * HOUR;
   if (r.chance(s.hold.probability)) {
     const heldAt = risk + (control - risk) * r.next();
     const lifted = heldAt + r.lognormal(s.hold) * HOUR;
