@@ -94,4 +94,16 @@ describe.each(ENGINES)("clearance-times projection on %s", (_name, open) => {
     expect(new Date(made.withdrawn_at as Date).toISOString()).toBe("2026-11-20T04:00:00.000Z");
     expect(oneByOne.filter((r) => r.released_at !== null).length).toBeGreaterThan(20);
   });
+
+  it("adds the Time Release Study columns to a table created before them, with the fold's defaults", async () => {
+    // As an older version left it: no arrival, rating or agencies columns, one row in it.
+    await t.db.exec(`ALTER TABLE ${CLEARANCE_TABLE} DROP COLUMN arrived_at, DROP COLUMN credit_rating,
+      DROP COLUMN other_agencies`);
+    await t.db.exec(`INSERT INTO ${CLEARANCE_TABLE} (declaration_number, enterprise, direction, clearance_model,
+      declaring_office, port, transport_mode, lodged_at, lodged_month, port_reinspection_exception, holds, held_ms,
+      goods_lines, hs_chapters, amendments, version) VALUES ('949920260000000001', '91350200776049653A', 'export',
+      'direct', '9499', 'horgos', 'rail', '2026-03-02T00:00:00Z', '2026-03', false, 0, 0, 1, '{52}', 0, 1)`);
+    await t.db.transaction((tx) => clearanceTimesProjection.setup(tx, LIVE));
+    expect((await rows(LIVE))[0]).toMatchObject({ arrived_at: null, credit_rating: "unknown", other_agencies: null });
+  });
 });
