@@ -99,6 +99,11 @@ export const TAGS = [
       "The pipeline's status, rebuilding read models, parked events and records (admins; the ftz command line does the same)",
   },
   {
+    name: "personal-data",
+    description:
+      "Erasing a data subject under the 个人信息保护法 (Art. 47): its key is deleted, so its personal fields, sealed everywhere they are kept, show as erased (admins)",
+  },
+  {
     name: "sign-in",
     description:
       "How the web console at /console/ signs in: OpenID Connect with PKCE in a deployment, a development token for a chosen role while the development key is in use",

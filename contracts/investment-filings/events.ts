@@ -5,19 +5,29 @@
 import { SafeString } from "../http/common";
 import { z } from "../http/zod";
 import { AutomatedCheck, FilingDetails, FilingEnterprise, FilingId } from "./filing-shapes";
+import { SealedNaturalPerson } from "./natural-persons";
 
 const Reason = SafeString.max(2000).trim().min(1);
 const LocalDate = z.iso.date();
 
 export const FILING_EVENTS = {
   FilingSubmitted: z
-    .object({ filingId: FilingId, enterprise: FilingEnterprise, details: FilingDetails, submittedOn: LocalDate })
+    .object({
+      filingId: FilingId,
+      enterprise: FilingEnterprise,
+      details: FilingDetails,
+      submittedOn: LocalDate,
+      // Sealed with each person's key; absent in filings submitted before persons were recorded.
+      persons: z.array(SealedNaturalPerson).max(20).optional(),
+    })
     .openapi("FilingSubmitted"),
   AutomatedCheckRecorded: AutomatedCheck,
   FilingAccepted: z.object({ filingNumber: SafeString.min(1).max(60), on: LocalDate }).openapi("FilingAccepted"),
   FilingReferred: z.object({ reason: Reason, on: LocalDate }).openapi("FilingReferred"),
   FilingRejected: z.object({ reasons: z.array(Reason).min(1).max(20), on: LocalDate }).openapi("FilingRejected"),
-  FilingAmended: z.object({ details: FilingDetails, reason: Reason }).openapi("FilingAmended"),
+  FilingAmended: z
+    .object({ details: FilingDetails, reason: Reason, persons: z.array(SealedNaturalPerson).max(20).optional() })
+    .openapi("FilingAmended"),
   FilingWithdrawn: z.object({ reason: Reason }).openapi("FilingWithdrawn"),
   CertificateIssued: z
     .object({ certificateNumber: SafeString.min(1).max(60), issuedOn: LocalDate, validUntil: LocalDate })

@@ -6,13 +6,21 @@ import { QueryIntegerOr, SafeString, StreamVersion, Uuid } from "../http/common"
 import { dimensionListPattern } from "../direct-clearance/http";
 import { z } from "../http/zod";
 import { AutomatedCheck, FilingDetails, FilingEnterprise, FilingRoute, FilingStatus } from "./filing-shapes";
+import { NaturalPersonInput, NaturalPersonView } from "./natural-persons";
 
 const Reason = SafeString.max(2000).trim().min(1);
 const LocalDate = z.iso.date();
 
 /** POST /filings. */
 export const SubmitFilingBody = z
-  .strictObject({ enterprise: FilingEnterprise, details: FilingDetails })
+  .strictObject({
+    enterprise: FilingEnterprise,
+    details: FilingDetails,
+    persons: z.array(NaturalPersonInput).max(20).default([]).openapi({
+      description:
+        "Natural persons the filing names (personal information: sealed with each person's key before it is stored; never in clear in events, Kafka or read models)",
+    }),
+  })
   .openapi("SubmitFilingBody", {
     example: {
       enterprise: "91350200776049653A",
@@ -27,19 +35,27 @@ export const SubmitFilingBody = z
     },
   });
 /** POST /filings/{id}/amendments (while pending). */
-export const AmendFilingBody = z.strictObject({ details: FilingDetails, reason: Reason }).openapi("AmendFilingBody", {
-  example: {
-    details: {
-      kind: "outbound_investment",
-      destinationCountry: "KZ",
-      industryCodes: ["1711"],
-      investment: { value: 1_200_000, currency: "USD", usd: 1_200_000 },
-      sensitiveIndustry: false,
-      description: "在阿拉木图新建棉纺厂（扩大规模）",
+export const AmendFilingBody = z
+  .strictObject({
+    details: FilingDetails,
+    reason: Reason,
+    persons: z.array(NaturalPersonInput).max(20).optional().openapi({
+      description: "The persons as amended (each filed person by its subjectId); absent: unchanged",
+    }),
+  })
+  .openapi("AmendFilingBody", {
+    example: {
+      details: {
+        kind: "outbound_investment",
+        destinationCountry: "KZ",
+        industryCodes: ["1711"],
+        investment: { value: 1_200_000, currency: "USD", usd: 1_200_000 },
+        sensitiveIndustry: false,
+        description: "在阿拉木图新建棉纺厂（扩大规模）",
+      },
+      reason: "投资额调整",
     },
-    reason: "投资额调整",
-  },
-});
+  });
 /** Withdrawal and referral. */
 export const FilingReasonBody = z
   .strictObject({ reason: Reason })
@@ -70,6 +86,10 @@ export const FilingView = z
     enterprise: z.string(),
     status: FilingStatus,
     details: FilingDetails,
+    persons: z.array(NaturalPersonView).openapi({
+      description:
+        "The natural persons, opened for the filing's enterprise and the bureau (admin) on a read of the filing; other roles, and a command's answer, get an empty list",
+    }),
     check: AutomatedCheck,
     submittedOn: LocalDate,
     filingNumber: z.string().nullable(),

@@ -10,6 +10,19 @@ import { z } from "../http/zod";
 export const OPERATIONS_CATEGORY = "Operations";
 export const OPERATIONS_STREAM = `${OPERATIONS_CATEGORY}-log`;
 
+/**
+ * A data subject was erased (个人信息保护法 Art. 47): its data key deleted, so every sealed copy of
+ * its personal fields (events, Kafka records, read models) can no longer be opened. Holds no
+ * personal data: the subject id, the legal basis and the admin's note.
+ */
+export const PersonalDataErased = z
+  .strictObject({
+    subjectId: z.uuid(),
+    legalBasis: SafeString.min(1).max(300),
+    note: SafeString.max(2000),
+  })
+  .openapi("PersonalDataErased");
+
 /** A read model was rebuilt from the event store and swapped in. */
 export const ProjectionRebuilt = z
   .strictObject({ projection: z.string(), events: z.number().int().min(0), ms: z.number().int().min(0) })
@@ -58,4 +71,5 @@ export const OPERATION_EVENTS = {
   ParkedSkipped,
   EventsRepublished,
   ConsumerGroupReset,
+  PersonalDataErased,
 };

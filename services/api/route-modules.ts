@@ -16,6 +16,7 @@ import { fromReadModel, taskListRoutes } from "../../projections/task-list/task-
 import { refsOfYear } from "../../projections/task-list/task-list-queries";
 import { auditRoutes } from "./audit-routes";
 import { feedRoutes } from "./feed-routes";
+import { personalDataRoutes } from "./personal-data-routes";
 import type { RouteModule } from "./route-module";
 import { operationsRoutes } from "./operations-routes";
 import { systemRoutes } from "./system-routes";
@@ -38,6 +39,7 @@ export const productRouteModules: readonly RouteModule[] = [
   filingRoutes,
   auditRoutes,
   feedRoutes,
+  personalDataRoutes,
 ];
 
 /** The OpenAPI document of an app serving `routes` (system, operations and sign-in routes first, then `routes`). */

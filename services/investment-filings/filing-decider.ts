@@ -9,6 +9,7 @@
  */
 import type { FilingEventData, FilingEventType } from "../../contracts/investment-filings/events";
 import type { AutomatedCheck, FilingDetails, FilingStatus } from "../../contracts/investment-filings/filing-shapes";
+import type { SealedNaturalPerson } from "../../contracts/investment-filings/natural-persons";
 import { chinaDate } from "../platform/china-date";
 import { type Decider, DomainError, type DomainEvent } from "../platform/decider";
 import { isApprovalRoute } from "./filing-rules";
@@ -17,8 +18,25 @@ export type FilingEvent = { [T in FilingEventType]: DomainEvent<T, FilingEventDa
 
 /** Commands. `at` is the command's time (now); `check` is computed by the caller for submit and amend. */
 export type FilingCommand =
-  | { kind: "submit"; filingId: string; enterprise: string; details: FilingDetails; check: AutomatedCheck; at: string }
-  | { kind: "amend"; details: FilingDetails; reason: string; check: AutomatedCheck; at: string }
+  | {
+      kind: "submit";
+      filingId: string;
+      enterprise: string;
+      details: FilingDetails;
+      /** Sealed with each person's key (the route sealed them); none when absent. */
+      persons?: SealedNaturalPerson[];
+      check: AutomatedCheck;
+      at: string;
+    }
+  | {
+      kind: "amend";
+      details: FilingDetails;
+      /** The persons as amended; absent: unchanged. */
+      persons?: SealedNaturalPerson[];
+      reason: string;
+      check: AutomatedCheck;
+      at: string;
+    }
   | { kind: "withdraw"; reason: string; at: string }
   | { kind: "accept"; filingNumber: string; at: string }
   | { kind: "refer"; reason: string; at: string }
@@ -32,6 +50,8 @@ export interface FilingState {
   filingId: string | null;
   enterprise: string | null;
   details: FilingDetails | null;
+  /** The natural persons named, sealed (their personal fields open only with their keys). */
+  persons: SealedNaturalPerson[];
   check: AutomatedCheck | null;
   submittedOn: string | null;
   filingNumber: string | null;
@@ -46,6 +66,7 @@ export const NO_FILING: FilingState = Object.freeze({
   filingId: null,
   enterprise: null,
   details: null,
+  persons: [],
   check: null,
   submittedOn: null,
   filingNumber: null,
@@ -92,6 +113,7 @@ function decide(cmd: FilingCommand, s: FilingState): FilingEvent[] {
         enterprise: cmd.enterprise,
         details: cmd.details,
         submittedOn: today,
+        ...(cmd.persons?.length ? { persons: cmd.persons } : {}),
       }),
       ev("AutomatedCheckRecorded", cmd.check),
     ];
@@ -117,7 +139,11 @@ function decide(cmd: FilingCommand, s: FilingState): FilingEvent[] {
         );
       }
       return [
-        ev("FilingAmended", { details: cmd.details, reason: cmd.reason }),
+        ev("FilingAmended", {
+          details: cmd.details,
+          reason: cmd.reason,
+          ...(cmd.persons ? { persons: cmd.persons } : {}),
+        }),
         ev("AutomatedCheckRecorded", cmd.check),
       ];
     case "withdraw":
@@ -197,11 +223,12 @@ function evolve(s: FilingState, e: FilingEvent): FilingState {
         enterprise: e.data.enterprise,
         details: e.data.details,
         submittedOn: e.data.submittedOn,
+        persons: e.data.persons ?? [],
       };
     case "AutomatedCheckRecorded":
       return { ...s, check: e.data };
     case "FilingAmended":
-      return { ...s, details: e.data.details, amendments: s.amendments + 1 };
+      return { ...s, details: e.data.details, persons: e.data.persons ?? s.persons, amendments: s.amendments + 1 };
     case "FilingWithdrawn":
       return { ...s, status: "withdrawn", reasons: [e.data.reason] };
     case "FilingAccepted":

@@ -12,13 +12,22 @@ import { type FilingState, filingDecider } from "./filing-decider";
 export const loadFiling = (store: EventStore, filingId: string): Promise<LoadedAggregate<FilingState>> =>
   loadAggregate(store, filingStream(filingId), filingDecider);
 
-/** The API view of a submitted filing at `version`. */
-export function filingView(s: FilingState, version: number): z.output<typeof FilingView> {
+/**
+ * The API view of a submitted filing at `version`. `persons` are the natural persons as the reader
+ * may see them (opened for the entitled roles on a read; empty in a command's answer, so no
+ * personal field is kept in the idempotency store).
+ */
+export function filingView(
+  s: FilingState,
+  version: number,
+  persons: z.output<typeof FilingView>["persons"] = [],
+): z.output<typeof FilingView> {
   return {
     filingId: s.filingId!,
     enterprise: s.enterprise!,
     status: s.status as z.output<typeof FilingView>["status"],
     details: s.details!,
+    persons,
     check: s.check!,
     submittedOn: s.submittedOn!,
     filingNumber: s.filingNumber,

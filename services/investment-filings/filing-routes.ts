@@ -7,6 +7,7 @@
  * Which role may call which route, and an enterprise seeing only its own filings, is enforced by
  * the access-control layer.
  */
+import { randomUUID } from "node:crypto";
 import type { RequestHandler } from "express";
 import {
   ETagHeader,
@@ -18,6 +19,7 @@ import { problemResponses } from "../../contracts/http/responses";
 import { z } from "../../contracts/http/zod";
 import { filingStream } from "../../contracts/investment-filings/filing-shapes";
 import type { FilingDetails } from "../../contracts/investment-filings/filing-shapes";
+import type { NaturalPersonInput, SealedNaturalPerson } from "../../contracts/investment-filings/natural-persons";
 import {
   AcceptFilingBody,
   AmendFilingBody,
@@ -33,14 +35,15 @@ import { actsFor, allow, ownedBy } from "../api/auth/access";
 import { FILING_READERS } from "../api/auth/data-sharing";
 import { type CommandHandler, commandRoute } from "../api/http/command-route";
 import { formatETag, requireIfMatch, setETag, settleIfMatch } from "../api/http/etag";
-import { Problems } from "../api/http/problem";
+import { ProblemError, Problems } from "../api/http/problem";
 import { parseParams, parsePart } from "../api/http/validate";
 import type { RouteModule, RouteContext } from "../api/route-module";
 import { chinaHolidayCalendar } from "../platform/calendar/working-days";
 import { chinaDate } from "../platform/china-date";
 import { handleCommand } from "../platform/decider";
+import { SubjectKeys } from "../platform/personal-data/subject-keys";
 import { CheckQuestionError, checkAgainst, editionInForceOn } from "../negative-list";
-import { type FilingCommand, filingDecider } from "./filing-decider";
+import { type FilingCommand, type FilingState, filingDecider } from "./filing-decider";
 import { filingView, loadFiling } from "./filing-repository";
 import { automatedCheck, filingRules, type NegativeListAnswer } from "./filing-rules";
 
@@ -102,7 +105,12 @@ interface Update<S extends z.ZodType> {
   /** `enterprise` (its own filings only) or `admin` (the bureau). */
   role: "enterprise" | "admin";
   body: S;
-  toCommand(body: z.output<S>, at: string, ctx: RouteContext): Promise<FilingCommand> | FilingCommand;
+  toCommand(
+    body: z.output<S>,
+    at: string,
+    ctx: RouteContext,
+    current: FilingState,
+  ): Promise<FilingCommand> | FilingCommand;
 }
 const update = <S extends z.ZodType>(u: Update<S>) => u as unknown as Update<z.ZodType>;
 
@@ -112,10 +120,11 @@ const UPDATES: Update<z.ZodType>[] = [
     role: "enterprise",
     summary: "Amend a pending filing (enterprise); the automated check runs again",
     body: AmendFilingBody,
-    toCommand: async (b, at, ctx) => ({
+    toCommand: async (b, at, ctx, current) => ({
       kind: "amend",
       details: b.details,
       reason: b.reason,
+      ...(b.persons ? { persons: await sealPersons(ctx, b.persons, current.persons) } : {}),
       check: await checkFor(ctx, b.details, chinaDate(at)),
       at,
     }),
@@ -178,6 +187,52 @@ const UPDATES: Update<z.ZodType>[] = [
 ];
 
 /**
+ * Seals each person's personal fields (name, document number, phone, e-mail) with the person's own
+ * key; a person already filed keeps its subject id (`subjectId` from an earlier answer).
+ * @throws ProblemError 422 naming `/body/persons/<i>/subjectId` for an id the filing does not have,
+ * or a person who was erased.
+ */
+async function sealPersons(
+  ctx: RouteContext,
+  persons: NaturalPersonInput[],
+  filed: SealedNaturalPerson[],
+): Promise<SealedNaturalPerson[]> {
+  const keys = new SubjectKeys(ctx.db);
+  return Promise.all(
+    persons.map(async (p, i) => {
+      if (p.subjectId && !filed.some((f) => f.subjectId === p.subjectId)) {
+        throw personProblem(i, "this filing names no person with this subjectId");
+      }
+      const subject = p.subjectId ?? randomUUID();
+      const sealOne = (v: string) =>
+        keys.seal(subject, v).catch(() => {
+          throw personProblem(i, "this person was erased: file them anew without the subjectId");
+        });
+      return {
+        subjectId: subject,
+        role: p.role,
+        nationality: p.nationality,
+        name: await sealOne(p.name),
+        ...(p.idDocument
+          ? { idDocument: { type: p.idDocument.type, number: await sealOne(p.idDocument.number) } }
+          : {}),
+        ...(p.phone ? { phone: await sealOne(p.phone) } : {}),
+        ...(p.email ? { email: await sealOne(p.email) } : {}),
+      } as SealedNaturalPerson;
+    }),
+  );
+}
+
+const personProblem = (i: number, detail: string) =>
+  new ProblemError({
+    status: 422,
+    slug: "unknown-person",
+    title: "Unknown person",
+    detail,
+    errors: [{ pointer: `/body/persons/${i}/subjectId`, detail }],
+  });
+
+/**
  * `POST /filings` (enterprise, for itself): runs the automated check against the edition in
  * force today (from the event store), then decides `submit` on a new filing's stream. 201 with
  * Location and ETag.
@@ -193,7 +248,15 @@ function submitFiling(ctx: RouteContext): CommandHandler {
       ctx.store,
       filingStream(filingId),
       filingDecider,
-      { kind: "submit", filingId, enterprise: body.enterprise, details: body.details, check, at },
+      {
+        kind: "submit",
+        filingId,
+        enterprise: body.enterprise,
+        details: body.details,
+        persons: await sealPersons(ctx, body.persons, []),
+        check,
+        at,
+      },
       { metadata: c.metadata, eventIds: c.eventIds },
     );
     return {
@@ -216,7 +279,7 @@ function updateFiling(ctx: RouteContext, u: Update<z.ZodType>): CommandHandler {
     const current = await loadFiling(ctx.store, filingId);
     if (current.version === null) throw Problems.notFound(`No filing ${filingId}`);
     ownedBy(req, current.state.enterprise!, `No filing ${filingId}`);
-    const command = await u.toCommand(body, new Date().toISOString(), ctx);
+    const command = await u.toCommand(body, new Date().toISOString(), ctx, current.state);
     const r = await handleCommand(ctx.store, filingStream(filingId), filingDecider, command, {
       expected: await settleIfMatch(expected, async () => current.version),
       metadata: c.metadata,
@@ -234,7 +297,10 @@ function readFiling(ctx: RouteContext): RequestHandler {
     if (f.version === null) throw Problems.notFound(`No filing ${filingId}`);
     ownedBy(req, f.state.enterprise!, `No filing ${filingId}`);
     setETag(res, f.version);
-    res.json(filingView(f.state, f.version));
+    // The persons' fields are opened for the filing's enterprise and the bureau only.
+    const entitled = req.principal?.role === "admin" || req.principal?.role === "enterprise";
+    const persons = entitled ? await new SubjectKeys(ctx.db).reveal(f.state.persons) : [];
+    res.json(filingView(f.state, f.version, persons as z.output<typeof FilingView>["persons"]));
   };
 }
 

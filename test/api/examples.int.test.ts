@@ -160,6 +160,19 @@ describe("the document's request examples (PostgreSQL)", () => {
         [parkedId],
       );
       url = `/operations/parked/${parkedId}/${command}`;
+    } else if (path.startsWith("/personal-data/subjects/{subjectId}/")) {
+      // A filing that names a person: its data subject to erase.
+      const enterprise = await client("enterprise");
+      const filed = await enterprise
+        .post("/filings")
+        .set("Idempotency-Key", `filing-${++n}`)
+        .send({
+          ...outboundMillFiling(ENTERPRISE_A),
+          persons: [{ role: "contact", name: "测试联系人", nationality: "CN" }],
+        });
+      expect(filed.status).toBe(201);
+      const read = await enterprise.get(`/filings/${filed.body.filingId}`);
+      url = `/personal-data/subjects/${read.body.persons[0].subjectId}/${command}`;
     }
     const res = await postExample(op, url, role, etag);
     const documented = Object.keys(doc.paths[path]!.post!.responses);

@@ -1,7 +1,7 @@
 /**
  * What requests built from the OpenAPI document need to address real resources: the shipped
  * negative-list editions, a planned task, a lodged declaration and a submitted filing (enterprise
- * A), a parked event, and a task-list file an import accepts. Shared by the bad-input and the contract suites.
+ * A) naming a person (a data subject), a parked event, and a task-list file an import accepts. Shared by the bad-input and the contract suites.
  */
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -39,8 +39,13 @@ export async function operationFixtures(
   const filed = await enterprise
     .post("/filings")
     .set("Idempotency-Key", `${opts.tag}-filing`)
-    .send(outboundMillFiling(ENTERPRISE_A));
+    .send({
+      ...outboundMillFiling(ENTERPRISE_A),
+      persons: [{ role: "contact", name: "测试联系人", nationality: "CN" }],
+    });
   if (filed.status !== 201) throw new Error(`submitting the fixture filing answered ${filed.status}`);
+  // The person it names is the data subject the erasure route addresses.
+  const subjectId = (await enterprise.get(`/filings/${filed.body.filingId}`)).body.persons[0].subjectId as string;
   // A parked event for the operations routes to show, retry and skip.
   const parkedId = randomUUID();
   await store.db.query(
@@ -57,6 +62,7 @@ export async function operationFixtures(
       streamId: reformTaskStream(task.body.taskId),
       projection: "task_list",
       parkedId,
+      subjectId,
       topic: "ftz.reform-tasks.events",
     },
     upload: { bytes: readFileSync(SEED_LIST.file), contentType: MEDIA_TYPES.csv },
