@@ -376,6 +376,7 @@ const waitForCount = (page: Page, selector: string, n: number) =>
             sensitiveIndustry: false,
             description: "新建纺织厂",
           },
+          persons: [{ role: "legal_representative", name: "买买提·艾力", nationality: "CN", phone: "13899900000" }],
         },
         {},
         firm,
@@ -400,6 +401,8 @@ const waitForCount = (page: Page, selector: string, n: number) =>
 
     await page.goto(`${app.base}/console/#/queue/${first.body.filingId}`);
     await page.waitForSelector("form[data-action=accept]");
+    // The bureau sees the person the filing names, opened.
+    expect(await text(page, "[data-testid=persons-table] tbody")).toContain("买买提·艾力");
     await page.type("form[data-action=accept] input[name=filingNumber]", "新境外投资〔2026〕第00012号");
     await page.click("form[data-action=accept] button[type=submit]");
     await waitForText(page, "[data-testid=filing-status]", "已备案");

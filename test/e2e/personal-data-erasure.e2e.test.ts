@@ -16,6 +16,7 @@ import { createApp } from "../../services/api/app";
 import { seedEditions } from "../../services/negative-list/edition-seed";
 import { SubjectKeys } from "../../services/platform/personal-data/subject-keys";
 import { as, ENTERPRISE_A } from "../support/auth";
+import { outboundMillFiling } from "../support/filings";
 import { describeWithKafka } from "../support/kafka";
 import { type Pipeline, pipeline } from "../support/pipeline";
 import { waitFor } from "../support/wait";
@@ -82,18 +83,7 @@ describeWithKafka("personal data on real PostgreSQL and Kafka", () => {
     const filed = await enterprise
       .post("/filings")
       .set("Idempotency-Key", "pii-filing")
-      .send({
-        enterprise: ENTERPRISE_A,
-        details: {
-          kind: "outbound_investment",
-          destinationCountry: "KZ",
-          industryCodes: ["1711"],
-          investment: { value: 1_000_000, currency: "USD", usd: 1_000_000 },
-          sensitiveIndustry: false,
-          description: "在阿拉木图新建棉纺厂",
-        },
-        persons: [PERSON],
-      });
+      .send({ ...outboundMillFiling(ENTERPRISE_A), persons: [PERSON] });
     expect(filed.status).toBe(201);
     expect(filed.body.persons).toEqual([]); // a command's answer (kept under its key) opens nothing
     const id = filed.body.filingId as string;

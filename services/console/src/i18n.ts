@@ -203,6 +203,12 @@ const PHRASES = {
   routeLabel: P("办理路径", "Route"),
   stageTimes: P("各环节耗时", "Stage times"),
   noItems: P("暂无数据", "Nothing here yet"),
+  personRole: P("身份", "Role"),
+  personName: P("姓名", "Name"),
+  nationality: P("国籍", "Nationality"),
+  idNumber: P("证件号码", "Document number"),
+  contact: P("联系方式", "Contact"),
+  erased: P("已依法删除", "Erased"),
   // status
   healthy: P("运行正常", "Healthy"),
   attention: P("需要处理", "Needs attention"),
@@ -222,7 +228,9 @@ export const t = (key: PhraseKey): string => PHRASES[key][current];
 const LABELS: Record<string, Record<string, Phrase>> = {
   taskStatus: TASK_STATUS_NAMES,
   stage: {
+    arrival_to_release: P("货物抵达至放行（TRS 口径）", "Arrival → release (TRS)"),
     total: P("申报至放行（合计）", "Lodgement → release (total)"),
+    arrival_to_lodgement: P("抵达 → 申报（提前申报为负）", "Arrival → lodgement (negative when lodged before)"),
     lodgement_to_acceptance: P("申报 → 受理", "Lodgement → acceptance"),
     acceptance_to_risk_assessment: P("受理 → 风险研判", "Acceptance → risk assessment"),
     risk_assessment_to_inspection: P("风险研判 → 查验", "Risk assessment → inspection"),
@@ -288,6 +296,12 @@ const LABELS: Record<string, Record<string, Phrase>> = {
     prohibited: P("禁止", "Prohibited"),
     conditions_not_met: P("限制：条件未满足", "Restricted: conditions not met"),
     conditions_met: P("限制：条件已满足", "Restricted: conditions met"),
+  },
+  personRole: {
+    investor: P("投资者", "Investor"),
+    actual_controller: P("实际控制人", "Actual controller"),
+    legal_representative: P("法定代表人", "Legal representative"),
+    contact: P("联系人", "Contact person"),
   },
   confidence: { verified: P("已核对官方文本", "Verified"), unverified: P("未核对官方文本", "Unverified") },
   evaluationKind: { mid_term: P("中期评估", "Mid-term"), final: P("最终评估", "Final") },

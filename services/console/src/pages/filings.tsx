@@ -31,6 +31,9 @@ export function FilingList() {
 type FilingItem = components["schemas"]["FilingRow"] &
   Partial<Pick<components["schemas"]["FilingQueueRow"], "overdue" | "daysOverdue">>;
 
+/** A personal field as the API opened it, or the fact that its person was erased. */
+const personal = (v: string | { erased: true }): string => (typeof v === "string" ? v : t("erased"));
+
 /** A table of filings linking to `#/<base>/<id>`. */
 export function FilingTable(props: { items: FilingItem[]; base: string; today?: string }) {
   const overdue = (f: FilingItem) => f.overdue ?? (props.today && f.dueDate ? f.dueDate < props.today : false);
@@ -126,6 +129,23 @@ export function FilingPage(props: { filingId: string }) {
             <summary>{t("description")}</summary>
             <pre>{JSON.stringify(filing.details, null, 2)}</pre>
           </details>
+          {filing.persons.length > 0 && (
+            <Table
+              testId="persons-table"
+              rows={filing.persons}
+              rowKey={(p) => p.subjectId}
+              columns={[
+                { head: t("personRole"), cell: (p) => label("personRole", p.role) },
+                { head: t("personName"), cell: (p) => personal(p.name) },
+                { head: t("nationality"), cell: (p) => p.nationality },
+                { head: t("idNumber"), cell: (p) => (p.idDocument ? personal(p.idDocument.number) : "—") },
+                {
+                  head: t("contact"),
+                  cell: (p) => [p.phone, p.email].flatMap((v) => (v ? [personal(v)] : [])).join(" · ") || "—",
+                },
+              ]}
+            />
+          )}
           {bureau && (filing.status === "submitted" || filing.status === "referred") && (
             <Decisions filingId={filing.filingId} etag={etag} status={filing.status} onChange={loaded.reload} />
           )}
