@@ -19,6 +19,7 @@ import { rebuildProjection } from "../projections/runner/rebuild";
 import { seedEditions } from "../services/negative-list";
 import { PgDatabase, PINNED_TYPES } from "../services/platform/db/database";
 import { PostgresEventStore } from "../services/platform/event-store/postgres-event-store";
+import { type Stat, stat } from "./stat";
 import { freshness, httpReads, kafkaRoundTrip, peakRssMiB, startApi } from "./http-bench";
 import { rebuildRates, seedRebuildData } from "./rebuild-bench";
 import { batchAppends, createRawTable, globalReads, openPeer, singleAppends } from "./store-bench";
@@ -35,19 +36,6 @@ const dbUrl = (name: string, searchPath?: string) => {
   u.pathname = `/${name}`;
   if (searchPath) u.searchParams.set("options", `-c search_path=${searchPath}`);
   return u.toString();
-};
-
-/** Median, min and max of several rounds. */
-interface Stat {
-  median: number;
-  min: number;
-  max: number;
-  rounds: number[];
-}
-const stat = (xs: number[]): Stat => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-  return { median: mid, min: s[0]!, max: s[s.length - 1]!, rounds: xs };
 };
 
 async function rounds<T extends Record<string, number | null>>(n: number, run: (round: number) => Promise<T>) {

@@ -55,6 +55,7 @@ import pino from "pino";
 import type { Browser, Page } from "puppeteer-core";
 import { startServer } from "../services/api/main";
 import { browserAvailable, CHROMIUM, chartsDrawn, launchBrowser, signIn, startApp } from "../test/support/browser";
+import { type Stat, stat } from "../bench/stat";
 
 const ROOT = path.join(__dirname, "..");
 const CONSOLE = path.join(ROOT, "services", "console");
@@ -359,18 +360,8 @@ async function coldAndWarm(browser: Browser, url: string, token: string, conditi
   }
 }
 
-interface Stat {
-  median: number;
-  min: number;
-  max: number;
-  rounds: number[];
-}
-const stat = (xs: number[]): Stat => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-  const r1 = (n: number) => Math.round(n * 10) / 10;
-  return { median: r1(mid), min: r1(s[0]!), max: r1(s[s.length - 1]!), rounds: xs.map(r1) };
-};
+/** Milliseconds to one decimal. */
+const r1 = (n: number) => Math.round(n * 10) / 10;
 
 // ---------------------------------------------------------------------------------------------
 // Report
@@ -563,12 +554,24 @@ async function measure(opts: Options): Promise<void> {
               ? "[data-testid=task-table] tbody tr"
               : `[data-testid=stage-table] tbody tr and ${profile.clearanceCharts} charts drawn (figure.chart > div[data-rendered=true] svg)`,
           cold: {
-            ready: stat(loads[p.page]!.cold.map((l) => l.ready)),
-            domContentLoaded: stat(loads[p.page]!.cold.map((l) => l.domContentLoaded)),
+            ready: stat(
+              loads[p.page]!.cold.map((l) => l.ready),
+              r1,
+            ),
+            domContentLoaded: stat(
+              loads[p.page]!.cold.map((l) => l.domContentLoaded),
+              r1,
+            ),
           },
           warm: {
-            ready: stat(loads[p.page]!.warm.map((l) => l.ready)),
-            domContentLoaded: stat(loads[p.page]!.warm.map((l) => l.domContentLoaded)),
+            ready: stat(
+              loads[p.page]!.warm.map((l) => l.ready),
+              r1,
+            ),
+            domContentLoaded: stat(
+              loads[p.page]!.warm.map((l) => l.domContentLoaded),
+              r1,
+            ),
           },
         },
       ]),

@@ -59,7 +59,7 @@ export async function followFeed(opts: FeedConsumerOptions, signal?: AbortSignal
         },
         signal,
       });
-    } catch (err) {
+    } catch (_err) {
       if (signal?.aborted) break;
       await new Promise((r) => setTimeout(r, 1000)); // the API is restarting: try again
       continue;

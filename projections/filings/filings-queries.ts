@@ -2,29 +2,13 @@
  * Queries over the filings read model: an enterprise's own filings, the bureau's queue (pending
  * filings by due date, overdue ones flagged on the as-of date), and outcome statistics.
  */
+import type { z } from "../../contracts/http/zod";
+import type { FilingRowView } from "../../contracts/investment-filings/http";
 import type { SqlExecutor } from "../../services/platform/db/database";
 import { FILINGS_TABLE } from "./filings-projection";
 
-/** One filing as the read model shows it. */
-export interface FilingRow {
-  filingId: string;
-  enterprise: string;
-  kind: string;
-  route: string | null;
-  routes: string[];
-  recommendation: string | null;
-  status: string;
-  country: string;
-  industryCodes: string[];
-  amountUsd: number;
-  submittedOn: string;
-  dueDate: string | null;
-  dueDateProvisional: boolean;
-  decidedOn: string | null;
-  filingNumber: string | null;
-  certificateValidUntil: string | null;
-  version: number;
-}
+/** One filing as the read model shows it: the contract's FilingRow. */
+export type FilingRow = z.output<typeof FilingRowView>;
 
 const COLUMNS = `filing_id::text AS filing_id, enterprise, kind, route, routes, recommendation, status, country, industry_codes,
   amount_usd::float8 AS amount_usd, submitted_on::text AS submitted_on, due_date::text AS due_date, due_provisional,
@@ -33,11 +17,11 @@ const COLUMNS = `filing_id::text AS filing_id, enterprise, kind, route, routes, 
 const toRow = (r: Record<string, unknown>): FilingRow => ({
   filingId: r.filing_id as string,
   enterprise: r.enterprise as string,
-  kind: r.kind as string,
-  route: (r.route as string | null) ?? null,
-  routes: (r.routes as string[] | null) ?? [],
-  recommendation: (r.recommendation as string | null) ?? null,
-  status: r.status as string,
+  kind: r.kind as FilingRow["kind"],
+  route: (r.route as FilingRow["route"]) ?? null,
+  routes: (r.routes as FilingRow["routes"] | null) ?? [],
+  recommendation: (r.recommendation as FilingRow["recommendation"]) ?? null,
+  status: r.status as FilingRow["status"],
   country: r.country as string,
   industryCodes: r.industry_codes as string[],
   amountUsd: r.amount_usd as number,

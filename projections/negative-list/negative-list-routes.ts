@@ -1,6 +1,6 @@
 import { problemResponses } from "../../contracts/http/responses";
 import { z } from "../../contracts/http/zod";
-import { Activity, Measure } from "../../contracts/negative-list/measure-shapes";
+import { Activity } from "../../contracts/negative-list/measure-shapes";
 import {
   ActivitiesQuery,
   type CheckInput,

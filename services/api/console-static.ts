@@ -16,11 +16,14 @@ export const CONSOLE_DIST = path.join(__dirname, "..", "console", "dist");
 /** The `/console` router over `dir` (default CONSOLE_DIST). */
 export function consoleStatic(dir: string = CONSOLE_DIST): Router {
   const router = express.Router({ strict: true });
+  let built = false;
   router.get("/console", (_req, res) => res.redirect(301, "/console/"));
   router.use(
     "/console/",
     (_req, _res, next) => {
-      if (existsSync(path.join(dir, "index.html"))) return next();
+      // Looked for until it is there (a build may finish after start), then never again.
+      built ||= existsSync(path.join(dir, "index.html"));
+      if (built) return next();
       next(
         new ProblemError({
           status: 503,

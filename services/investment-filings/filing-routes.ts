@@ -204,20 +204,17 @@ async function sealPersons(
         throw personProblem(i, "this filing names no person with this subjectId");
       }
       const subject = p.subjectId ?? randomUUID();
-      const sealOne = (v: string) =>
-        keys.seal(subject, v).catch(() => {
-          throw personProblem(i, "this person was erased: file them anew without the subjectId");
-        });
+      const sealOne = await keys.sealerFor(subject).catch(() => {
+        throw personProblem(i, "this person was erased: file them anew without the subjectId");
+      });
       return {
         subjectId: subject,
         role: p.role,
         nationality: p.nationality,
-        name: await sealOne(p.name),
-        ...(p.idDocument
-          ? { idDocument: { type: p.idDocument.type, number: await sealOne(p.idDocument.number) } }
-          : {}),
-        ...(p.phone ? { phone: await sealOne(p.phone) } : {}),
-        ...(p.email ? { email: await sealOne(p.email) } : {}),
+        name: sealOne(p.name),
+        ...(p.idDocument ? { idDocument: { type: p.idDocument.type, number: sealOne(p.idDocument.number) } } : {}),
+        ...(p.phone ? { phone: sealOne(p.phone) } : {}),
+        ...(p.email ? { email: sealOne(p.email) } : {}),
       } as SealedNaturalPerson;
     }),
   );

@@ -15,7 +15,7 @@
  *
  * Parked events and records are reported; each is an event missing from a read model.
  */
-import { type Kafka, logLevel } from "kafkajs";
+import type { Kafka } from "kafkajs";
 import { TOPICS, streamCategory, topicName } from "../../contracts/topics";
 import { PROJECTIONS } from "../../projections/registry";
 import { rebuildProjection } from "../../projections/runner/rebuild";

@@ -4,6 +4,7 @@
  */
 import type { OpenApiDocument } from "../../contracts/openapi";
 import { ROLES, type Role } from "../../services/api/auth/principal";
+import { TASK_ACTIONS } from "../../contracts/reform-tasks/http";
 
 const ALL = [...ROLES];
 const READ_DECLARATION: Role[] = ["enterprise", "customs", "analyst", "admin"];
@@ -66,20 +67,7 @@ export const ALLOWED: Record<string, Role[]> = {
   "POST /operations/parked/{parkedId}/skip": ["admin"],
   "POST /personal-data/subjects/{subjectId}/erasure": ["admin"],
 };
-for (const cmd of [
-  "revisions",
-  "departments",
-  "start",
-  "progress-reports",
-  "reschedules",
-  "replication",
-  "not-applicable",
-  "block",
-  "unblock",
-  "reopen",
-  "evaluations",
-  "archive",
-]) {
+for (const cmd of TASK_ACTIONS) {
   ALLOWED[`POST /reform-tasks/{taskId}/${cmd}`] = ["taskforce"];
 }
 

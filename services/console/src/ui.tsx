@@ -202,3 +202,35 @@ export function usePages<T>(
   };
   return { ...first, data, error: first.error ?? error, more };
 }
+
+/**
+ * A command a form sends: `busy` while it runs, the `error` (problem) it met, and one
+ * Idempotency-Key until an answer comes — sending again after a lost answer applies the command
+ * once; after any answer (success or a problem) the next try is a new request.
+ */
+export function useCommand(): {
+  busy: boolean;
+  error: unknown;
+  clearError(): void;
+  /** Runs `send` with the key; `done` after a success. */
+  run(send: (idempotencyKey: string) => Promise<unknown>, done?: () => void): Promise<void>;
+} {
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+  const [key, setKey] = useState(() => crypto.randomUUID());
+  const run = async (send: (idempotencyKey: string) => Promise<unknown>, done?: () => void) => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await send(key);
+      setKey(crypto.randomUUID());
+      done?.();
+    } catch (err) {
+      if (err instanceof ApiError) setKey(crypto.randomUUID());
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, error, clearError: () => setError(undefined), run };
+}

@@ -80,9 +80,13 @@ export class SubjectKeys {
     this.kek = kek;
   }
 
-  /** Seals `value` for `subject`, creating the subject's data key when it has none. @throws Error for an erased subject. */
-  async seal(subject: string, value: string): Promise<SealedValue> {
-    return seal(value, subject, await this.dataKey(subject));
+  /**
+   * A sealer of `subject`'s values (the subject's data key fetched once, created when it has none).
+   * @throws Error for an erased subject.
+   */
+  async sealerFor(subject: string): Promise<(value: string) => SealedValue> {
+    const key = await this.dataKey(subject);
+    return (value) => seal(value, subject, key);
   }
 
   /**

@@ -10,7 +10,7 @@ import { api, ApiError, ifMatch, ok } from "../api";
 import { codes, label, lang, t } from "../i18n";
 import { date } from "../format";
 import { session } from "../session";
-import { Field, go, ProblemBox, Show, useLoad, Table } from "../ui";
+import { Field, go, ProblemBox, Show, Table, useCommand, useLoad } from "../ui";
 
 export function FilingList() {
   const list = useLoad(() => ok(api.GET("/filings", { params: { query: {} as never } })), []);
@@ -156,32 +156,22 @@ export function FilingPage(props: { filingId: string }) {
 }
 
 function Decisions(props: { filingId: string; etag: string | null; status: string; onChange: () => void }) {
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
-  // One key until an answer comes (see ActionForm in task-page.tsx).
-  const [key, setKey] = useState(() => crypto.randomUUID());
-  const decide = (path: "acceptance" | "referral" | "rejection", body: object) => async (e: Event) => {
+  const { busy, error, clearError, run } = useCommand();
+  const decide = (path: "acceptance" | "referral" | "rejection", body: object) => (e: Event) => {
     e.preventDefault();
-    setError(undefined);
-    setBusy(true);
-    try {
-      await ok(
-        api.POST(`/filings/{filingId}/${path}` as "/filings/{filingId}/acceptance", {
-          params: {
-            path: { filingId: props.filingId },
-            header: { "if-match": ifMatch(props.etag), "idempotency-key": key } as never,
-          },
-          body: body as never,
-        }),
-      );
-      setKey(crypto.randomUUID());
-      props.onChange();
-    } catch (err) {
-      if (err instanceof ApiError) setKey(crypto.randomUUID());
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    void run(
+      (key) =>
+        ok(
+          api.POST(`/filings/{filingId}/${path}` as "/filings/{filingId}/acceptance", {
+            params: {
+              path: { filingId: props.filingId },
+              header: { "if-match": ifMatch(props.etag), "idempotency-key": key } as never,
+            },
+            body: body as never,
+          }),
+        ),
+      props.onChange,
+    );
   };
   const [number, setNumber] = useState("");
   const [reason, setReason] = useState("");
@@ -233,7 +223,7 @@ function Decisions(props: { filingId: string; etag: string | null; status: strin
       <ProblemBox
         error={error}
         onReload={() => {
-          setError(undefined);
+          clearError();
           props.onChange();
         }}
       />
@@ -241,58 +231,59 @@ function Decisions(props: { filingId: string; etag: string | null; status: strin
   );
 }
 
+/** Codes typed in one field, separated by commas (either width) or spaces. */
+const codesIn = (text: string) => text.split(/[,，\s]+/).filter(Boolean);
+
+/** The FilingDetails of `kind` from the new-filing form's fields. */
+function detailsOf(kind: string, f: FormData) {
+  const v = (k: string) => String(f.get(k) ?? "").trim();
+  const money = { value: Number(v("amount")), currency: "USD", usd: Number(v("amount")) };
+  const country = v("country").toUpperCase();
+  const flag = f.get("flag") === "on";
+  if (kind === "outbound_investment") {
+    const industryCodes = codesIn(v("industry"));
+    return {
+      kind,
+      destinationCountry: country,
+      industryCodes,
+      investment: money,
+      sensitiveIndustry: flag,
+      description: v("description"),
+    };
+  }
+  if (kind === "overseas_contracting") {
+    const several = f.get("several") === "on";
+    return {
+      kind,
+      country,
+      contractValue: money,
+      involvesSeveralCountries: several,
+      highRisk: flag,
+      description: v("description"),
+    };
+  }
+  return {
+    kind,
+    industryCodes: codesIn(v("industry")),
+    foreignSharePercent: Number(v("foreignShare")),
+    largestForeignInvestorPercent: Number(v("largestForeign")),
+    legalRepresentativeNationality: country,
+    insideFtz: flag,
+    investorCountries: codesIn(v("investorCountries")),
+    investment: money,
+  };
+}
+
 /** The three kinds of filing and their fields, as the API's FilingDetails takes them. */
 export function NewFiling() {
   const s = session();
   const [kind, setKind] = useState("outbound_investment");
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
-  // One key until an answer comes: a second click, or a retry after a lost answer, files once.
-  const [key, setKey] = useState(() => crypto.randomUUID());
-  const submit = async (e: Event) => {
+  const { busy, error, run } = useCommand();
+  const submit = (e: Event) => {
     e.preventDefault();
     if (busy) return;
-    setError(undefined);
-    const f = new FormData(e.currentTarget as HTMLFormElement);
-    const v = (k: string) => String(f.get(k) ?? "").trim();
-    const money = { value: Number(v("amount")), currency: "USD", usd: Number(v("amount")) };
-    const details =
-      kind === "outbound_investment"
-        ? {
-            kind,
-            destinationCountry: v("country").toUpperCase(),
-            industryCodes: v("industry")
-              .split(/[,，\s]+/)
-              .filter(Boolean),
-            investment: money,
-            sensitiveIndustry: f.get("flag") === "on",
-            description: v("description"),
-          }
-        : kind === "overseas_contracting"
-          ? {
-              kind,
-              country: v("country").toUpperCase(),
-              contractValue: money,
-              involvesSeveralCountries: f.get("several") === "on",
-              highRisk: f.get("flag") === "on",
-              description: v("description"),
-            }
-          : {
-              kind,
-              industryCodes: v("industry")
-                .split(/[,，\s]+/)
-                .filter(Boolean),
-              foreignSharePercent: Number(v("foreignShare")),
-              largestForeignInvestorPercent: Number(v("largestForeign")),
-              legalRepresentativeNationality: v("country").toUpperCase(),
-              insideFtz: f.get("flag") === "on",
-              investorCountries: v("investorCountries")
-                .split(/[,，\s]+/)
-                .filter(Boolean),
-              investment: money,
-            };
-    setBusy(true);
-    try {
+    const details = detailsOf(kind, new FormData(e.currentTarget as HTMLFormElement));
+    void run(async (key) => {
       const created = await ok(
         api.POST("/filings", {
           params: { header: { "idempotency-key": key } },
@@ -300,12 +291,7 @@ export function NewFiling() {
         }),
       );
       go(`filings/${(created as { filingId: string }).filingId}`);
-    } catch (err) {
-      if (err instanceof ApiError) setKey(crypto.randomUUID());
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <section aria-labelledby="new-filing-title">

@@ -5,13 +5,12 @@
  * a reload that shows the newer state before the user tries again.
  */
 import type { ComponentChildren } from "preact";
-import { useState } from "preact/hooks";
 import { api, ApiError, ifMatch, ok } from "../api";
 import { codes, label, lang, t, type PhraseKey } from "../i18n";
 import { chinaToday, date, instant, percent } from "../format";
 import { loadDepartments, loadFields, nameIn } from "../reference";
 import { session } from "../session";
-import { Field, ProblemBox, Show, useLoad } from "../ui";
+import { Field, ProblemBox, Show, useCommand, useLoad } from "../ui";
 
 type Action =
   | "start"
@@ -257,35 +256,26 @@ function ActionForm(props: {
   onDone: () => void;
   onReload: () => void;
 }) {
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
-  // One key until an answer comes: sending again after a lost answer applies the command once;
-  // after any answer (success or a problem) the next try is a new request.
-  const [key, setKey] = useState(() => crypto.randomUUID());
-  const submit = async (e: Event) => {
+  const { busy, error, clearError, run } = useCommand();
+  const submit = (e: Event) => {
     e.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      const form = new FormData(e.currentTarget as HTMLFormElement);
-      await ok(
-        api.POST(`/reform-tasks/{taskId}/${props.action}` as "/reform-tasks/{taskId}/start", {
-          params: {
-            path: { taskId: props.taskId },
-            header: { "if-match": ifMatch(props.etag), "idempotency-key": key } as never,
-          },
-          body: bodyOf(props.action, form) as never,
-        }),
-      );
-      setKey(crypto.randomUUID());
-      (e.target as HTMLFormElement).reset();
-      props.onDone();
-    } catch (err) {
-      if (err instanceof ApiError) setKey(crypto.randomUUID());
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    const form = e.currentTarget as HTMLFormElement;
+    void run(
+      (key) =>
+        ok(
+          api.POST(`/reform-tasks/{taskId}/${props.action}` as "/reform-tasks/{taskId}/start", {
+            params: {
+              path: { taskId: props.taskId },
+              header: { "if-match": ifMatch(props.etag), "idempotency-key": key } as never,
+            },
+            body: bodyOf(props.action, new FormData(form)) as never,
+          }),
+        ),
+      () => {
+        form.reset();
+        props.onDone();
+      },
+    );
   };
   return (
     <details class="action" data-action={props.action}>
@@ -299,7 +289,7 @@ function ActionForm(props: {
       <ProblemBox
         error={error}
         onReload={() => {
-          setError(undefined);
+          clearError();
           props.onReload();
         }}
       />
